@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "nmsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nmsim", targets: ["nmsim"]),
+        .library(name: "NMSimModel", targets: ["NMSimModel"]),
+        .library(name: "NMSimSearch", targets: ["NMSimSearch"]),
+    ],
+    targets: [
+        .target(name: "NMSimKernel"),
+        .target(name: "NMSimModel", dependencies: ["NMSimKernel"]),
+        .target(name: "NMSimSearch", dependencies: ["NMSimModel"]),
+        .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch"]),
+        .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
+        .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
+        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"]),
+        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

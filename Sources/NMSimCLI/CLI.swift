@@ -1,0 +1,64 @@
+import Foundation
+import NMSimModel
+
+/// The `nmsim` command line: parses arguments, runs one command, and maps every user-input
+/// problem to located lines on stderr and a sysexits status.
+public enum CLI {
+    public static let version = "0.1.0"
+
+    static let commands: [CommandSpec] = [
+        SimulateCommand.spec, ValidateCommand.spec, SpecsCommand.spec, WorkloadsCommand.spec, ShowCommand.spec,
+        DemoCommand.spec, BenchCommand.spec,
+    ]
+
+    static var overview: String {
+        var s = "nmsim \(version): cycle-approximate N:M sparse accelerator simulator\n\nUSAGE: nmsim <command> [options]\n\nCOMMANDS:\n"
+        for c in commands { s += "  " + c.name.padding(toLength: 11, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        s += "\nRun 'nmsim <command> --help' for a command's options. With no --spec, the \(Presets.defaultName) preset is used.\n"
+        return s
+    }
+
+    /// Runs `args` (without the program name) and returns the exit status.
+    public static func run(_ args: [String], console: Console = .standard) -> Int32 {
+        guard let first = args.first else {
+            console.err(overview)
+            return InputError.Kind.usage.rawValue
+        }
+        if first == "--help" || first == "-h" || first == "help" { console.out(overview); return 0 }
+        if first == "--version" { console.out("nmsim \(version)\n"); return 0 }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            console.err("nmsim: unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))\n")
+            return InputError.Kind.usage.rawValue
+        }
+        do {
+            let parsed = try ArgumentParser.parse(Array(args.dropFirst()), for: command)
+            if parsed.helpRequested { console.out(command.help); return 0 }
+            return try dispatch(command.name, parsed, console)
+        } catch {
+            for d in error.diagnostics { console.err("nmsim: \(d)\n") }
+            return error.kind.rawValue
+        }
+    }
+
+    static func dispatch(_ name: String, _ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        switch name {
+        case "simulate": return try SimulateCommand.run(a, c)
+        case "validate": return try ValidateCommand.run(a, c)
+        case "specs": return try SpecsCommand.run(a, c)
+        case "workloads": return try WorkloadsCommand.run(a, c)
+        case "show": return try ShowCommand.run(a, c)
+        case "demo": return try DemoCommand.run(a, c)
+        case "bench": return try BenchCommand.run(a, c)
+        default: preconditionFailure("command \(name) has no handler")
+        }
+    }
+
+    /// Sends `text` to `--output` (atomically) or stdout.
+    static func emit(_ text: String, _ a: ParsedArguments, _ c: Console) throws(InputError) {
+        if let path = a.value("--output") { try OutputFile.write(text, to: path) } else { c.out(text) }
+    }
+
+    static func warn(_ diagnostics: [Diagnostic], _ c: Console) {
+        for d in diagnostics { c.err("nmsim: \(d)\n") }
+    }
+}

@@ -1,0 +1,64 @@
+import NMSimModel
+
+/// Options shared by commands that take a spec and a workload.
+enum CommonOptions {
+    static let spec = OptionSpec(name: "--spec", value: "FILE|PRESET", help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (default \(Presets.defaultName)).")
+    static let workload = OptionSpec(name: "--workload", value: "FILE|NAME", help: "Workload: a built-in model (deit-b, swin-t, ...), a workload .json, or a SCALE-Sim topology .csv.")
+    static let image = OptionSpec(name: "--image", value: "PIXELS", help: "Input image side for built-in models (default 224).")
+    static let batch = OptionSpec(name: "--batch", value: "N", help: "Images per run for built-in models (default 1).")
+    static let pattern = OptionSpec(name: "--pattern", value: "N:M", help: "Apply one N:M pattern to every sparsifiable layer.")
+    static let assignment = OptionSpec(name: "--assignment", value: "FILE|NAME", help: "Per-layer patterns: an assignment .json, an ELSA .yaml, or a built-in ELSA configuration name.")
+    static let output = OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (whole or not at all) instead of stdout.")
+    static let serial = OptionSpec(name: "--serial", value: nil, help: "Simulate on one thread (results are identical either way).")
+
+    static func workload(_ a: ParsedArguments) throws(InputError) -> Workload {
+        guard let w = a.value("--workload") else { throw InputError(.usage, source: "--workload", "is required") }
+        let image = try a.int("--image", in: 1...8192)
+        let batch = try a.int("--batch", in: 1...4096) ?? 1
+        return try InputLoader.workload(w, image: image, batch: batch)
+    }
+
+    static func assignment(_ a: ParsedArguments, _ w: Workload) throws(InputError) -> PatternAssignment {
+        if a.value("--pattern") != nil, a.value("--assignment") != nil {
+            throw InputError(.usage, source: "--pattern", "cannot be combined with --assignment")
+        }
+        if let p = a.value("--pattern") {
+            switch NMPattern.parse(p) {
+            case .success(let v): return PatternAssignment(uniform: v, source: "--pattern")
+            case .failure(let e): throw InputError(.usage, source: "--pattern", e.description)
+            }
+        }
+        if let f = a.value("--assignment") {
+            if let builtin = ELSAConfigurations.named(f) { return try builtin.assignment(for: w) }
+            return try AssignmentFile.load(f, for: w)
+        }
+        return .none
+    }
+}
+
+enum SimulateCommand {
+    static let spec = CommandSpec(
+        name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--pattern N:M | --assignment FILE] [--format table|csv|json] [--output FILE]",
+        options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern,
+                  CommonOptions.assignment,
+                  OptionSpec(name: "--format", value: "table|csv|json", help: "Report format (default table)."),
+                  CommonOptions.output, CommonOptions.serial])
+
+    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        let format = try a.choice("--format", ["table", "csv", "json"]) ?? "table"
+        let loaded = try InputLoader.spec(a.value("--spec"))
+        let workload = try CommonOptions.workload(a)
+        let patterns = try CommonOptions.assignment(a, workload).resolve(workload, on: loaded.spec)
+        let report = try NetworkSimulator(spec: loaded.spec).run(workload, patterns: patterns, parallel: !a.has("--serial"))
+        CLI.warn(loaded.warnings, c)
+        let text: String
+        switch format {
+        case "csv": text = ReportFormatter.csv(report)
+        case "json": text = JSONWriter.write(ReportFormatter.json(report))
+        default: text = ReportFormatter.table(report)
+        }
+        try CLI.emit(text, a, c)
+        return 0
+    }
+}

@@ -1,0 +1,46 @@
+import NMSimKernel
+
+/// The memory interface every off-chip model implements: it answers when a transfer that is
+/// requested at a given time completes. Requests must be made in non-decreasing time order.
+public protocol DRAMModel: Sendable {
+    /// Accepts a transfer of `bytes` requested at `time` and returns when its last byte arrives.
+    mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle
+}
+
+/// A single channel that serves requests in order: each waits for the channel, pays
+/// `latencyCycles` once (pipelined with other transfers), and streams its bytes, rounded up
+/// to whole bursts, at `bytesPerCycle`.
+public struct FixedLatencyDRAM: DRAMModel {
+    public let bytesPerCycle: Double
+    public let latency: Cycles
+    public let burstBytes: Int
+    /// When the data bus is next free.
+    public private(set) var busFreeAt: Cycle = .zero
+
+    public init(bytesPerCycle: Double, latencyCycles: Int, burstBytes: Int) {
+        precondition(bytesPerCycle > 0 && burstBytes > 0, "invalid DRAM parameters \(bytesPerCycle) B/cycle, burst \(burstBytes)")
+        self.bytesPerCycle = bytesPerCycle
+        self.latency = Cycles(latencyCycles)
+        self.burstBytes = burstBytes
+    }
+
+    /// Cycles the bus is busy for `bytes`: ⌈(bytes rounded up to bursts) / bytesPerCycle⌉.
+    public func busCycles(bytes: Int) -> Cycles {
+        guard bytes > 0 else { return .zero }
+        let rounded = (bytes + burstBytes - 1) / burstBytes * burstBytes
+        return Cycles(Int64((Double(rounded) / bytesPerCycle).rounded(.up)))
+    }
+
+    public mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle {
+        guard bytes > 0 else { return time }
+        let start = Cycle.latest(time, busFreeAt)
+        busFreeAt = start + busCycles(bytes: bytes)
+        return busFreeAt + latency
+    }
+}
+
+/// Memory that delivers everything at once (SCALE-Sim's CALC mode).
+public struct IdealDRAM: DRAMModel {
+    public init() {}
+    public mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle { time }
+}

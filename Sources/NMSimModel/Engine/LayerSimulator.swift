@@ -1,0 +1,249 @@
+import NMSimKernel
+
+/// Simulates one GEMM layer on a spec as a pipeline of fold-level events: fetch (DRAM →
+/// buffers), decode (metadata → mux selects), load (stationary operand → PEs), stream
+/// (the fold's temporal extent, possibly slowed by buffer bandwidth or decoder rate), drain
+/// (fill/drain skew) and write (outputs → DRAM).
+///
+/// Model assumptions:
+/// - Each resource (DRAM channel, decoder, PE array) serves one request at a time, in order.
+/// - A buffer that is double-buffered lets fold f+1 fetch while fold f computes; a single
+///   buffer makes the fetch wait for the previous fold's stream to end.
+/// - With `stationaryDoubleBuffered`, fold f+1 loads into shadow registers while fold f streams
+///   and streams right behind it, so only the last fold's fill/drain skew is exposed; otherwise
+///   every fold loads, streams and drains in turn.
+/// - SCALE-Sim timing: ideal memory, no decoding, every fold loads for R cycles (WS, IS),
+///   streams, and drains for R + C − 2 cycles; the layer total is one less than the sum.
+public struct LayerSimulator: Sendable {
+    public let spec: HardwareSpec
+
+    public init(spec: HardwareSpec) { self.spec = spec }
+
+    /// The largest number of folds simulated one by one.
+    public static let maxFolds = 20_000_000
+
+    public enum Failure: Error, Equatable, Sendable {
+        case tooLarge(String)
+        case kernel(KernelError)
+    }
+
+    public func simulate(_ shape: GEMMShape, pattern: NMPattern, eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+        guard plan.folds <= Self.maxFolds else {
+            throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
+        }
+        var model = FoldPipeline(plan: plan, costs: FoldCostModel(plan: plan, spec: spec), spec: spec, sink: eventSink)
+        var kernel = Kernel<FoldPipeline.Event>(eventLimit: plan.folds * 8 + 16)
+        model.start(&kernel)
+        do { try kernel.run(&model) } catch { throw .kernel(error) }
+        precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds")
+        return model.result(events: kernel.eventsFired)
+    }
+}
+
+/// One event recorded for a trace.
+public struct TraceEvent: Equatable, Sendable {
+    public enum Action: String, Sendable { case fetch, decode, load, stream, drain, write }
+    public var cycle: Int64
+    public var action: Action
+    public var fold: Int
+    public var bytes: Int
+}
+
+/// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
+/// inputs are ready; a stage's completion is an event.
+struct FoldPipeline: EventModel {
+    enum Event: Sendable {
+        case fetched(Int), decoded(Int), loaded(Int), streamed(Int), drained(Int), written
+    }
+
+    let plan: FoldPlan
+    let costs: FoldCostModel
+    let pipelined: Bool
+    let decodesAtLoad: Bool
+    let scaleSim: Bool
+    let sink: ((TraceEvent) -> Void)?
+    var dram: any DRAMModel
+    var decoder: SparseIndexDecoder
+    let buffersDoubled: Bool
+
+    // Progress counters: stage k has started for folds < started*, finished for folds < *ed.
+    var fetchStarted = 0, fetched = 0
+    var decodeStarted = 0, decoded = 0
+    var loadStarted = 0, loaded = 0
+    var streamStarted = 0, streamed = 0
+    var drained = 0
+    var writesPending = 0
+
+    // Times and work of the folds in flight, in a small ring indexed by fold.
+    static let ring = 8
+    var work = [FoldWork](repeating: FoldWork(), count: ring)
+    var fetchDoneAt = [Cycle](repeating: .zero, count: ring)
+    var loadStartAt = [Cycle](repeating: .zero, count: ring)
+    var decodeStartAt = [Cycle](repeating: .zero, count: ring)
+    var arrayFreeAt = Cycle.zero
+    var end = Cycle.zero
+
+    // Results.
+    var stalls = StallBreakdown()
+    var compute: Int64 = 0
+    var traffic = Traffic()
+    var groups: Int64 = 0
+
+    init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, sink: ((TraceEvent) -> Void)?) {
+        self.plan = plan
+        self.costs = costs
+        self.sink = sink
+        scaleSim = spec.timing == .scaleSim
+        pipelined = spec.stationaryDoubleBuffered && !scaleSim
+        decodesAtLoad = !plan.pattern.isDense && plan.dataflow == .weightStationary && !scaleSim
+        if scaleSim || spec.dram.model == .ideal {
+            dram = IdealDRAM()
+        } else {
+            dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
+        }
+        decoder = SparseIndexDecoder(spec.decoder)
+        buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
+    }
+
+    @inline(__always) func slot(_ f: Int) -> Int { f & (Self.ring - 1) }
+
+    mutating func start(_ kernel: inout Kernel<Event>) { advance(&kernel) }
+
+    mutating func handle(_ event: Event, kernel: inout Kernel<Event>) {
+        let now = kernel.now
+        switch event {
+        case .fetched(let f):
+            fetched = f + 1
+            fetchDoneAt[slot(f)] = now
+        case .decoded(let f): decoded = f + 1
+        case .loaded(let f): loaded = f + 1
+        case .streamed(let f): streamed = f + 1
+        case .drained(let f):
+            drained = f + 1
+            let w = work[slot(f)]
+            if !pipelined { arrayFreeAt = now }
+            if w.writeBytes > 0 {
+                let done = dram.transfer(bytes: w.writeBytes, requestedAt: now)
+                traffic.dramWriteBytes += Int64(w.writeBytes)
+                emit(now, .write, f, w.writeBytes)
+                writesPending += 1
+                kernel.schedule(.written, at: done)
+            }
+            end = Cycle.latest(end, now)
+        case .written:
+            writesPending -= 1
+            end = Cycle.latest(end, now)
+        }
+        advance(&kernel)
+    }
+
+    @inline(__always) func emit(_ at: Cycle, _ action: TraceEvent.Action, _ f: Int, _ bytes: Int) {
+        sink?(TraceEvent(cycle: at.value, action: action, fold: f, bytes: bytes))
+    }
+
+    /// Starts every stage whose inputs are ready now.
+    mutating func advance(_ kernel: inout Kernel<Event>) {
+        let now = kernel.now
+        let folds = plan.folds
+        // Fetch: needs a free buffer half (double-buffered) or the whole buffer (single).
+        while fetchStarted < folds, fetchStarted == fetched,
+              streamed >= fetchStarted - (buffersDoubled ? 1 : 0) {
+            let f = fetchStarted
+            let w = costs.work(f)
+            work[slot(f)] = w
+            fetchStarted += 1
+            traffic.dramReadBytes += Int64(w.fetchBytes)
+            traffic.sramReadBytes += Int64(w.sramReadBytes)
+            traffic.sramWriteBytes += Int64(w.sramWriteBytes)
+            groups += Int64(w.groups)
+            emit(now, .fetch, f, w.fetchBytes)
+            kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
+        }
+        // Decode (weight-stationary sparse): metadata of the fold's weights before they load.
+        while decodeStarted < fetched {
+            let f = decodeStarted
+            decodeStarted += 1
+            if decodesAtLoad {
+                let g = work[slot(f)].decodeGroups
+                let (s, done) = decoder.decode(groups: g, requestedAt: now)
+                decodeStartAt[slot(f)] = s
+                emit(s, .decode, f, g)
+                kernel.schedule(.decoded(f), at: done)
+            } else {
+                decodeStartAt[slot(f)] = now
+                decoded = f + 1
+            }
+        }
+        // Load: into shadow registers once the previous fold has started streaming, or into
+        // the PEs once the previous fold has drained.
+        if loadStarted < decoded, loadStarted == loaded,
+           pipelined ? streamStarted >= loadStarted : drained >= loadStarted {
+            let f = loadStarted
+            loadStarted += 1
+            loadStartAt[slot(f)] = now
+            let l = work[slot(f)].loadCycles
+            emit(now, .load, f, l)
+            kernel.schedule(.loaded(f), at: now + Cycles(l))
+        }
+        // Stream: once loaded and the array is free.
+        if streamStarted < loaded, pipelined ? streamed >= streamStarted : drained >= streamStarted {
+            let f = streamStarted
+            streamStarted += 1
+            let w = work[slot(f)]
+            attributeGap(fold: f, now: now)
+            compute += Int64(plan.temporal)
+            if let cause = w.streamCause { stalls[keyPath: cause] += Int64(w.streamCycles - plan.temporal) }
+            let streamEnd = now + Cycles(w.streamCycles)
+            emit(now, .stream, f, w.streamCycles)
+            kernel.schedule(.streamed(f), at: streamEnd)
+            if pipelined { arrayFreeAt = streamEnd } else { stalls.fillDrain += Int64(w.skewCycles) }
+            kernel.schedule(.drained(f), at: streamEnd + Cycles(w.skewCycles))
+        }
+    }
+
+    /// Splits the idle time before fold `f` streams into load, decoder and memory stalls.
+    mutating func attributeGap(fold f: Int, now: Cycle) {
+        let gap = (now - arrayFreeAt).count
+        guard gap > 0 else { return }
+        let s = slot(f)
+        let loadPart = (now - Cycle.latest(arrayFreeAt, loadStartAt[s])).count
+        var decoderPart: Int64 = 0
+        if decodesAtLoad {
+            let hi = min(now, loadStartAt[s])
+            let lo = Cycle.latest(arrayFreeAt, fetchDoneAt[s])
+            decoderPart = max(0, (hi - lo).count)
+        }
+        let l = max(0, min(loadPart, gap))
+        let d = min(decoderPart, gap - l)
+        stalls.load += l
+        stalls.decoder += d
+        stalls.memory += gap - l - d
+    }
+
+    func result(events: Int) -> LayerResult {
+        var stalls = self.stalls
+        var cycles = end.value
+        if pipelined {
+            // The last fold's drain (and any write after it) is exposed once.
+            let lastSkew = Int64(work[slot(plan.folds - 1)].skewCycles)
+            stalls.fillDrain += lastSkew
+            let accounted = (arrayFreeAt.value) + lastSkew
+            stalls.memory += max(0, cycles - accounted)
+        } else {
+            stalls.memory += max(0, cycles - arrayFreeAt.value)
+        }
+        if scaleSim {
+            cycles -= 1
+            stalls.fillDrain -= 1
+        }
+        let s = plan.shape
+        let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK)
+        let keptWeights = Int64(plan.keptK) * Int64(s.n)
+        let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: s.n < plan.arrayColumns ? s.n : plan.arrayColumns))
+        return LayerResult(
+            cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs,
+            weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
+            decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
+    }
+}

@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+
+/// One layer's place in a network run.
+public struct LayerReport: Equatable, Sendable {
+    public var layer: Layer
+    public var pattern: NMPattern
+    /// All `layer.count` instances together.
+    public var result: LayerResult
+    public var energyPJ: Double?
+}
+
+/// A whole workload run on one spec.
+public struct NetworkReport: Equatable, Sendable {
+    public var specName: String
+    public var workloadName: String
+    public var clockGHz: Double
+    public var arrayPEs: Int
+    public var layers: [LayerReport]
+
+    public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
+    public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }
+    public var macs: Int64 { layers.reduce(0) { $0 + $1.result.macs } }
+    public var denseMACs: Int64 { layers.reduce(0) { $0 + $1.result.denseMACs } }
+    /// Parameter storage (values plus metadata) of layers whose weights are parameters.
+    public var weightBytes: Int64 { layers.reduce(0) { $0 + ($1.layer.hasParameters ? $1.result.weightBytes : 0) } }
+    public var metadataBytes: Int64 { layers.reduce(0) { $0 + ($1.layer.hasParameters ? $1.result.metadataBytes : 0) } }
+    public var stalls: StallBreakdown { layers.reduce(StallBreakdown()) { $0 + $1.result.stalls } }
+    public var traffic: Traffic { layers.reduce(Traffic()) { $0 + $1.result.traffic } }
+    public var events: Int { layers.reduce(0) { $0 + $1.result.events } }
+    public var energyPJ: Double? {
+        guard layers.allSatisfy({ $0.energyPJ != nil }), !layers.isEmpty else { return nil }
+        return layers.reduce(0) { $0 + $1.energyPJ! }
+    }
+    /// Cycles by layer category (gemm, attention, vector, ...), sorted by name.
+    public var cyclesByCategory: [(category: String, cycles: Int64)] {
+        var d: [String: Int64] = [:]
+        for l in layers { d[l.layer.category, default: 0] += l.result.cycles }
+        return d.keys.sorted().map { ($0, d[$0]!) }
+    }
+    /// MACs performed per PE per cycle, as a fraction.
+    public var utilisation: Double {
+        totalCycles == 0 ? 0 : Double(macs) / (Double(totalCycles) * Double(arrayPEs))
+    }
+}
+
+/// Simulates workloads on one spec: each distinct (shape, pattern) is simulated once, in
+/// parallel when asked, and placed by index, so the report never depends on thread timing.
+/// Layers run back to back without overlap, so the network's cycles are the sum of its layers'.
+public struct NetworkSimulator: Sendable {
+    public let spec: HardwareSpec
+
+    public init(spec: HardwareSpec) { self.spec = spec }
+
+    struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern }
+
+    public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
+        precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
+        var keys: [Key] = []
+        var index: [Key: Int] = [:]
+        for (i, layer) in workload.layers.enumerated() {
+            guard let shape = layer.shape else { continue }
+            let key = Key(shape: shape, pattern: patterns[i])
+            if index[key] == nil { index[key] = keys.count; keys.append(key) }
+        }
+        let results = try simulateAll(keys, parallel: parallel, names: { k in
+            workload.layers.first { $0.shape == k.shape }?.name ?? "\(k.shape)"
+        })
+        let vector = VectorUnit(spec.vector)
+        var reports: [LayerReport] = []
+        for (i, layer) in workload.layers.enumerated() {
+            let one: LayerResult
+            switch layer.kind {
+            case .gemm(let shape):
+                one = results[index[Key(shape: shape, pattern: patterns[i])]!]
+            case let .vector(op, elements):
+                guard let c = vector.cycles(op, elements: elements) else {
+                    throw InputError(.data, source: workload.name, location: layer.name, "vector layer too large to simulate")
+                }
+                one = LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
+                                  weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
+                                  vectorElementOps: vector.elementOps(op, elements: elements), events: 1)
+            }
+            let r = one.repeated(layer.count)
+            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
+        }
+        return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
+                             arrayPEs: spec.rows * spec.columns, layers: reports)
+    }
+
+    private func simulateAll(_ keys: [Key], parallel: Bool, names: (Key) -> String) throws(InputError) -> [LayerResult] {
+        let sim = LayerSimulator(spec: spec)
+        let box = ResultBox(count: keys.count)
+        let work: @Sendable (Int) -> Void = { i in
+            let r = Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(keys[i].shape, pattern: keys[i].pattern) }
+            box.set(i, r)
+        }
+        if parallel && keys.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: keys.count, execute: work)
+        } else {
+            for i in keys.indices { work(i) }
+        }
+        var out: [LayerResult] = []
+        for (i, r) in box.take().enumerated() {
+            switch r {
+            case .success(let v): out.append(v)
+            case .failure(let f):
+                let why: String
+                switch f {
+                case .tooLarge(let s): why = s
+                case .kernel(let k): why = k.description
+                }
+                throw InputError(.data, source: "workload", location: names(keys[i]), why)
+            }
+        }
+        return out
+    }
+
+    /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.
+    public func energy(_ r: LayerResult) -> Double? {
+        guard let e = spec.energy else { return nil }
+        return Double(r.macs) * e.macPJ
+            + Double(r.traffic.sramReadBytes) * e.sramReadPJPerByte
+            + Double(r.traffic.sramWriteBytes) * e.sramWritePJPerByte
+            + Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes) * e.dramPJPerByte
+            + Double(r.decodedGroups) * e.decodePJPerGroup
+            + Double(r.vectorElementOps) * e.vectorPJPerElementOp
+    }
+}
+
+/// Slots written once each from concurrent workers, then read after they all finish.
+final class ResultBox: @unchecked Sendable {
+    private var slots: [Result<LayerResult, LayerSimulator.Failure>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<LayerResult, LayerSimulator.Failure>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func take() -> [Result<LayerResult, LayerSimulator.Failure>] { slots.map { $0! } }
+}

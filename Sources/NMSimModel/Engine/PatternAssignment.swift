@@ -1,0 +1,48 @@
+/// Chooses the N:M pattern of every layer of a workload for one run.
+public struct PatternAssignment: Equatable, Sendable {
+    /// One pattern for every sparsifiable layer (`--pattern`).
+    public var uniform: NMPattern?
+    /// Per-layer patterns by layer name (`--assignment`).
+    public var byName: [String: NMPattern]
+    /// Where `byName` came from, for diagnostics.
+    public var source: String
+
+    public init(uniform: NMPattern? = nil, byName: [String: NMPattern] = [:], source: String = "--assignment") {
+        self.uniform = uniform
+        self.byName = byName
+        self.source = source
+    }
+
+    public static let none = PatternAssignment()
+
+    /// The pattern of each layer, in order; every problem is reported (unknown names, patterns
+    /// on layers that cannot be pruned, patterns the spec does not support).
+    public func resolve(_ workload: Workload, on spec: HardwareSpec) throws(InputError) -> [NMPattern] {
+        let sink = DiagnosticSink(source: source)
+        let known = Set(workload.layers.map(\.name))
+        for name in byName.keys.sorted() where !known.contains(name) {
+            sink.report(name, "no layer named \"\(name)\" in workload \(workload.name)")
+        }
+        var out: [NMPattern] = []
+        var unsupported: [String] = []
+        for layer in workload.layers {
+            var p = layer.pattern ?? .dense
+            if let u = uniform, layer.sparsifiable { p = u }
+            if let named = byName[layer.name] {
+                if !layer.sparsifiable, !named.isDense {
+                    sink.report(layer.name, "layer \"\(layer.name)\" is not sparsifiable; it cannot take \(named)")
+                }
+                p = named
+            }
+            if !spec.supports(p) { unsupported.append("\(layer.name) (\(p))") }
+            out.append(p)
+        }
+        try sink.throwIfAny()
+        if !unsupported.isEmpty {
+            let list = unsupported.prefix(5).joined(separator: ", ") + (unsupported.count > 5 ? ", and \(unsupported.count - 5) more" : "")
+            throw InputError(.data, source: uniform != nil && byName.isEmpty ? "--pattern" : source,
+                             "spec \(spec.name) does not support the pattern of \(list); it supports \(spec.supportedPatternNames) (and dense)")
+        }
+        return out
+    }
+}

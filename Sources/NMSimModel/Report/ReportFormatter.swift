@@ -1,0 +1,153 @@
+import Foundation
+
+/// Renders a ``NetworkReport`` as a terminal table, CSV, or JSON with sorted keys.
+public enum ReportFormatter {
+    /// The JSON report's schema version (see Docs/CLI.md).
+    public static let schemaVersion = 1
+
+    public static func json(_ r: NetworkReport) -> JSONValue {
+        var layers: [JSONValue] = []
+        for l in r.layers {
+            var o: [(key: String, value: JSONValue)] = [
+                ("name", .string(l.layer.name)), ("category", .string(l.layer.category)),
+                ("pattern", .string(l.pattern.description)), ("count", .int(l.layer.count)),
+                ("cycles", .integer(l.result.cycles)), ("computeCycles", .integer(l.result.computeCycles)),
+                ("macs", .integer(l.result.macs)), ("denseMacs", .integer(l.result.denseMACs)),
+                ("folds", .int(l.result.folds)), ("limiter", .string(l.result.limiter)),
+                ("stalls", stalls(l.result.stalls)), ("traffic", traffic(l.result.traffic)),
+                ("weightBytes", .integer(l.layer.hasParameters ? l.result.weightBytes : 0)),
+                ("metadataBytes", .integer(l.layer.hasParameters ? l.result.metadataBytes : 0)),
+                ("energyPJ", l.energyPJ.map { .number($0) } ?? .null),
+            ]
+            switch l.layer.kind {
+            case .gemm(let s): o += [("type", "gemm"), ("m", .int(s.m)), ("n", .int(s.n)), ("k", .int(s.k))]
+            case let .vector(op, elements): o += [("type", "vector"), ("op", .string(op.rawValue)), ("elements", .int(elements))]
+            }
+            layers.append(.object(o))
+        }
+        return .object([
+            ("schemaVersion", .int(schemaVersion)), ("spec", .string(r.specName)), ("workload", .string(r.workloadName)),
+            ("clockGHz", .number(r.clockGHz)), ("totalCycles", .integer(r.totalCycles)), ("seconds", .number(r.seconds)),
+            ("macs", .integer(r.macs)), ("denseMacs", .integer(r.denseMACs)), ("weightBytes", .integer(r.weightBytes)),
+            ("metadataBytes", .integer(r.metadataBytes)), ("utilisation", .number(r.utilisation)),
+            ("energyPJ", r.energyPJ.map { .number($0) } ?? .null), ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
+            ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
+            ("layers", .array(layers)),
+        ])
+    }
+
+    static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
+
+    static func traffic(_ t: Traffic) -> JSONValue {
+        .object([("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
+                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes))])
+    }
+
+    public static let csvHeader = "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
+        + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
+        + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes"
+
+    public static func csv(_ r: NetworkReport) -> String {
+        var out = csvHeader + "\n"
+        for l in r.layers {
+            let (type, m, n, k): (String, String, String, String)
+            switch l.layer.kind {
+            case .gemm(let s): (type, m, n, k) = ("gemm", "\(s.m)", "\(s.n)", "\(s.k)")
+            case .vector(let op, let e): (type, m, n, k) = ("vector:\(op.rawValue)", "\(e)", "", "")
+            }
+            let res = l.result
+            var f = [csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                     "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter]
+            f += res.stalls.entries.map { "\($0.cycles)" }
+            f += ["\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
+                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)"]
+            out += f.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// A readable terminal table with units and a summary.
+    public static func table(_ r: NetworkReport, maxLayers: Int = 60) -> String {
+        var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (mem/dec/bw/load/fill)"]]
+        let pes = Double(r.arrayPEs)
+        for (i, l) in r.layers.enumerated() {
+            if i == maxLayers { rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", ""]); break }
+            let res = l.result
+            let shape: String
+            switch l.layer.kind {
+            case .gemm(let s): shape = "\(s.m)x\(s.n)x\(s.k)"
+            case .vector(let op, let e): shape = "\(op.rawValue) \(e) el"
+            }
+            let util = res.macs > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
+            let s = res.stalls
+            let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
+            rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
+                         grouped(res.cycles), util, res.limiter,
+                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))"])
+        }
+        var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
+        let ratio = r.macs > 0 ? String(format: "%.2fx", Double(r.denseMACs) / Double(r.macs)) : "-"
+        out += "total        \(grouped(r.totalCycles)) cycles = \(formatTime(r.seconds)) at \(JSONWriter.format(r.clockGHz)) GHz\n"
+        out += "MACs         \(grouped(r.macs)) performed of \(grouped(r.denseMACs)) dense (\(ratio) fewer)\n"
+        out += "utilisation  \(percent(r.utilisation)) of \(r.arrayPEs) PEs\n"
+        out += "weights      \(formatBytes(r.weightBytes)) incl. \(formatBytes(r.metadataBytes)) metadata\n"
+        let t = r.traffic
+        out += "DRAM         \(formatBytes(t.dramReadBytes)) read, \(formatBytes(t.dramWriteBytes)) written\n"
+        let s = r.stalls
+        out += "stalls       " + s.entries.filter { $0.cycles > 0 }.map { "\($0.name) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
+        out += "by category  " + r.cyclesByCategory.map { "\($0.category) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
+        if let e = r.energyPJ { out += "energy       \(formatEnergy(e))\n" }
+        return out
+    }
+
+    public static func align(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+        guard let width = rows.first?.count else { return "" }
+        var w = Array(repeating: 0, count: width)
+        for row in rows where row.count == width && !(row.first?.hasPrefix("...") ?? false) {
+            for (i, c) in row.enumerated() { w[i] = max(w[i], c.count) }
+        }
+        return rows.map { row -> String in
+            if row.first?.hasPrefix("...") == true { return row[0] }
+            return row.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: max(0, w[i] - c.count))
+                return rightAligned.contains(i) ? pad + c : c + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    public static func grouped(_ v: Int64) -> String {
+        let s = String(v.magnitude)
+        var out = ""
+        for (i, ch) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return (v < 0 ? "-" : "") + out
+    }
+
+    public static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+    public static func formatTime(_ s: Double) -> String {
+        if s >= 1 { return String(format: "%.3f s", s) }
+        if s >= 1e-3 { return String(format: "%.3f ms", s * 1e3) }
+        return String(format: "%.3f us", s * 1e6)
+    }
+
+    public static func formatBytes(_ b: Int64) -> String {
+        let d = Double(b)
+        if d >= 1_073_741_824 { return String(format: "%.2f GiB", d / 1_073_741_824) }
+        if d >= 1_048_576 { return String(format: "%.2f MiB", d / 1_048_576) }
+        if d >= 1024 { return String(format: "%.1f KiB", d / 1024) }
+        return "\(b) B"
+    }
+
+    public static func formatEnergy(_ pj: Double) -> String {
+        if pj >= 1e9 { return String(format: "%.3f mJ", pj / 1e9) }
+        if pj >= 1e6 { return String(format: "%.3f uJ", pj / 1e6) }
+        return String(format: "%.1f pJ", pj)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+extension HardwareSpec {
+    /// Largest array side accepted.
+    public static let maxArraySide = 4096
+
+    /// Decodes and validates a spec; every violation is listed with its JSON path.
+    /// - Parameter source: the file name used in diagnostics.
+    public static func decode(json text: String, source: String) throws(InputError) -> HardwareSpec {
+        let root: JSONValue
+        do { root = try JSONParser.parse(text) } catch {
+            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
+        }
+        return try decode(root, source: source)
+    }
+
+    public static func decode(_ root: JSONValue, source: String) throws(InputError) -> HardwareSpec {
+        let sink = DiagnosticSink(source: source)
+        let top = ObjectReader(root, path: "", sink: sink)
+        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
+
+        // The version comes first: a newer file is reported as such, not as a list of unknown keys.
+        let version = top.int("version")
+        if sink.isEmpty, version != currentVersion {
+            let why = version > currentVersion
+                ? "spec format version \(version) is newer than this nmsim understands (\(currentVersion))"
+                : "unsupported spec format version \(version) (expected \(currentVersion))"
+            throw InputError(.data, source: source, location: "version", why)
+        }
+
+        let name = top.string("name")
+        let summary = top.string("description", default: "")
+        let clock = top.double("clockGHz", default: 1.0, min: 0, max: 100, exclusiveMin: true)
+        let timing = top.choice("timing", TimingModel.allCases.map { ($0.rawValue, $0) }, default: .native)!
+
+        let pe = top.object("peArray", required: true)
+        let rows = pe?.int("rows", in: 1...maxArraySide) ?? 1
+        let columns = pe?.int("columns", in: 1...maxArraySide) ?? 1
+        let dataflow = pe?.choice("dataflow", Dataflow.allCases.map { ($0.rawValue, $0) }) ?? .weightStationary
+        let stationaryDB = pe?.bool("stationaryDoubleBuffered", default: true) ?? true
+        pe?.finish()
+
+        var patterns: [NMPattern] = []
+        var mux = MuxPlacement.perPE
+        var decoder = DecoderSpec(groupsPerCycle: 1 << 20, latencyCycles: 0)
+        if let sp = top.object("sparsity") {
+            if let list = sp.array("supportedPatterns", required: true) {
+                for (i, item) in list.enumerated() {
+                    let path = sp.childPath("supportedPatterns[\(i)]")
+                    guard case .string(let s) = item else {
+                        sink.report(path, "expected an N:M string such as \"2:4\", found \(item.brief)"); continue
+                    }
+                    switch NMPattern.parse(s) {
+                    case .success(let p):
+                        if patterns.contains(p) { sink.report(path, "duplicate pattern \(p)") }
+                        else if !p.isDense { patterns.append(p) }
+                    case .failure(let e): sink.report(path, e.description)
+                    }
+                }
+            }
+            mux = sp.choice("mux", MuxPlacement.allCases.map { ($0.rawValue, $0) }, default: .perPE)!
+            if let d = sp.object("decoder", required: true) {
+                decoder = DecoderSpec(groupsPerCycle: d.int("groupsPerCycle", in: 1...(1 << 20)),
+                                      latencyCycles: d.int("latencyCycles", default: 0, in: 0...1_000_000))
+                d.finish()
+            }
+            sp.finish()
+        }
+
+        var buffers: [String: BufferSpec] = [:]
+        if let b = top.object("buffers", required: true) {
+            for key in ["ifmap", "filter", "ofmap"] {
+                guard let o = b.object(key, required: true) else { continue }
+                let kib = o.int("capacityKiB", in: 1...(1 << 21), unit: "KiB")
+                let banks = o.int("banks", default: 1, in: 1...4096)
+                if banks & (banks - 1) != 0 { sink.report(o.childPath("banks"), "must be a power of two (got \(banks))") }
+                let width = o.int("bankWidthBytes", in: 1...4096, unit: "bytes")
+                let ports = o.int("ports", default: 1, in: 1...16)
+                let db = o.bool("doubleBuffered", default: true)
+                o.finish()
+                buffers[key] = BufferSpec(capacityBytes: kib * 1024, banks: banks, bankWidthBytes: width, ports: ports, doubleBuffered: db)
+            }
+            b.finish()
+        }
+
+        var dram = DRAMSpec(model: .ideal, bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1)
+        if let d = top.object("dram", required: true) {
+            let model = d.choice("model", DRAMSpec.Model.allCases.map { ($0.rawValue, $0) }) ?? .fixedLatency
+            if model == .ideal {
+                dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0, exclusiveMin: true),
+                                latencyCycles: 0, burstBytes: 1)
+            } else {
+                let bpc = d.double("bytesPerCycle", min: 0, max: 1e6, exclusiveMin: true)
+                let lat = d.int("latencyCycles", default: 0, in: 0...1_000_000)
+                let burst = d.int("burstBytes", default: 64, in: 1...65536)
+                if burst & (burst - 1) != 0 { sink.report(d.childPath("burstBytes"), "must be a power of two (got \(burst))") }
+                dram = DRAMSpec(model: model, bytesPerCycle: bpc, latencyCycles: lat, burstBytes: burst)
+            }
+            d.finish()
+        }
+
+        var vector = VectorUnitSpec(lanes: 16, latencyCycles: 4, cyclesPerElement: defaultVectorCosts)
+        if let v = top.object("vectorUnit") {
+            vector.lanes = v.int("lanes", in: 1...65536)
+            vector.latencyCycles = v.int("latencyCycles", default: 4, in: 0...1_000_000)
+            if let c = v.object("cyclesPerElement") {
+                for op in VectorOp.allCases {
+                    vector.cyclesPerElement[op] = c.int(op.rawValue, default: defaultVectorCosts[op]!, in: 0...10_000)
+                }
+                c.finish()
+            }
+            v.finish()
+        }
+
+        var types = DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 4)
+        if let t = top.object("dataTypes") {
+            types.activationBytes = t.int("activationBytes", default: 1, in: 1...8, unit: "bytes")
+            types.weightBytes = t.int("weightBytes", default: 1, in: 1...8, unit: "bytes")
+            types.outputBytes = t.int("outputBytes", default: 1, in: 1...8, unit: "bytes")
+            types.accumulatorBytes = t.int("accumulatorBytes", default: 4, in: 1...8, unit: "bytes")
+            t.finish()
+        }
+
+        var energy: EnergySpec?
+        if let e = top.object("energy") {
+            energy = EnergySpec(
+                macPJ: e.double("macPJ", default: 0, min: 0),
+                sramReadPJPerByte: e.double("sramReadPJPerByte", default: 0, min: 0),
+                sramWritePJPerByte: e.double("sramWritePJPerByte", default: 0, min: 0),
+                dramPJPerByte: e.double("dramPJPerByte", default: 0, min: 0),
+                decodePJPerGroup: e.double("decodePJPerGroup", default: 0, min: 0),
+                vectorPJPerElementOp: e.double("vectorPJPerElementOp", default: 0, min: 0))
+            e.finish()
+        }
+        top.finish()
+        try sink.throwIfAny()
+
+        return HardwareSpec(
+            name: name, summary: summary, clockGHz: clock, rows: rows, columns: columns, dataflow: dataflow,
+            stationaryDoubleBuffered: stationaryDB, supportedPatterns: patterns, mux: mux, decoder: decoder,
+            ifmap: buffers["ifmap"]!, filter: buffers["filter"]!, ofmap: buffers["ofmap"]!, dram: dram,
+            vector: vector, dataTypes: types, energy: energy, timing: timing)
+    }
+
+    /// Lane-cycles per element when the spec does not say: softmax 4 (max, exp, sum, divide),
+    /// layer norm 5 (mean, variance, normalise, scale, shift), GELU 8 (polynomial), add 1.
+    public static let defaultVectorCosts: [VectorOp: Int] = [.softmax: 4, .layerNorm: 5, .gelu: 8, .add: 1]
+}

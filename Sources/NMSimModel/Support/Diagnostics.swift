@@ -1,0 +1,63 @@
+/// One located problem in user input: the file, where in it, and what is wrong.
+public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
+    /// The file (or flag, such as `--pattern`) the problem is in.
+    public var source: String
+    /// A JSON path (`buffers.ifmap.banks`), `line N`, or empty when the whole source is meant.
+    public var location: String
+    public var message: String
+
+    public init(source: String, location: String = "", message: String) {
+        self.source = source
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String {
+        location.isEmpty ? "\(source): \(message)" : "\(source): \(location): \(message)"
+    }
+}
+
+/// User input that cannot be used, with every problem found in it.
+///
+/// The kind maps onto sysexits: usage 64, data 65, missing input 66, cannot create output 73.
+public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Int32, Sendable {
+        case usage = 64
+        case data = 65
+        case noInput = 66
+        case cannotCreate = 73
+    }
+
+    public var kind: Kind
+    public var diagnostics: [Diagnostic]
+
+    public init(_ kind: Kind, _ diagnostics: [Diagnostic]) {
+        self.kind = kind
+        self.diagnostics = diagnostics
+    }
+
+    public init(_ kind: Kind, source: String, location: String = "", _ message: String) {
+        self.init(kind, [Diagnostic(source: source, location: location, message: message)])
+    }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects diagnostics while reading one source.
+public final class DiagnosticSink {
+    public let source: String
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(source: String) { self.source = source }
+
+    public func report(_ path: String, _ message: String) {
+        diagnostics.append(Diagnostic(source: source, location: path, message: message))
+    }
+
+    public var isEmpty: Bool { diagnostics.isEmpty }
+
+    /// Throws every collected diagnostic as one data error.
+    public func throwIfAny() throws(InputError) {
+        if !diagnostics.isEmpty { throw InputError(.data, diagnostics) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Per-layer N:M assignments: nmsim's JSON form and ELSA's released YAML configurations.
+///
+/// JSON: `{"version": 1, "patterns": {"blocks.0.attn.qkv": "2:4", ...}}`.
+/// ELSA YAML: `TEST_SUBNET: [[N, M], ...]` under `NAS: TEST_CONFIG:`, one pair per gene, four
+/// genes per transformer block in the order [proj, qkv, fc1, fc2], blocks in model order.
+public enum AssignmentFile {
+    /// ELSA's gene order inside a block.
+    public static let elsaGeneOrder = ["attn.proj", "attn.qkv", "mlp.fc1", "mlp.fc2"]
+
+    public static func load(_ path: String, for workload: Workload) throws(InputError) -> PatternAssignment {
+        let text = try InputLoader.read(path)
+        let lower = path.lowercased()
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
+            return try elsa(text, source: path, for: workload)
+        }
+        return try json(text, source: path)
+    }
+
+    public static func json(_ text: String, source: String) throws(InputError) -> PatternAssignment {
+        let root: JSONValue
+        do { root = try JSONParser.parse(text) } catch {
+            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
+        }
+        let sink = DiagnosticSink(source: source)
+        let top = ObjectReader(root, path: "", sink: sink)
+        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
+        let version = top.int("version")
+        if sink.isEmpty, version != 1 {
+            throw InputError(.data, source: source, location: "version",
+                             version > 1 ? "assignment format version \(version) is newer than this nmsim understands (1)" : "unsupported assignment format version \(version)")
+        }
+        var map: [String: NMPattern] = [:]
+        if case .object(let members)? = top.value("patterns") {
+            for (k, v) in members {
+                let path = "patterns.\(k)"
+                guard case .string(let s) = v else { sink.report(path, "expected an N:M string such as \"2:4\", found \(v.brief)"); continue }
+                switch NMPattern.parse(s) {
+                case .success(let p): map[k] = p
+                case .failure(let e): sink.report(path, e.description)
+                }
+            }
+        } else if let v = top.value("patterns") {
+            sink.report("patterns", "expected an object of layer name → pattern, found \(v.brief)")
+        } else {
+            sink.report("patterns", "is required")
+        }
+        top.finish()
+        try sink.throwIfAny()
+        return PatternAssignment(byName: map, source: source)
+    }
+
+    public static func jsonText(_ patterns: [(name: String, pattern: NMPattern)]) -> String {
+        JSONWriter.write(.object([("version", 1), ("patterns", .object(patterns.map { ($0.name, .string($0.pattern.description)) }))]))
+    }
+
+    /// Block prefixes (`blocks.3`, `layers.2.blocks.5`) in model order, from the qkv layers.
+    public static func blockPrefixes(_ w: Workload) -> [String] {
+        w.layers.compactMap { $0.name.hasSuffix(".attn.qkv") ? String($0.name.dropLast(".attn.qkv".count)) : nil }
+    }
+
+    public static func elsa(_ text: String, source: String, for workload: Workload) throws(InputError) -> PatternAssignment {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("TEST_SUBNET:") }) else {
+            throw InputError(.data, source: source, "no TEST_SUBNET list (expected ELSA's NAS.TEST_CONFIG.TEST_SUBNET: [[N, M], ...])")
+        }
+        // The flow list may continue over several lines until its brackets balance.
+        var body = String(lines[start].split(separator: ":", maxSplits: 1)[1])
+        var depth = body.filter { $0 == "[" }.count - body.filter { $0 == "]" }.count
+        var i = start + 1
+        while depth > 0, i < lines.count {
+            body += lines[i]
+            depth += lines[i].filter { $0 == "[" }.count - lines[i].filter { $0 == "]" }.count
+            i += 1
+        }
+        let loc = "line \(start + 1) (TEST_SUBNET)"
+        let value: JSONValue
+        do { value = try JSONParser.parse(body.trimmingCharacters(in: .whitespaces)) } catch {
+            throw InputError(.data, source: source, location: loc, "expected a list of [N, M] pairs: \(error.message) at column \(error.column)")
+        }
+        guard case .array(let genes) = value else {
+            throw InputError(.data, source: source, location: loc, "expected a list of [N, M] pairs, found \(value.brief)")
+        }
+        let prefixes = blockPrefixes(workload)
+        let expected = prefixes.count * elsaGeneOrder.count
+        guard genes.count == expected else {
+            throw InputError(.data, source: source, location: loc,
+                             "has \(genes.count) genes but \(workload.name) has \(prefixes.count) blocks × 4 sparsifiable layers = \(expected)")
+        }
+        var map: [String: NMPattern] = [:]
+        var problems: [Diagnostic] = []
+        for (g, gene) in genes.enumerated() {
+            guard case .array(let pair) = gene, pair.count == 2, case .integer(let n) = pair[0], case .integer(let m) = pair[1] else {
+                problems.append(Diagnostic(source: source, location: "\(loc)[\(g)]", message: "expected [N, M] with integers, found \(gene.brief)"))
+                continue
+            }
+            guard let p = NMPattern(n: Int(n), m: Int(m)) else {
+                problems.append(Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
+                continue
+            }
+            map["\(prefixes[g / 4]).\(elsaGeneOrder[g % 4])"] = p
+        }
+        if !problems.isEmpty { throw InputError(.data, problems) }
+        return PatternAssignment(byName: map, source: source)
+    }
+
+    /// ELSA's YAML form of an assignment (the subset ELSA's code reads for evaluation).
+    public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String) -> String {
+        var genes: [String] = []
+        for prefix in blockPrefixes(workload) {
+            for g in elsaGeneOrder {
+                let p = patterns["\(prefix).\(g)"] ?? .dense
+                let q = p.isDense ? NMPattern(n: 4, m: 4)! : p
+                genes.append("[\(q.n), \(q.m)]")
+            }
+        }
+        return """
+        # Layer-wise N:M configuration for \(workload.name), exported by nmsim.
+        # Gene order per block: [proj, qkv, fc1, fc2].
+        MODEL:
+          TYPE: \(modelType)
+          NAME: \(workload.name)
+        NAS:
+          TEST_CONFIG:
+            TEST_SUBNET: [\(genes.joined(separator: ", "))]
+
+        """
+    }
+}

@@ -1,0 +1,123 @@
+/// Built-in Vision Transformer models, lowered layer by layer as the hardware sees them.
+///
+/// Per transformer block: norm1 (vector), qkv (GEMM), per-head Q·Kᵀ and A·V (GEMMs on
+/// activations, repeated per head and image), softmax (vector), proj (GEMM), residual add,
+/// norm2, fc1 (GEMM), GELU, fc2 (GEMM), residual add. Layer names follow timm's module names
+/// (`blocks.3.attn.qkv`, `layers.2.blocks.5.mlp.fc1`) so checkpoints and assignments line up.
+/// qkv, proj, fc1 and fc2 are sparsifiable (ELSA's choice); everything else stays dense.
+public struct VisionTransformer: Sendable, Equatable {
+    public enum Family: String, Sendable { case vit, swin }
+
+    public var name: String
+    public var family: Family
+    public var patch: Int
+    public var width: Int
+    /// Blocks per stage (one stage for ViT/DeiT).
+    public var depths: [Int]
+    /// Heads per stage.
+    public var heads: [Int]
+    public var mlpRatio: Int = 4
+    /// Swin window side.
+    public var window: Int = 7
+    public var classes: Int = 1000
+    public var defaultImage: Int = 224
+
+    public static let all: [VisionTransformer] = [
+        VisionTransformer(name: "deit-t", family: .vit, patch: 16, width: 192, depths: [12], heads: [3]),
+        VisionTransformer(name: "deit-s", family: .vit, patch: 16, width: 384, depths: [12], heads: [6]),
+        VisionTransformer(name: "deit-b", family: .vit, patch: 16, width: 768, depths: [12], heads: [12]),
+        VisionTransformer(name: "vit-b16", family: .vit, patch: 16, width: 768, depths: [12], heads: [12]),
+        VisionTransformer(name: "vit-l16", family: .vit, patch: 16, width: 1024, depths: [24], heads: [16]),
+        VisionTransformer(name: "vit-h14", family: .vit, patch: 14, width: 1280, depths: [32], heads: [16]),
+        VisionTransformer(name: "swin-t", family: .swin, patch: 4, width: 96, depths: [2, 2, 6, 2], heads: [3, 6, 12, 24]),
+        VisionTransformer(name: "swin-s", family: .swin, patch: 4, width: 96, depths: [2, 2, 18, 2], heads: [3, 6, 12, 24]),
+        VisionTransformer(name: "swin-b", family: .swin, patch: 4, width: 128, depths: [2, 2, 18, 2], heads: [4, 8, 16, 32]),
+    ]
+
+    /// Accepts `deit-b`, `DeiT-B`, `vit-b/16`, `vit_b16`.
+    public static func named(_ s: String) -> VisionTransformer? {
+        let key = s.lowercased().replacingOccurrences(of: "/", with: "").replacingOccurrences(of: "_", with: "-")
+        return all.first { $0.name == key }
+    }
+
+    public var blockCount: Int { depths.reduce(0, +) }
+
+    /// Checks an image size and batch; nil when they work for this model.
+    public func problem(image: Int, batch: Int) -> String? {
+        if batch < 1 || batch > 4096 { return "batch must be between 1 and 4096 (got \(batch))" }
+        if image < patch || image > 8192 { return "image size must be between \(patch) and 8192 (got \(image))" }
+        if image % patch != 0 { return "image size \(image) is not a multiple of the patch size \(patch)" }
+        if family == .swin {
+            let side = image / patch
+            let need = window << (depths.count - 1)
+            if side % need != 0 { return "\(name) needs an image size whose \(side)-token side divides by \(need) (window \(window) at every stage); try \(patch * need * max(1, side / need))" }
+        }
+        return nil
+    }
+
+    /// The model lowered for `image`×`image` inputs and `batch` images.
+    public func workload(image: Int? = nil, batch: Int = 1) -> Workload {
+        let image = image ?? defaultImage
+        precondition(problem(image: image, batch: batch) == nil, problem(image: image, batch: batch)!)
+        var layers: [Layer] = []
+        let side = image / patch
+        layers.append(Layer(name: "patch_embed", kind: .gemm(GEMMShape(m: side * side * batch, n: width, k: 3 * patch * patch)),
+                            sparsifiable: false, category: "embed"))
+        switch family {
+        case .vit:
+            let tokens = side * side + 1
+            for b in 0..<depths[0] {
+                appendBlock(&layers, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
+                            attentionTokens: tokens, groups: batch, batch: batch)
+            }
+            layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: tokens * width * batch)))
+            layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: width)), sparsifiable: false, category: "head"))
+        case .swin:
+            var res = side
+            var dim = width
+            for (s, depth) in depths.enumerated() {
+                if s > 0 {
+                    layers.append(Layer(name: "layers.\(s - 1).downsample.norm", kind: .vector(.layerNorm, elements: (res / 2) * (res / 2) * 4 * dim * batch)))
+                    layers.append(Layer(name: "layers.\(s - 1).downsample.reduction",
+                                        kind: .gemm(GEMMShape(m: (res / 2) * (res / 2) * batch, n: 2 * dim, k: 4 * dim)),
+                                        sparsifiable: false, category: "merge"))
+                    res /= 2
+                    dim *= 2
+                }
+                let windows = (res / window) * (res / window)
+                for b in 0..<depth {
+                    appendBlock(&layers, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
+                                attentionTokens: window * window, groups: windows * batch, batch: batch)
+                }
+            }
+            layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: res * res * dim * batch)))
+            layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: dim)), sparsifiable: false, category: "head"))
+        }
+        let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
+        return Workload(name: name + suffix, layers: layers)
+    }
+
+    /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token
+    /// groups (windows for Swin), `groups` of them in all (windows × images).
+    private func appendBlock(_ layers: inout [Layer], prefix: String, tokens: Int, dim: Int, heads: Int,
+                             attentionTokens t: Int, groups: Int, batch: Int) {
+        let rows = tokens * batch
+        let dh = dim / heads
+        layers.append(Layer(name: "\(prefix).norm1", kind: .vector(.layerNorm, elements: rows * dim)))
+        layers.append(Layer(name: "\(prefix).attn.qkv", kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))))
+        layers.append(Layer(name: "\(prefix).attn.qk", kind: .gemm(GEMMShape(m: t, n: t, k: dh)), sparsifiable: false,
+                            hasParameters: false, count: heads * groups))
+        layers.append(Layer(name: "\(prefix).attn.softmax", kind: .vector(.softmax, elements: heads * groups * t * t)))
+        layers.append(Layer(name: "\(prefix).attn.av", kind: .gemm(GEMMShape(m: t, n: dh, k: t)), sparsifiable: false,
+                            hasParameters: false, count: heads * groups))
+        layers.append(Layer(name: "\(prefix).attn.proj", kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))))
+        layers.append(Layer(name: "\(prefix).add1", kind: .vector(.add, elements: rows * dim)))
+        layers.append(Layer(name: "\(prefix).norm2", kind: .vector(.layerNorm, elements: rows * dim)))
+        layers.append(Layer(name: "\(prefix).mlp.fc1", kind: .gemm(GEMMShape(m: rows, n: mlpRatio * dim, k: dim))))
+        layers.append(Layer(name: "\(prefix).mlp.gelu", kind: .vector(.gelu, elements: rows * mlpRatio * dim)))
+        layers.append(Layer(name: "\(prefix).mlp.fc2", kind: .gemm(GEMMShape(m: rows, n: dim, k: mlpRatio * dim))))
+        layers.append(Layer(name: "\(prefix).add2", kind: .vector(.add, elements: rows * dim)))
+    }
+}
+
+import Foundation

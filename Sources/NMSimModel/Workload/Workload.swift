@@ -1,0 +1,78 @@
+/// One step of a network, as the hardware sees it.
+public struct Layer: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        /// A matrix multiply: M×K input times K×N weights.
+        case gemm(GEMMShape)
+        /// Element-wise or row-wise work on the vector unit.
+        case vector(VectorOp, elements: Int)
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// The layer's own N:M pattern; nil means dense unless an assignment says otherwise.
+    public var pattern: NMPattern?
+    /// Whether the layer's weights may be pruned (qkv, proj, fc1, fc2 in a ViT).
+    public var sparsifiable: Bool
+    /// Whether the right-hand operand is a stored parameter (false for attention products).
+    public var hasParameters: Bool
+    /// Identical back-to-back instances (per-head attention products).
+    public var count: Int
+    /// A grouping label used in breakdowns (gemm, attention, vector, ...).
+    public var category: String
+
+    public init(name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
+                hasParameters: Bool = true, count: Int = 1, category: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.pattern = pattern
+        self.sparsifiable = sparsifiable
+        self.hasParameters = hasParameters
+        self.count = count
+        switch kind {
+        case .gemm: self.category = category ?? (hasParameters ? "gemm" : "attention")
+        case .vector: self.category = category ?? "vector"
+        }
+    }
+
+    public var shape: GEMMShape? {
+        if case .gemm(let s) = kind { return s }
+        return nil
+    }
+}
+
+/// An ordered list of layers, run one after another.
+public struct Workload: Equatable, Sendable {
+    public static let currentVersion = 1
+    public var name: String
+    public var layers: [Layer]
+
+    public init(name: String, layers: [Layer]) {
+        self.name = name
+        self.layers = layers
+    }
+
+    /// Indices of layers whose weights may be pruned.
+    public var sparsifiableIndices: [Int] { layers.indices.filter { layers[$0].sparsifiable } }
+}
+
+/// Limits that keep every cycle and byte count far from Int64 overflow.
+public enum WorkloadLimits {
+    /// Largest GEMM dimension accepted.
+    public static let maxDimension = 1 << 24
+    /// Largest dense MAC count of one layer instance.
+    public static let maxMACs: Int64 = 1 << 50
+    public static let maxCount = 1 << 16
+    public static let maxElements = 1 << 40
+
+    /// A message when the shape is too large to simulate safely, else nil.
+    public static func check(_ s: GEMMShape) -> String? {
+        for (name, v) in [("M", s.m), ("N", s.n), ("K", s.k)] {
+            if v < 1 { return "\(name) must be at least 1 (got \(v))" }
+            if v > maxDimension { return "\(name) = \(v) exceeds the largest supported dimension \(maxDimension)" }
+        }
+        let (mn, o1) = Int64(s.m).multipliedReportingOverflow(by: Int64(s.n))
+        let (mnk, o2) = mn.multipliedReportingOverflow(by: Int64(s.k))
+        if o1 || o2 || mnk > maxMACs { return "\(s.m)×\(s.n)×\(s.k) MACs would overflow the cycle counters (limit \(maxMACs))" }
+        return nil
+    }
+}

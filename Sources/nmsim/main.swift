@@ -1,0 +1,4 @@
+import Foundation
+import NMSimCLI
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))
