@@ -1,0 +1,33 @@
+/// Reads SCALE-Sim's `COMPUTE_REPORT.csv` (`LayerID, Total Cycles (incl. prefetch), Total Cycles,
+/// Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,`).
+public enum SCALESimReport {
+    public struct ComputeRow: Equatable, Sendable {
+        public var layerID: Int
+        public var totalCyclesInclPrefetch: Int64
+        public var totalCycles: Int64
+        public var stallCycles: Int64
+    }
+
+    public static func parseCompute(_ text: String, source: String) throws(InputError) -> [ComputeRow] {
+        let sink = DiagnosticSink(source: source)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        guard let header = lines.first, SCALESimTopology.fields(header).count >= 4,
+              SCALESimTopology.fields(header)[2].lowercased() == "total cycles" else {
+            throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim COMPUTE_REPORT header 'LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, ...'")
+        }
+        var rows: [ComputeRow] = []
+        for (i, line) in lines.enumerated().dropFirst() {
+            let f = SCALESimTopology.fields(line)
+            guard f.count >= 4, let id = Int(f[0]), let a = Int64(f[1]), let b = Int64(f[2]), let s = Int64(f[3]) else {
+                sink.report("line \(i + 1)", "expected LayerID and three integer cycle counts, found \"\(line.prefix(60))\"")
+                continue
+            }
+            if id != rows.count { sink.report("line \(i + 1)", "expected LayerID \(rows.count), found \(id)") }
+            rows.append(ComputeRow(layerID: id, totalCyclesInclPrefetch: a, totalCycles: b, stallCycles: s))
+        }
+        if rows.isEmpty && sink.isEmpty { sink.report("line 2", "the report has no layers") }
+        try sink.throwIfAny()
+        return rows
+    }
+}
