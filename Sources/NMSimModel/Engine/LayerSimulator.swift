@@ -36,7 +36,7 @@ public struct LayerSimulator: Sendable {
         var kernel = Kernel<FoldPipeline.Event>(eventLimit: plan.folds * 8 + 16)
         model.start(&kernel)
         do { try kernel.run(&model) } catch { throw .kernel(error) }
-        precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds")
+        precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))")
         return model.result(events: kernel.eventsFired)
     }
 }
@@ -120,7 +120,9 @@ struct FoldPipeline: EventModel {
         case .loaded(let f): loaded = f + 1
         case .streamed(let f): streamed = f + 1
         case .drained(let f):
-            drained = f + 1
+            // Edge folds drain faster, so drains may finish out of order when folds pipeline;
+            // unpipelined folds (the only ones gated on drains) drain in order.
+            drained += 1
             let w = work[slot(f)]
             if !pipelined { arrayFreeAt = now }
             if w.writeBytes > 0 {
@@ -142,14 +144,21 @@ struct FoldPipeline: EventModel {
         sink?(TraceEvent(cycle: at.value, action: action, fold: f, bytes: bytes))
     }
 
-    /// Starts every stage whose inputs are ready now.
+    /// Starts every stage whose inputs are ready now, until none can start.
     mutating func advance(_ kernel: inout Kernel<Event>) {
+        while advanceOnce(&kernel) {}
+    }
+
+    /// One pass over the stages; returns whether any started.
+    mutating func advanceOnce(_ kernel: inout Kernel<Event>) -> Bool {
         let now = kernel.now
+        var progressed = false
         let folds = plan.folds
         // Fetch: needs a free buffer half (double-buffered) or the whole buffer (single).
         while fetchStarted < folds, fetchStarted == fetched,
               streamed >= fetchStarted - (buffersDoubled ? 1 : 0) {
             let f = fetchStarted
+            progressed = true
             let w = costs.work(f)
             work[slot(f)] = w
             fetchStarted += 1
@@ -163,6 +172,7 @@ struct FoldPipeline: EventModel {
         // Decode (weight-stationary sparse): metadata of the fold's weights before they load.
         while decodeStarted < fetched {
             let f = decodeStarted
+            progressed = true
             decodeStarted += 1
             if decodesAtLoad {
                 let g = work[slot(f)].decodeGroups
@@ -180,6 +190,7 @@ struct FoldPipeline: EventModel {
         if loadStarted < decoded, loadStarted == loaded,
            pipelined ? streamStarted >= loadStarted : drained >= loadStarted {
             let f = loadStarted
+            progressed = true
             loadStarted += 1
             loadStartAt[slot(f)] = now
             let l = work[slot(f)].loadCycles
@@ -189,6 +200,7 @@ struct FoldPipeline: EventModel {
         // Stream: once loaded and the array is free.
         if streamStarted < loaded, pipelined ? streamed >= streamStarted : drained >= streamStarted {
             let f = streamStarted
+            progressed = true
             streamStarted += 1
             let w = work[slot(f)]
             attributeGap(fold: f, now: now)
@@ -200,6 +212,7 @@ struct FoldPipeline: EventModel {
             if pipelined { arrayFreeAt = streamEnd } else { stalls.fillDrain += Int64(w.skewCycles) }
             kernel.schedule(.drained(f), at: streamEnd + Cycles(w.skewCycles))
         }
+        return progressed
     }
 
     /// Splits the idle time before fold `f` streams into load, decoder and memory stalls.

@@ -25,8 +25,10 @@ public struct Layer: Equatable, Sendable {
         self.name = name
         self.kind = kind
         self.pattern = pattern
-        self.sparsifiable = sparsifiable
-        self.hasParameters = hasParameters
+        let isGEMM: Bool
+        if case .gemm = kind { isGEMM = true } else { isGEMM = false }
+        self.sparsifiable = isGEMM && sparsifiable
+        self.hasParameters = isGEMM && hasParameters
         self.count = count
         switch kind {
         case .gemm: self.category = category ?? (hasParameters ? "gemm" : "attention")

@@ -1,0 +1,206 @@
+import Testing
+@testable import NMSimModel
+
+@Suite("Simulator physics")
+struct SimulatorPropertyTests {
+    static let shapes: [GEMMShape] = [
+        GEMMShape(m: 197, n: 768, k: 768), GEMMShape(m: 197, n: 197, k: 64), GEMMShape(m: 50, n: 40, k: 70),
+        GEMMShape(m: 1, n: 1000, k: 768), GEMMShape(m: 3136, n: 96, k: 48), GEMMShape(m: 33, n: 64, k: 66),
+    ]
+
+    static let specs: [String] = Presets.names
+
+    static func variants(_ name: String) throws -> [HardwareSpec] {
+        let base = try preset(name)
+        var out: [HardwareSpec] = []
+        for df in Dataflow.allCases {
+            for mux in MuxPlacement.allCases {
+                var s = base
+                s.dataflow = df
+                s.mux = mux
+                out.append(s)
+            }
+        }
+        var single = base
+        single.stationaryDoubleBuffered = false
+        single.ifmap.doubleBuffered = false
+        out.append(single)
+        return out
+    }
+
+    @Test(arguments: specs)
+    func cyclesEqualComputePlusEveryStall(name: String) throws {
+        for spec in try Self.variants(name) {
+            let sim = LayerSimulator(spec: spec)
+            for shape in Self.shapes {
+                for p in [NMPattern.dense] + spec.supportedPatterns {
+                    let r = try sim.simulate(shape, pattern: p)
+                    #expect(r.cycles == r.computeCycles + r.stalls.total, "\(name) \(spec.dataflow) \(spec.mux) \(shape) \(p)")
+                    #expect(r.stalls.entries.allSatisfy { $0.cycles >= 0 }, "negative stall \(r.stalls) for \(shape) \(p)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: specs)
+    func neverBelowTheComputeOrBandwidthBound(name: String) throws {
+        for spec in try Self.variants(name) {
+            let sim = LayerSimulator(spec: spec)
+            for shape in Self.shapes {
+                for p in [NMPattern.dense] + spec.supportedPatterns {
+                    let r = try sim.simulate(shape, pattern: p)
+                    let pes = Int64(spec.rows * spec.columns)
+                    #expect(r.cycles >= (r.macs + pes - 1) / pes, "below compute bound: \(shape) \(p)")
+                    #expect(r.cycles >= r.computeCycles)
+                    let dramBytes = Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes)
+                    #expect(Double(r.cycles) >= (dramBytes / spec.dram.bytesPerCycle).rounded(.down), "below DRAM bound: \(shape) \(p)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: specs)
+    func aSparserPatternIsNeverSlower(name: String) throws {
+        for spec in try Self.variants(name) {
+            let sim = LayerSimulator(spec: spec)
+            let ladder = ([NMPattern.dense] + spec.supportedPatterns).sorted(by: >)  // densest first
+            for shape in Self.shapes {
+                var previous = Int64.max
+                for p in ladder {
+                    let c = try sim.simulate(shape, pattern: p).cycles
+                    #expect(c <= previous, "\(name) \(spec.dataflow) \(spec.mux): \(shape) at \(p) took \(c) > \(previous) at the denser pattern")
+                    previous = c
+                }
+            }
+        }
+    }
+
+    @Test func idealArrayMatchesTheClosedFormWhenNothingStalls() throws {
+        // Pipelined WS with ideal memory: Σ streamed cycles + loads exposed once + last fold's skew.
+        let spec = try idealSpec(rows: 8, columns: 8, dataflow: .weightStationary, pipelined: true)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 100, n: 16, k: 16), pattern: .dense)
+        // 2×2 folds of 100 cycles; the first load (8 cycles) is exposed; skew 8+8-2 once.
+        #expect(r.computeCycles == 400)
+        #expect(r.stalls.load == 8)
+        #expect(r.stalls.fillDrain == 14)
+        #expect(r.cycles == 422)
+    }
+
+    @Test func unpipelinedFoldsPayLoadAndSkewEveryTime() throws {
+        let spec = try idealSpec(rows: 8, columns: 8, dataflow: .weightStationary, pipelined: false)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 100, n: 16, k: 16), pattern: .dense)
+        #expect(r.cycles == 4 * (8 + 100 + 14))
+    }
+
+    @Test func activationBandwidthCapsTheSparseSpeedupAndIsReported() throws {
+        var spec = try preset("flex-nm8")
+        spec.dram = DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1)
+        let sim = LayerSimulator(spec: spec)
+        let shape = GEMMShape(m: 512, n: 256, k: 2048)
+        let dense = try sim.simulate(shape, pattern: .dense)
+        let r18 = try sim.simulate(shape, pattern: pattern("1:8"))
+        let r28 = try sim.simulate(shape, pattern: pattern("2:8"))
+        #expect(r18.stalls.activationBandwidth > 0)
+        #expect(r18.limiter == "activationBandwidth")
+        #expect(r28.stalls.activationBandwidth == 0)
+        let speedup = Double(dense.cycles) / Double(r18.cycles)
+        #expect(speedup < 4.2 && speedup > 3.5, "1:8 on a 4x activation buffer: \(speedup)")
+    }
+
+    @Test func slowDecoderShowsAsDecoderStalls() throws {
+        var spec = try idealSpec(rows: 32, columns: 32, dataflow: .outputStationary, pipelined: true)
+        spec.decoder = DecoderSpec(groupsPerCycle: 2, latencyCycles: 4)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 64, n: 64, k: 256), pattern: pattern("2:4"))
+        #expect(r.stalls.decoder > 0)
+        #expect(r.limiter == "decoder")
+    }
+
+    @Test func perRowMuxFetchesOnlyKeptActivations() throws {
+        var perPE = try preset("flex-nm4")
+        perPE.dram = DRAMSpec(model: .fixedLatency, bytesPerCycle: 8, latencyCycles: 0, burstBytes: 1)
+        var perRow = perPE
+        perRow.mux = .perRow
+        let shape = GEMMShape(m: 197, n: 64, k: 768)
+        let a = try LayerSimulator(spec: perPE).simulate(shape, pattern: pattern("1:4"))
+        let b = try LayerSimulator(spec: perRow).simulate(shape, pattern: pattern("1:4"))
+        #expect(b.traffic.dramReadBytes < a.traffic.dramReadBytes)
+        #expect(b.metadataBytes < a.metadataBytes)
+    }
+
+    @Test func weightBytesCountValuesAndIndexBits() throws {
+        let r = try LayerSimulator(spec: preset("flex-nm4")).simulate(GEMMShape(m: 197, n: 768, k: 768), pattern: pattern("2:4"))
+        // 384×768 kept one-byte values + 2 index bits each.
+        #expect(r.metadataBytes == 384 * 768 * 2 / 8)
+        #expect(r.weightBytes == 384 * 768 + 384 * 768 * 2 / 8)
+        #expect(r.macs == 197 * 768 * 384)
+        #expect(r.denseMACs == 197 * 768 * 768)
+    }
+
+    @Test func tooManyFoldsIsAnErrorNotAHang() throws {
+        let spec = try idealSpec(rows: 1, columns: 1)
+        #expect(throws: LayerSimulator.Failure.self) {
+            try LayerSimulator(spec: spec).simulate(GEMMShape(m: 1, n: 5000, k: 5000), pattern: .dense)
+        }
+    }
+}
+
+@Suite("Network runs")
+struct NetworkTests {
+    @Test func aMixedAssignmentEqualsTheSumOfItsLayers() throws {
+        let spec = try preset("flex-nm4")
+        let w = VisionTransformer.named("deit-t")!.workload()
+        let choices = [pattern("1:4"), pattern("2:4"), pattern("4:4")]
+        var patterns: [NMPattern] = []
+        for (i, l) in w.layers.enumerated() { patterns.append(l.sparsifiable ? choices[i % 3] : .dense) }
+        let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
+        var sum: Int64 = 0
+        let sim = LayerSimulator(spec: spec)
+        let vector = VectorUnit(spec.vector)
+        for (i, l) in w.layers.enumerated() {
+            switch l.kind {
+            case .gemm(let s): sum += try sim.simulate(s, pattern: patterns[i]).cycles * Int64(l.count)
+            case let .vector(op, e): sum += vector.cycles(op, elements: e)! * Int64(l.count)
+            }
+        }
+        #expect(report.totalCycles == sum)
+    }
+
+    @Test func parallelAndSerialRunsAreByteIdentical() throws {
+        let spec = try preset("flex-nm4")
+        let w = VisionTransformer.named("swin-t")!.workload()
+        let a = try PatternAssignment(uniform: pattern("2:4")).resolve(w, on: spec)
+        let serial = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: false)
+        let parallel = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: true)
+        let again = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: true)
+        #expect(JSONWriter.write(ReportFormatter.json(serial)) == JSONWriter.write(ReportFormatter.json(parallel)))
+        #expect(JSONWriter.write(ReportFormatter.json(parallel)) == JSONWriter.write(ReportFormatter.json(again)))
+        #expect(ReportFormatter.csv(serial) == ReportFormatter.csv(parallel))
+    }
+
+    @Test func unsupportedPatternNamesTheSupportedOnes() throws {
+        let spec = try preset("sparse-tc-2of4")
+        let w = VisionTransformer.named("deit-t")!.workload()
+        #expect {
+            _ = try PatternAssignment(uniform: pattern("1:4"), source: "--pattern").resolve(w, on: spec)
+        } throws: { e in
+            let d = (e as! InputError).diagnostics
+            return d.count == 1 && d[0].source == "--pattern"
+                && d[0].message.contains("spec sparse-tc-2of4 does not support the pattern of blocks.0.attn.qkv (1:4)")
+                && d[0].message.hasSuffix("it supports 2:4 (and dense)")
+        }
+    }
+
+    @Test func assignmentToAnUnknownOrDenseOnlyLayerIsLocated() throws {
+        let spec = try preset("flex-nm4")
+        let w = VisionTransformer.named("deit-t")!.workload()
+        let a = PatternAssignment(byName: ["blocks.0.attn.qk": pattern("2:4"), "nope": pattern("1:4")], source: "a.json")
+        #expect {
+            _ = try a.resolve(w, on: spec)
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == [
+                "a.json: nope: no layer named \"nope\" in workload deit-t",
+                "a.json: blocks.0.attn.qk: layer \"blocks.0.attn.qk\" is not sparsifiable; it cannot take 2:4",
+            ]
+        }
+    }
+}
