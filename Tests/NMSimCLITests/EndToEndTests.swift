@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import NMSimModel
+
+/// Runs the built `nmsim` binary and captures its output.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `nmsim` executable built beside the test bundle.
+let binary: URL = {
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("nmsim")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir.deleteLastPathComponent()
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/nmsim")
+}()
+
+func nmsim(_ args: String..., in directory: URL? = nil) throws -> Run {
+    try nmsim(args, in: directory)
+}
+
+func nmsim(_ args: [String], in directory: URL? = nil) throws -> Run {
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = args
+    p.currentDirectoryURL = directory ?? repositoryRoot
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+    return d
+}
+
+@Suite("nmsim binary")
+struct EndToEndTests {
+    @Test func helpListsEveryCommand() throws {
+        let r = try nmsim("--help")
+        #expect(r.status == 0)
+        for c in ["simulate", "validate", "specs", "workloads", "show", "demo", "bench"] { #expect(r.stdout.contains(c)) }
+        for c in ["simulate", "validate", "specs", "show", "demo", "bench"] {
+            let h = try nmsim(c, "--help")
+            #expect(h.status == 0 && h.stdout.contains("USAGE: nmsim \(c)"), "\(c) --help")
+        }
+    }
+
+    /// Bad input: one located line on stderr, nothing on stdout, a sysexits status.
+    static let badInputs: [(args: [String], status: Int32, stderr: String)] = [
+        (["simulate", "--workload", "deit-t", "--pattern", "0:4"], 64, "nmsim: --pattern: N must be between 1 and M (got 0:4)"),
+        (["simulate", "--workload", "deit-t", "--pattern", "5:4"], 64, "nmsim: --pattern: N must be between 1 and M (got 5:4)"),
+        (["simulate", "--workload", "deit-t", "--pattern", "two:four"], 64, "nmsim: --pattern: expected an N:M pattern such as 2:4, found \"two:four\""),
+        (["simulate", "--workload", "deit-t", "--pattern", "1:8"], 65,
+         "nmsim: --pattern: spec flex-nm4 does not support the pattern of blocks.0.attn.qkv (1:8), blocks.0.attn.proj (1:8), blocks.0.mlp.fc1 (1:8), blocks.0.mlp.fc2 (1:8), blocks.1.attn.qkv (1:8), and 43 more; it supports 1:4, 2:4 (and dense)"),
+        (["simulate", "--workload", "deit-t", "--paterns", "2:4"], 64,
+         "nmsim: --paterns: unknown option for 'nmsim simulate' (did you mean --pattern?); see 'nmsim simulate --help'"),
+        (["simulate", "--workload", "resnet"], 64,
+         "nmsim: --workload: unknown model \"resnet\"; built-in models are: deit-t, deit-s, deit-b, vit-b16, vit-l16, vit-h14, swin-t, swin-s, swin-b (or give a .json or SCALE-Sim .csv file)"),
+        (["simulate", "--workload", "missing.json"], 66, "nmsim: missing.json: no such file"),
+        (["simulate", "--spec", "nope", "--workload", "deit-t"], 64,
+         "nmsim: --spec: unknown preset \"nope\"; presets are: flex-nm4, sparse-tc-2of4, flex-nm8, scalesim-ws-32x32, edge-nm4, datacenter-nm4 (or give a .json or SCALE-Sim .cfg file)"),
+        (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, found \"xml\""),
+        (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
+        (["simulate"], 64, "nmsim: --workload: is required"),
+        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, demo, bench"),
+        (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
+        (["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
+         "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"),
+    ]
+
+    @Test(arguments: badInputs.indices)
+    func badInputGetsOneLocatedLineAndASysexitsStatus(index: Int) throws {
+        let c = Self.badInputs[index]
+        let r = try nmsim(c.args)
+        #expect(r.status == c.status, "\(c.args)")
+        #expect(r.stdout.isEmpty, "stdout not empty for \(c.args)")
+        #expect(r.stderr == c.stderr + "\n")
+    }
+
+    @Test func badSpecFileListsEveryViolationWithItsPath() throws {
+        let dir = try temporaryDirectory()
+        let spec = Presets.json(named: "flex-nm4")!
+            .replacingOccurrences(of: "\"banks\": 16", with: "\"banks\": 6")
+            .replacingOccurrences(of: "\"rows\": 32", with: "\"rows\": 32, \"colour\": 1")
+        try spec.write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let r = try nmsim("simulate", "--spec", "bad.json", "--workload", "deit-t", in: dir)
+        #expect(r.status == 65)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr == "nmsim: bad.json: peArray.colour: unknown key\nnmsim: bad.json: buffers.ifmap.banks: must be a power of two (got 6)\n")
+    }
+
+    @Test func outputFileIsWrittenWholeAndStdoutStaysEmpty() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim("simulate", "--workload", "deit-t", "--pattern", "2:4", "--format", "json", "--output", "r.json", in: dir)
+        #expect(r.status == 0 && r.stdout.isEmpty)
+        let text = try String(contentsOf: dir.appendingPathComponent("r.json"), encoding: .utf8)
+        let json = try JSONParser.parse(text)
+        for key in ["totalCycles", "seconds", "macs", "denseMacs", "weightBytes", "layers", "stalls"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        guard case .array(let layers)? = json["layers"], case .object? = layers.first else { Issue.record("no layers"); return }
+        for key in ["name", "pattern", "cycles", "macs", "stalls"] { #expect(layers[0][key] != nil, "layer missing \(key)") }
+        // A failing run leaves the earlier file untouched.
+        let bad = try nmsim("simulate", "--workload", "deit-t", "--pattern", "1:8", "--output", "r.json", in: dir)
+        #expect(bad.status == 65)
+        #expect(try String(contentsOf: dir.appendingPathComponent("r.json"), encoding: .utf8) == text)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["r.json"])
+    }
+
+    @Test func identicalRunsAreByteIdentical() throws {
+        let a = try nmsim("simulate", "--workload", "swin-t", "--assignment", "workloads/example-assignment.json", "--workload", "deit-t")
+        #expect(a.status == 64)  // --workload twice is a usage error
+        let x = try nmsim("simulate", "--workload", "deit-t", "--assignment", "workloads/example-assignment.json", "--format", "csv")
+        let y = try nmsim("simulate", "--workload", "deit-t", "--assignment", "workloads/example-assignment.json", "--format", "csv", "--serial")
+        #expect(x.status == 0 && x.stdout == y.stdout && !x.stdout.isEmpty)
+    }
+
+    @Test func scaleSimConfigAndTopologyReproduceItsTotalCycles() throws {
+        let r = try nmsim("simulate", "--spec", "workloads/scalesim/vit_32x32_ws_layerwise.cfg",
+                          "--workload", "workloads/scalesim/deit_b_block_unique_2of4.csv", "--format", "csv")
+        #expect(r.status == 0)
+        let cycles = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[7] }
+        #expect(cycles == ["251423", "4073", "4073", "83807", "335231", "335231"])
+    }
+
+    @Test func validateReportsEachFile() throws {
+        let dir = try temporaryDirectory()
+        try "{\"version\": 1, \"patterns\": {\"a\": \"9:4\"}}".write(to: dir.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
+        let r = try nmsim(["validate", repositoryRoot.appendingPathComponent("hardware-specs/flex-nm4.json").path,
+                           repositoryRoot.appendingPathComponent("workloads/gemm-example.json").path, "a.json",
+                           repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml").path], in: dir)
+        #expect(r.status == 65)
+        #expect(r.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("ok: ") }.count == 3)
+        #expect(r.stderr == "nmsim: a.json: patterns.a: N must be between 1 and M (got 9:4)\n")
+    }
+
+    @Test func demoRunsOnDefaults() throws {
+        let r = try nmsim("demo")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("deit-b") && r.stdout.contains("elsa-deit-b-6.01g") && r.stdout.contains("uniform 2:4"))
+    }
+}
