@@ -81,9 +81,9 @@ enum BenchCommand {
         let rssMB = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
         #endif
         var out = "nmsim bench: \(w.name) on \(spec.name) (\(spec.rows)x\(spec.columns) \(spec.dataflow.shortName)), median of \(repeats)\n"
-        out += String(format: "whole network, identical shapes reused:   %.2f ms (%d distinct-shape events)\n", network * 1000, report!.events)
-        out += String(format: "every layer instance simulated:           %.2f ms, %d events, %.2f M events/s\n", raw * 1000, events, Double(events) / raw / 1e6)
-        out += String(format: "peak resident memory:                     %.1f MB\n", rssMB)
+        out += String(format: "whole network, identical shapes simulated once: %.2f ms\n", network * 1000)
+        out += String(format: "every layer instance simulated:                 %.2f ms, %d events, %.2f M events/s\n", raw * 1000, events, Double(events) / raw / 1e6)
+        out += String(format: "peak resident memory:                           %.1f MB\n", rssMB)
         out += "simulated cycles (dense): \(report!.totalCycles)\n"
         c.out(out)
         return 0

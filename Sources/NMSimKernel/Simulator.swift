@@ -28,8 +28,12 @@ public protocol EventModel {
 /// handler runs. Scheduling in the past is a programmer error. A run ends when no events
 /// remain, or with ``KernelError`` when it exceeds its event limit or time horizon.
 public struct Kernel<Event: Sendable>: Sendable {
-    public private(set) var now: Cycle = .zero
-    public private(set) var eventsFired: Int = 0
+    @usableFromInline var _now: Cycle = .zero
+    @usableFromInline var _eventsFired: Int = 0
+    /// The current simulated time: the time of the event being handled.
+    public var now: Cycle { _now }
+    /// Events handled so far.
+    public var eventsFired: Int { _eventsFired }
     public let eventLimit: Int
     public let horizon: Cycle
     @usableFromInline var queue = EventQueue<Event>()
@@ -41,13 +45,13 @@ public struct Kernel<Event: Sendable>: Sendable {
     }
 
     /// Schedules `event` at absolute time `time`.
-    public mutating func schedule(_ event: Event, at time: Cycle, priority: Int32 = 0) {
+    @inlinable public mutating func schedule(_ event: Event, at time: Cycle, priority: Int32 = 0) {
         precondition(time >= now, "cannot schedule an event at \(time) in the past of now = \(now)")
         queue.push(event, at: time, priority: priority)
     }
 
     /// Schedules `event` after `delay` from now.
-    public mutating func schedule(_ event: Event, after delay: Cycles, priority: Int32 = 0) {
+    @inlinable public mutating func schedule(_ event: Event, after delay: Cycles, priority: Int32 = 0) {
         precondition(delay >= .zero, "negative delay \(delay.count) at \(now)")
         schedule(event, at: now + delay, priority: priority)
     }
@@ -55,12 +59,12 @@ public struct Kernel<Event: Sendable>: Sendable {
     public var pendingEvents: Int { queue.count }
 
     /// Runs `model` until no events remain.
-    public mutating func run<M: EventModel>(_ model: inout M) throws(KernelError) where M.Event == Event {
+    @inlinable public mutating func run<M: EventModel>(_ model: inout M) throws(KernelError) where M.Event == Event {
         while let (time, event) = queue.pop() {
             if time > horizon { throw .horizonExceeded(horizon: horizon, at: time) }
-            if eventsFired >= eventLimit { throw .eventLimitExceeded(limit: eventLimit, at: time) }
-            now = time
-            eventsFired += 1
+            if _eventsFired >= eventLimit { throw .eventLimitExceeded(limit: eventLimit, at: time) }
+            _now = time
+            _eventsFired += 1
             model.handle(event, kernel: &self)
         }
     }

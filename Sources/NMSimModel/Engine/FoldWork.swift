@@ -10,7 +10,7 @@ struct FoldWork {
     /// Cycles the fold streams, at least `temporal`.
     var streamCycles = 0
     /// What stretched streaming beyond `temporal`.
-    var streamCause: WritableKeyPath<StallBreakdown, Int64>? = nil
+    var streamCause: StreamLimit = .none
     /// Fill and drain skew after the last streamed element.
     var skewCycles = 0
     /// Bytes written to DRAM when the fold completes.
@@ -20,6 +20,21 @@ struct FoldWork {
     var sramWriteBytes = 0
     /// Groups decoded in total (at load or during streaming).
     var groups = 0
+}
+
+/// What slowed a fold's streaming below one temporal step per cycle.
+enum StreamLimit {
+    case none, activationBandwidth, weightBandwidth, outputBandwidth, decoder
+
+    func charge(_ cycles: Int64, to s: inout StallBreakdown) {
+        switch self {
+        case .none: break
+        case .activationBandwidth: s.activationBandwidth += cycles
+        case .weightBandwidth: s.weightBandwidth += cycles
+        case .outputBandwidth: s.outputBandwidth += cycles
+        case .decoder: s.decoder += cycles
+        }
+    }
 }
 
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
@@ -94,7 +109,7 @@ struct FoldCostModel {
         var w = FoldWork()
         let temporal = plan.temporal
         var stream = temporal
-        func stretch(_ cycles: Int, _ cause: WritableKeyPath<StallBreakdown, Int64>) {
+        func stretch(_ cycles: Int, _ cause: StreamLimit) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
         let firstOuter = plan.inFirstOuter(f)
@@ -112,8 +127,8 @@ struct FoldCostModel {
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
             let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
-                stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), \.activationBandwidth)
-                stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), \.outputBandwidth)
+                stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
+                stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
             w.writeBytes = lastInner ? s.m * c * t.outputBytes : (outputsResident ? 0 : s.m * c * t.accumulatorBytes)
             w.sramReadBytes = weightBytes + actBytes + (firstInner ? 0 : s.m * c * t.accumulatorBytes)
@@ -125,9 +140,9 @@ struct FoldCostModel {
             w.fetchBytes = ((!actResident || firstInner) ? actBytes : 0) + ((!weightsResident || firstOuter) ? weightBytes : 0)
             w.groups = groups(kept: plan.keptK * c, columns: c)
             if !scaleSim {
-                stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), \.activationBandwidth)
-                stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), \.weightBandwidth)
-                stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), \.decoder)
+                stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
+                stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
+                stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
             }
             w.writeBytes = r * c * t.outputBytes
             w.sramReadBytes = actBytes + weightBytes
@@ -142,9 +157,9 @@ struct FoldCostModel {
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
             let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
-                stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), \.weightBandwidth)
-                stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), \.decoder)
-                stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), \.outputBandwidth)
+                stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
+                stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
+                stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
             w.writeBytes = lastInner ? c * s.n * t.outputBytes : (outputsResident ? 0 : c * s.n * t.accumulatorBytes)
             w.sramReadBytes = actBytes + weightBytes + (firstInner ? 0 : c * s.n * t.accumulatorBytes)

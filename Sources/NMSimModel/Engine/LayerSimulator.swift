@@ -32,8 +32,18 @@ public struct LayerSimulator: Sendable {
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
-        var model = FoldPipeline(plan: plan, costs: FoldCostModel(plan: plan, spec: spec), spec: spec, sink: eventSink)
-        var kernel = Kernel<FoldPipeline.Event>(eventLimit: plan.folds * 8 + 16)
+        let costs = FoldCostModel(plan: plan, spec: spec)
+        if spec.timing == .scaleSim || spec.dram.model == .ideal {
+            return try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
+        }
+        let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
+        return try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern)
+    }
+
+    private func run<D: DRAMModel>(_ pipeline: FoldPipeline<D>, _ shape: GEMMShape, _ pattern: NMPattern) throws(Failure) -> LayerResult {
+        var model = pipeline
+        let plan = model.plan
+        var kernel = Kernel<FoldPipelineEvent>(eventLimit: plan.folds * 8 + 16)
         model.start(&kernel)
         do { try kernel.run(&model) } catch { throw .kernel(error) }
         precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))")
@@ -52,10 +62,12 @@ public struct TraceEvent: Equatable, Sendable {
 
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
 /// inputs are ready; a stage's completion is an event.
-struct FoldPipeline: EventModel {
-    enum Event: Sendable {
-        case fetched(Int), decoded(Int), loaded(Int), streamed(Int), drained(Int), written
-    }
+enum FoldPipelineEvent: Sendable {
+    case fetched(Int), decoded(Int), loaded(Int), streamed(Int), drained(Int), written
+}
+
+struct FoldPipeline<D: DRAMModel>: EventModel {
+    typealias Event = FoldPipelineEvent
 
     let plan: FoldPlan
     let costs: FoldCostModel
@@ -63,7 +75,7 @@ struct FoldPipeline: EventModel {
     let decodesAtLoad: Bool
     let scaleSim: Bool
     let sink: ((TraceEvent) -> Void)?
-    var dram: any DRAMModel
+    var dram: D
     var decoder: SparseIndexDecoder
     let buffersDoubled: Bool
 
@@ -76,7 +88,7 @@ struct FoldPipeline: EventModel {
     var writesPending = 0
 
     // Times and work of the folds in flight, in a small ring indexed by fold.
-    static let ring = 8
+    static var ring: Int { 8 }
     var work = [FoldWork](repeating: FoldWork(), count: ring)
     var fetchDoneAt = [Cycle](repeating: .zero, count: ring)
     var loadStartAt = [Cycle](repeating: .zero, count: ring)
@@ -90,18 +102,14 @@ struct FoldPipeline: EventModel {
     var traffic = Traffic()
     var groups: Int64 = 0
 
-    init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, sink: ((TraceEvent) -> Void)?) {
+    init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
         self.costs = costs
         self.sink = sink
         scaleSim = spec.timing == .scaleSim
         pipelined = spec.stationaryDoubleBuffered && !scaleSim
         decodesAtLoad = !plan.pattern.isDense && plan.dataflow == .weightStationary && !scaleSim
-        if scaleSim || spec.dram.model == .ideal {
-            dram = IdealDRAM()
-        } else {
-            dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
-        }
+        self.dram = dram
         decoder = SparseIndexDecoder(spec.decoder)
         buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
     }
@@ -205,7 +213,7 @@ struct FoldPipeline: EventModel {
             let w = work[slot(f)]
             attributeGap(fold: f, now: now)
             compute += Int64(plan.temporal)
-            if let cause = w.streamCause { stalls[keyPath: cause] += Int64(w.streamCycles - plan.temporal) }
+            w.streamCause.charge(Int64(w.streamCycles - plan.temporal), to: &stalls)
             let streamEnd = now + Cycles(w.streamCycles)
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
