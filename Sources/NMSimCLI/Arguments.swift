@@ -7,6 +7,8 @@ struct OptionSpec {
     var value: String?
     var help: String
     var repeatable = false
+    /// Values taken after the option (2 for `--flops-window A B`).
+    var arity = 1
 }
 
 /// A command's name, synopsis and options, enough to parse and to print `--help`.
@@ -102,16 +104,19 @@ enum ArgumentParser {
                 parsed.flags.insert(name)
                 continue
             }
-            let value: String
-            if let inline { value = inline } else {
-                guard i < args.count else { throw InputError(.usage, source: name, "expects a value (\(option.value!))") }
-                value = args[i]
+            var taken: [String] = []
+            if let inline { taken = [inline] }
+            while taken.count < option.arity {
+                guard i < args.count, !(args[i].hasPrefix("--") && !taken.isEmpty) else {
+                    throw InputError(.usage, source: name, "expects \(option.arity == 1 ? "a value" : "\(option.arity) values") (\(option.value!))")
+                }
+                taken.append(args[i])
                 i += 1
             }
             if parsed.values[name] != nil, !option.repeatable {
                 throw InputError(.usage, source: name, "given more than once")
             }
-            parsed.values[name, default: []].append(value)
+            parsed.values[name, default: []].append(contentsOf: taken)
         }
         return parsed
     }

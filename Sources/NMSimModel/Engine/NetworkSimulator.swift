@@ -90,7 +90,7 @@ public struct NetworkSimulator: Sendable {
 
     private func simulateAll(_ keys: [Key], parallel: Bool, names: (Key) -> String) throws(InputError) -> [LayerResult] {
         let sim = LayerSimulator(spec: spec)
-        let box = ResultBox(count: keys.count)
+        let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
         let work: @Sendable (Int) -> Void = { i in
             let r = Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(keys[i].shape, pattern: keys[i].pattern) }
             box.set(i, r)
@@ -126,13 +126,4 @@ public struct NetworkSimulator: Sendable {
             + Double(r.decodedGroups) * e.decodePJPerGroup
             + Double(r.vectorElementOps) * e.vectorPJPerElementOp
     }
-}
-
-/// Slots written once each from concurrent workers, then read after they all finish.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [Result<LayerResult, LayerSimulator.Failure>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<LayerResult, LayerSimulator.Failure>) { lock.lock(); slots[i] = r; lock.unlock() }
-    func take() -> [Result<LayerResult, LayerSimulator.Failure>] { slots.map { $0! } }
 }

@@ -1,0 +1,148 @@
+import Dispatch
+import Foundation
+import NMSimModel
+
+/// One choice for one sparsifiable layer: a pattern and what it costs on the spec.
+public struct LayerOption: Equatable, Sendable {
+    public var pattern: NMPattern
+    /// Simulated cycles of all the layer's instances at this pattern.
+    public var cycles: Int64
+    /// MACs performed (kept weights only).
+    public var macs: Int64
+    /// Weight storage, values plus metadata, in bytes.
+    public var weightBytes: Int64
+    /// Energy in picojoules, or 0 when the spec has no energy table.
+    public var energyPJ: Double
+}
+
+/// Simulated per-layer latencies of every supported pattern for every sparsifiable layer, the
+/// latency oracle of the search. Identical (shape, pattern) pairs are simulated once, in
+/// parallel, and placed by index: the table never depends on thread timing.
+public struct LatencyTable: Sendable {
+    public let specName: String
+    public let workload: Workload
+    /// Indices into `workload.layers` of the searchable layers.
+    public let layerIndices: [Int]
+    /// Options per searchable layer, densest first; patterns no faster than a denser one are
+    /// dropped (dominated).
+    public let options: [[LayerOption]]
+    /// Patterns dropped as dominated, per searchable layer.
+    public let dominated: [[NMPattern]]
+    /// The fixed part: every layer that is not searched, at its own pattern (dense by default).
+    public let fixedCycles: Int64
+    public let fixedMACs: Int64
+    public let fixedWeightBytes: Int64
+    public let fixedEnergyPJ: Double
+    /// The whole network at dense.
+    public let denseCycles: Int64
+    public let denseMACs: Int64
+    /// Distinct layer simulations run to build the table.
+    public let simulations: Int
+
+    public var layerNames: [String] { layerIndices.map { workload.layers[$0].name } }
+
+    /// Builds the table for `workload` on `spec`; the candidate patterns are dense plus the
+    /// spec's supported patterns, restricted to `allowed` when given.
+    public init(spec: HardwareSpec, workload: Workload, allowed: [NMPattern]? = nil, parallel: Bool = true) throws(InputError) {
+        specName = spec.name
+        self.workload = workload
+        let searchable = workload.sparsifiableIndices
+        layerIndices = searchable
+        var candidates = [NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }
+        if let allowed { candidates = candidates.filter { c in c.isDense || allowed.contains(c) } }
+        candidates.sort(by: >)
+
+        struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern }
+        var keys: [Key] = []
+        var index: [Key: Int] = [:]
+        func add(_ k: Key) { if index[k] == nil { index[k] = keys.count; keys.append(k) } }
+        for (i, l) in workload.layers.enumerated() {
+            guard let s = l.shape else { continue }
+            add(Key(shape: s, pattern: .dense))
+            if searchable.contains(i) { for p in candidates { add(Key(shape: s, pattern: p)) } }
+            else if let p = l.pattern { add(Key(shape: s, pattern: p)) }
+        }
+        let sim = LayerSimulator(spec: spec)
+        let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
+        let jobs = keys
+        let run: @Sendable (Int) -> Void = { i in
+            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern) })
+        }
+        if parallel && keys.count > 1 { DispatchQueue.concurrentPerform(iterations: keys.count, execute: run) }
+        else { for i in keys.indices { run(i) } }
+        var results: [LayerResult] = []
+        for (i, r) in box.take().enumerated() {
+            switch r {
+            case .success(let v): results.append(v)
+            case .failure(let f): throw InputError(.data, source: workload.name, location: "\(keys[i].shape)", "simulation failed: \(f)")
+            }
+        }
+        simulations = keys.count
+        let network = NetworkSimulator(spec: spec)
+        let vector = VectorUnit(spec.vector)
+        func layerResult(_ l: Layer, _ p: NMPattern) -> LayerResult {
+            switch l.kind {
+            case .gemm(let s): return results[index[Key(shape: s, pattern: p)]!].repeated(l.count)
+            case let .vector(op, e):
+                let c = vector.cycles(op, elements: e) ?? 0
+                return LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0, weightBytes: 0,
+                                   metadataBytes: 0, decodedGroups: 0, traffic: Traffic(), vectorElementOps: vector.elementOps(op, elements: e),
+                                   events: 1).repeated(l.count)
+            }
+        }
+        var fixedCycles: Int64 = 0, fixedMACs: Int64 = 0, fixedBytes: Int64 = 0, fixedEnergy = 0.0
+        var denseCycles: Int64 = 0, denseMACs: Int64 = 0
+        var options: [[LayerOption]] = []
+        var dominated: [[NMPattern]] = []
+        let searchSet = Set(searchable)
+        for (i, l) in workload.layers.enumerated() {
+            let d = layerResult(l, .dense)
+            denseCycles += d.cycles
+            denseMACs += d.macs
+            if searchSet.contains(i) {
+                var kept: [LayerOption] = []
+                var dropped: [NMPattern] = []
+                for p in candidates {
+                    let r = layerResult(l, p)
+                    let o = LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
+                                        energyPJ: network.energy(r) ?? 0)
+                    if let last = kept.last, o.cycles >= last.cycles { dropped.append(p) } else { kept.append(o) }
+                }
+                options.append(kept)
+                dominated.append(dropped)
+            } else {
+                let r = layerResult(l, l.pattern ?? .dense)
+                fixedCycles += r.cycles
+                fixedMACs += r.macs
+                fixedBytes += l.hasParameters ? r.weightBytes : 0
+                fixedEnergy += network.energy(r) ?? 0
+            }
+        }
+        self.options = options
+        self.dominated = dominated
+        self.fixedCycles = fixedCycles
+        self.fixedMACs = fixedMACs
+        self.fixedWeightBytes = fixedBytes
+        self.fixedEnergyPJ = fixedEnergy
+        self.denseCycles = denseCycles
+        self.denseMACs = denseMACs
+    }
+
+    /// Predicted network cycles of a choice (one option index per searchable layer).
+    public func cycles(_ choice: [Int]) -> Int64 { fixedCycles + zip(options, choice).reduce(0) { $0 + $1.0[$1.1].cycles } }
+    public func macs(_ choice: [Int]) -> Int64 { fixedMACs + zip(options, choice).reduce(0) { $0 + $1.0[$1.1].macs } }
+    public func weightBytes(_ choice: [Int]) -> Int64 { fixedWeightBytes + zip(options, choice).reduce(0) { $0 + $1.0[$1.1].weightBytes } }
+    public func energyPJ(_ choice: [Int]) -> Double { fixedEnergyPJ + zip(options, choice).reduce(0) { $0 + $1.0[$1.1].energyPJ } }
+
+    /// Patterns of the whole workload for a choice, for re-simulation.
+    public func patterns(_ choice: [Int]) -> [NMPattern] {
+        var out = workload.layers.map { $0.pattern ?? .dense }
+        for (j, i) in layerIndices.enumerated() { out[i] = options[j][choice[j]].pattern }
+        return out
+    }
+
+    /// The option index of `pattern` for searchable layer `j`, if it survived dominance.
+    public func optionIndex(layer j: Int, pattern: NMPattern) -> Int? {
+        options[j].firstIndex { $0.pattern.sameLevel(as: pattern) }
+    }
+}

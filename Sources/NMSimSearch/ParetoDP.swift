@@ -1,0 +1,163 @@
+/// Exact optimisation of an additive cost under one additive resource constraint, by dynamic
+/// programming over Pareto fronts of (resource, cost), layer by layer.
+///
+/// After each layer only partial solutions that no other beats on both resource and cost are
+/// kept, so the final front holds the optimum for every budget at once. When a front grows past
+/// `maxPoints`, resource values are grouped into buckets of equal width and one point (the
+/// cheapest) is kept per bucket, as SPDY does over discretised time; the report then states the
+/// bound: a discarded point lies within one bucket of a kept one at each layer, so the answer is
+/// optimal for a budget tightened by at most `layers × width`.
+public struct ParetoDP: Sendable {
+    public struct Point: Equatable, Sendable {
+        public var resource: Int64
+        public var cost: Double
+        /// Index into the back-pointer store.
+        var trace: Int32
+    }
+
+    public let maxPoints: Int
+
+    public init(maxPoints: Int = 10_000) {
+        precondition(maxPoints >= 2, "maxPoints must be at least 2 (got \(maxPoints))")
+        self.maxPoints = maxPoints
+    }
+
+    public struct Front: Sendable {
+        /// Nondominated points, by increasing resource and decreasing cost.
+        public var points: [Point]
+        /// Largest bucket width used at any layer (0: exact).
+        public var bucketWidth: Int64
+        /// Bound on how far the front can be from the exact one, in resource units.
+        public var errorBound: Int64
+        let parents: [Int32]
+        let options: [Int16]
+        let layers: Int
+
+        /// The option per layer that produced `point`.
+        public func choice(_ point: Point) -> [Int] {
+            var out = Array(repeating: 0, count: layers)
+            var t = Int(point.trace)
+            for j in stride(from: layers - 1, through: 0, by: -1) {
+                out[j] = Int(options[t])
+                t = Int(parents[t])
+            }
+            return out
+        }
+    }
+
+    /// The front of every combination of `problem`'s options.
+    public func front(_ problem: SearchProblem) -> Front {
+        var parents: [Int32] = [-1]
+        var options: [Int16] = [-1]
+        var front = [Point(resource: problem.fixedResource, cost: 0, trace: 0)]
+        var width: Int64 = 0
+        var bound: Int64 = 0
+        let maxBudget = problem.bounds.max
+        for j in 0..<problem.layerCount {
+            var next: [Point] = []
+            next.reserveCapacity(front.count * problem.table.options[j].count)
+            // Cheapest possible remainder, to drop points that can never meet the budget.
+            var minRest: Int64 = 0
+            for k in (j + 1)..<max(j + 1, problem.layerCount) {
+                minRest += (0..<problem.table.options[k].count).map { problem.resource(k, $0) }.min() ?? 0
+            }
+            for p in front {
+                for o in problem.table.options[j].indices {
+                    let r = p.resource + problem.resource(j, o)
+                    if r + minRest > maxBudget { continue }
+                    parents.append(p.trace)
+                    options.append(Int16(o))
+                    next.append(Point(resource: r, cost: p.cost + problem.costs.costs[j][o], trace: Int32(parents.count - 1)))
+                }
+            }
+            front = Self.prune(next, safeFrom: problem.bounds.min == .min ? .min : problem.bounds.min - minRest)
+            if front.count > maxPoints {
+                let (lo, hi) = (front.first!.resource, front.last!.resource)
+                let w = max(1, (hi - lo) / Int64(maxPoints) + 1)
+                front = Self.bucket(front, width: w, origin: lo)
+                width = max(width, w)
+                bound += w
+            }
+        }
+        return Front(points: front, bucketWidth: width, errorBound: bound, parents: parents, options: options, layers: problem.layerCount)
+    }
+
+    /// Keeps the points no other point beats on both axes (ties: the lower trace index).
+    ///
+    /// With a lower bound on the total (a MACs window), a point may only dominate others if it
+    /// cannot fall below that bound whatever the remaining layers choose (`resource >= safeFrom`);
+    /// below it, only the cheapest point per exact resource value is kept.
+    static func prune(_ points: [Point], safeFrom: Int64 = .min) -> [Point] {
+        let sorted = points.sorted { a, b in
+            a.resource != b.resource ? a.resource < b.resource : (a.cost != b.cost ? a.cost < b.cost : a.trace < b.trace)
+        }
+        var out: [Point] = []
+        var bestSafe = Double.infinity
+        for p in sorted {
+            if let last = out.last, last.resource == p.resource { continue }  // a cheaper one at the same value is kept
+            if p.resource >= safeFrom {
+                if p.cost < bestSafe { out.append(p); bestSafe = p.cost }
+            } else {
+                out.append(p)
+            }
+        }
+        return out
+    }
+
+    /// One point per resource bucket: the cheapest.
+    static func bucket(_ points: [Point], width: Int64, origin: Int64) -> [Point] {
+        var out: [Point] = []
+        var lastBucket: Int64 = .min
+        for p in points {
+            let b = (p.resource - origin) / width
+            if b == lastBucket {
+                if p.cost < out[out.count - 1].cost { out[out.count - 1] = p }
+            } else {
+                out.append(p)
+                lastBucket = b
+            }
+        }
+        return out
+    }
+
+    /// The cheapest point whose resource lies within the problem's bounds.
+    public func solve(_ problem: SearchProblem) -> SearchResult? {
+        let f = front(problem)
+        let b = problem.bounds
+        guard let best = f.points.filter({ $0.resource >= b.min && $0.resource <= b.max }).min(by: { $0.cost < $1.cost }) else { return nil }
+        let choice = f.choice(best)
+        let note = f.bucketWidth == 0
+            ? "exact Pareto dynamic program (\(f.points.count) front points)"
+            : "Pareto dynamic program with buckets of \(f.bucketWidth) resource units; optimal within \(f.errorBound) units of the budget"
+        return SearchResult(choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+                            optimizer: "dp", notes: [note])
+    }
+}
+
+/// Tries every combination; for checking the other optimisers on small problems.
+public enum ExhaustiveSearch {
+    /// Nil when there are more than `limit` combinations or none is feasible.
+    public static func solve(_ problem: SearchProblem, limit: Int = 2_000_000) -> SearchResult? {
+        var count = 1
+        for o in problem.table.options {
+            count *= o.count
+            if count > limit { return nil }
+        }
+        var choice = Array(repeating: 0, count: problem.layerCount)
+        var best: (cost: Double, choice: [Int])?
+        for _ in 0..<count {
+            if problem.feasible(choice) {
+                let c = problem.costs.cost(choice)
+                if best == nil || c < best!.cost { best = (c, choice) }
+            }
+            for j in choice.indices {
+                choice[j] += 1
+                if choice[j] < problem.table.options[j].count { break }
+                choice[j] = 0
+            }
+        }
+        guard let best else { return nil }
+        return SearchResult(choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
+                            optimizer: "exhaustive", notes: ["\(count) combinations tried"])
+    }
+}

@@ -1,0 +1,104 @@
+import NMSimModel
+
+/// The one resource a search is constrained on.
+public enum SearchConstraint: Equatable, Sendable, CustomStringConvertible {
+    /// Network cycles at most this.
+    case latency(maxCycles: Int64)
+    /// MACs within [min, max] (ELSA's FLOPs window).
+    case macsWindow(min: Int64, max: Int64)
+    /// Weight storage, values plus metadata, at most this many bytes.
+    case memory(maxBytes: Int64)
+    /// Energy at most this many picojoules.
+    case energy(maxPJ: Double)
+
+    public var description: String {
+        switch self {
+        case .latency(let c): return "latency <= \(c) cycles"
+        case let .macsWindow(lo, hi): return "MACs in [\(lo), \(hi)]"
+        case .memory(let b): return "weight memory <= \(b) bytes"
+        case .energy(let e): return "energy <= \(e) pJ"
+        }
+    }
+}
+
+/// Accuracy cost of every option, aligned with a ``LatencyTable``'s options.
+public struct CostTable: Equatable, Sendable {
+    /// `costs[j][o]`: cost of option `o` of searchable layer `j`; lower is better.
+    public var costs: [[Double]]
+    /// Where the costs came from ("imported sensitivity", "weight proxy", "prior").
+    public var kind: String
+    public init(costs: [[Double]], kind: String) {
+        self.costs = costs
+        self.kind = kind
+    }
+    public func cost(_ choice: [Int]) -> Double { zip(costs, choice).reduce(0) { $0 + $1.0[$1.1] } }
+}
+
+/// A search: options with their resource use and cost, and one constraint.
+public struct SearchProblem: Sendable {
+    public let table: LatencyTable
+    public let costs: CostTable
+    public let constraint: SearchConstraint
+
+    public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint) {
+        precondition(costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
+                     "cost table shape does not match the latency table")
+        self.table = table
+        self.costs = costs
+        self.constraint = constraint
+    }
+
+    public var layerCount: Int { table.options.count }
+
+    /// The constrained resource of option `o` of layer `j`, as an integer (cycles, MACs, bytes,
+    /// or femtojoules for energy).
+    public func resource(_ j: Int, _ o: Int) -> Int64 {
+        let opt = table.options[j][o]
+        switch constraint {
+        case .latency: return opt.cycles
+        case .macsWindow: return opt.macs
+        case .memory: return opt.weightBytes
+        case .energy: return Int64((opt.energyPJ * 1000).rounded())
+        }
+    }
+
+    /// The fixed (unsearched) part of the constrained resource.
+    public var fixedResource: Int64 {
+        switch constraint {
+        case .latency: return table.fixedCycles
+        case .macsWindow: return table.fixedMACs
+        case .memory: return table.fixedWeightBytes
+        case .energy: return Int64((table.fixedEnergyPJ * 1000).rounded())
+        }
+    }
+
+    /// Bounds on the total resource, in the same units as ``resource(_:_:)``.
+    public var bounds: (min: Int64, max: Int64) {
+        switch constraint {
+        case .latency(let c): return (Int64.min, c)
+        case let .macsWindow(lo, hi): return (lo, hi)
+        case .memory(let b): return (Int64.min, b)
+        case .energy(let e): return (Int64.min, Int64((e * 1000).rounded(.down)))
+        }
+    }
+
+    public func total(_ choice: [Int]) -> Int64 { fixedResource + choice.enumerated().reduce(0) { $0 + resource($1.offset, $1.element) } }
+
+    public func feasible(_ choice: [Int]) -> Bool {
+        let t = total(choice)
+        let b = bounds
+        return t >= b.min && t <= b.max
+    }
+}
+
+/// A search's answer.
+public struct SearchResult: Equatable, Sendable {
+    /// One option index per searchable layer.
+    public var choice: [Int]
+    public var cost: Double
+    /// Predicted network cycles from the latency table.
+    public var predictedCycles: Int64
+    public var optimizer: String
+    /// Human-readable notes (discretisation, evaluations, ...).
+    public var notes: [String]
+}

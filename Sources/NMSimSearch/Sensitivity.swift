@@ -1,0 +1,156 @@
+import Foundation
+import NMSimModel
+
+/// Per-(layer, pattern) accuracy cost from a table measured elsewhere, a proxy computed from real
+/// weights, or a documented prior.
+public enum Sensitivity {
+    /// Costs per layer name and pattern, as read from a file.
+    public struct Table: Equatable, Sendable {
+        public var costs: [String: [NMPattern: Double]]
+        public var source: String
+    }
+
+    /// Aligns a table with the search options. Dense defaults to 0; any other option the table
+    /// lacks is an error that lists what is missing.
+    public static func costs(_ t: Table, for table: LatencyTable, kind: String) throws(InputError) -> CostTable {
+        var out: [[Double]] = []
+        var missing: [String] = []
+        let names = table.layerNames
+        for (j, opts) in table.options.enumerated() {
+            var row: [Double] = []
+            for o in opts {
+                if let c = t.costs[names[j]]?.first(where: { $0.key.sameLevel(as: o.pattern) })?.value { row.append(c) }
+                else if o.pattern.isDense { row.append(0) }
+                else { missing.append("\(names[j]) \(o.pattern)"); row.append(0) }
+            }
+            out.append(row)
+        }
+        let unknown = Set(t.costs.keys).subtracting(names)
+        var diags: [Diagnostic] = unknown.sorted().prefix(5).map { Diagnostic(source: t.source, location: $0, message: "no searchable layer of that name in \(table.workload.name)") }
+        if !missing.isEmpty {
+            let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
+            diags.append(Diagnostic(source: t.source, message: "no cost for \(list)"))
+        }
+        if !diags.isEmpty { throw InputError(.data, diags) }
+        return CostTable(costs: out, kind: kind)
+    }
+
+    /// Reads `layer,pattern,cost` (lower is better) or `layer,pattern,accuracy` (higher is
+    /// better; the cost is the layer's best accuracy minus this one) CSV, or the JSON form
+    /// `{"version": 1, "metric": "cost"|"accuracy", "layers": {"name": {"2:4": 0.1}}}`.
+    public static func load(_ path: String) throws(InputError) -> Table {
+        let text = try InputLoader.read(path)
+        return path.lowercased().hasSuffix(".json") ? try json(text, source: path) : try csv(text, source: path)
+    }
+
+    public static func csv(_ text: String, source: String) throws(InputError) -> Table {
+        let sink = DiagnosticSink(source: source)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
+              header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2]) else {
+            throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
+        }
+        var values: [String: [NMPattern: Double]] = [:]
+        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 3 else { sink.report("line \(i + 1)", "expected 3 fields, found \(f.count)"); continue }
+            let p: NMPattern
+            switch NMPattern.parse(f[1]) {
+            case .success(let v): p = v
+            case .failure(let e): sink.report("line \(i + 1)", e.description); continue
+            }
+            guard let v = Double(f[2]), v.isFinite else { sink.report("line \(i + 1)", "expected a number, found \"\(f[2])\""); continue }
+            if values[f[0]]?[p] != nil { sink.report("line \(i + 1)", "duplicate entry for \(f[0]) \(p)") }
+            values[f[0], default: [:]][p] = v
+        }
+        try sink.throwIfAny()
+        return Table(costs: header[2] == "accuracy" ? invert(values) : values, source: source)
+    }
+
+    public static func json(_ text: String, source: String) throws(InputError) -> Table {
+        let root: JSONValue
+        do { root = try JSONParser.parse(text) } catch {
+            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
+        }
+        let sink = DiagnosticSink(source: source)
+        let top = ObjectReader(root, path: "", sink: sink)
+        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
+        _ = top.int("version", in: 1...1)
+        let metric = top.choice("metric", [("cost", "cost"), ("accuracy", "accuracy")], default: "cost")!
+        var values: [String: [NMPattern: Double]] = [:]
+        if let layers = top.object("layers", required: true), case .object(let members)? = root["layers"] {
+            for (name, v) in members {
+                _ = layers.value(name)
+                guard case .object(let entries) = v else { sink.report("layers.\(name)", "expected an object of pattern → number"); continue }
+                for (ps, n) in entries {
+                    let path = "layers.\(name).\(ps)"
+                    guard case .success(let p) = NMPattern.parse(ps) else { sink.report(path, "expected an N:M pattern key such as \"2:4\""); continue }
+                    switch n {
+                    case .integer(let i): values[name, default: [:]][p] = Double(i)
+                    case .number(let d): values[name, default: [:]][p] = d
+                    default: sink.report(path, "expected a number, found \(n.brief)")
+                    }
+                }
+            }
+            layers.finish()
+        }
+        top.finish()
+        try sink.throwIfAny()
+        return Table(costs: metric == "accuracy" ? invert(values) : values, source: source)
+    }
+
+    static func invert(_ acc: [String: [NMPattern: Double]]) -> [String: [NMPattern: Double]] {
+        acc.mapValues { row in
+            let best = row.values.max() ?? 0
+            return row.mapValues { best - $0 }
+        }
+    }
+
+    // MARK: Prior
+
+    /// Expected fraction of squared-weight energy removed by N:M magnitude pruning of i.i.d.
+    /// Gaussian weights: the mean of the M − N smallest squared order statistics of |N(0, 1)|,
+    /// divided by M. 2:4 → 0.1011, 1:4 → 0.3155 (computed by numerical integration).
+    public static func gaussianRemovedEnergy(_ p: NMPattern) -> Double {
+        if p.isDense { return 0 }
+        let m = p.m, drop = p.m - p.n
+        // Order statistic densities of the half-normal, integrated with Simpson's rule on [0, 12].
+        let steps = 6000, h = 12.0 / Double(steps)
+        var logBinom = [Double](repeating: 0, count: m + 1)
+        for i in 1...m { logBinom[i] = logBinom[i - 1] + log(Double(m - i + 1)) - log(Double(i)) }
+        var total = 0.0
+        for s in 0...steps {
+            let x = Double(s) * h
+            let f = sqrt(2 / Double.pi) * exp(-x * x / 2)
+            let cdf = erf(x / sqrt(2))
+            // Σ over the `drop` smallest of x² × density of the i-th order statistic.
+            var sum = 0.0
+            for i in 1...drop {
+                // M!/((i-1)!(M-i)!) = M × C(M-1, i-1)
+                let lc = log(Double(m)) + logC(m - 1, i - 1)
+                let term = lc + Double(i - 1) * log(max(cdf, 1e-300)) + Double(m - i) * log(max(1 - cdf, 1e-300))
+                sum += exp(term)
+            }
+            let w = (s == 0 || s == steps) ? 1.0 : (s % 2 == 1 ? 4.0 : 2.0)
+            total += w * x * x * f * sum
+        }
+        return total * h / 3 / Double(m)
+    }
+
+    static func logC(_ n: Int, _ k: Int) -> Double { lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1)) }
+
+    /// The prior: every searchable layer equally sensitive, each costing the Gaussian removed
+    /// energy of its pattern. It is a prior, not a measured accuracy.
+    public static func prior(for table: LatencyTable) -> CostTable {
+        var cache: [NMPattern: Double] = [:]
+        let costs = table.options.map { opts in
+            opts.map { o -> Double in
+                if let c = cache[o.pattern] { return c }
+                let c = gaussianRemovedEnergy(o.pattern)
+                cache[o.pattern] = c
+                return c
+            }
+        }
+        return CostTable(costs: costs, kind: "prior: Gaussian removed energy, every layer equally sensitive")
+    }
+}
