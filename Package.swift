@@ -17,6 +17,7 @@ let package = Package(
         .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
         .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
         .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"]),
+        .testTarget(name: "NMSimSearchTests", dependencies: ["NMSimSearch", "NMSimModel"]),
         .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,7 +22,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 /// population is seeded with every feasible uniform configuration. With probability
 /// `invertedResampling` a re-drawn gene is chosen with probability inversely proportional to its
 /// resource use (favouring faster levels), otherwise uniformly; this is our reading of ELSA's
-/// "inverted" resampling. The answer is the cheapest feasible candidate ever evaluated.
+/// "inverted" resampling. The cheapest feasible candidate ever evaluated is then refined by a
+/// local search (`polish`): the best single-, two- or (when those fail) three-layer change that lowers the cost
+/// within the constraint, repeated until none does. The notes give the cost before and after.
 public struct EvolutionarySearch: Sendable {
     public var population = 50
     public var parents = 10
@@ -34,6 +36,8 @@ public struct EvolutionarySearch: Sendable {
     public var seed: UInt64 = 0
     /// Draws per child before giving up on finding a feasible one.
     public var maxAttempts = 200
+    /// Refine the best candidate with single- and two-layer moves.
+    public var polish = true
 
     public init(seed: UInt64 = 0) { self.seed = seed }
 
@@ -109,9 +113,77 @@ public struct EvolutionarySearch: Sendable {
             pop = Array((top + children).prefix(population))
             if let b = children.min(by: { $0.cost < $1.cost }), b.cost < best.cost { best = b }
         }
-        return SearchResult(choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
-                            optimizer: "evolutionary",
-                            notes: ["\(generations) generations, population \(population), \(evaluations) candidates evaluated, seed \(seed)"])
+        var notes = ["\(generations) generations, population \(population), \(evaluations) candidates evaluated, seed \(seed)"]
+        var choice = best.choice
+        if polish {
+            let before = best.cost
+            let moves = Self.polish(&choice, problem)
+            notes.append(String(format: "local refinement: %d moves, cost %.6f -> %.6f", moves, before, problem.costs.cost(choice)))
+        }
+        return SearchResult(choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+                            optimizer: "evolutionary", notes: notes)
+    }
+
+    /// Applies the best improving feasible single- or two-layer change until none remains;
+    /// returns the number of moves made.
+    static func polish(_ choice: inout [Int], _ problem: SearchProblem) -> Int {
+        let n = problem.layerCount
+        let (lo, hi) = problem.bounds
+        var total = problem.total(choice)
+        var moves = 0
+        while moves < 10_000 {
+            // Every single change as (layer, option, Δcost, Δresource).
+            var singles: [(j: Int, o: Int, dc: Double, dr: Int64)] = []
+            for j in 0..<n {
+                let a = choice[j]
+                for o in problem.table.options[j].indices where o != a {
+                    singles.append((j, o, problem.costs.costs[j][o] - problem.costs.costs[j][a], problem.resource(j, o) - problem.resource(j, a)))
+                }
+            }
+            var best: (dc: Double, a: Int, b: Int)? = nil
+            for (x, m) in singles.enumerated() where m.dc < (best?.dc ?? -1e-12) {
+                let t = total + m.dr
+                if t >= lo && t <= hi { best = (m.dc, x, -1) }
+            }
+            for x in singles.indices {
+                let m = singles[x]
+                for y in (x + 1)..<singles.count {
+                    let q = singles[y]
+                    if q.j == m.j { continue }
+                    let dc = m.dc + q.dc
+                    if dc >= (best?.dc ?? -1e-12) { continue }
+                    let t = total + m.dr + q.dr
+                    if t >= lo && t <= hi { best = (dc, x, y) }
+                }
+            }
+            var third = -1
+            if best == nil {
+                // No single or pair helps: try three-layer exchanges.
+                var bestDC = -1e-12
+                for x in singles.indices {
+                    let m = singles[x]
+                    for y in (x + 1)..<singles.count where singles[y].j != m.j {
+                        let q = singles[y]
+                        let dcxy = m.dc + q.dc, drxy = m.dr + q.dr
+                        for z in (y + 1)..<singles.count {
+                            let r = singles[z]
+                            if r.j == m.j || r.j == q.j { continue }
+                            let dc = dcxy + r.dc
+                            if dc >= bestDC { continue }
+                            let t = total + drxy + r.dr
+                            if t >= lo && t <= hi { bestDC = dc; best = (dc, x, y); third = z }
+                        }
+                    }
+                }
+            }
+            guard let b = best else { break }
+            for x in [b.a, b.b, third] where x >= 0 {
+                choice[singles[x].j] = singles[x].o
+                total += singles[x].dr
+            }
+            moves += 1
+        }
+        return moves
     }
 
     /// ELSA's rank: Pareto membership + normalised cost margin + normalised resource margin; ties

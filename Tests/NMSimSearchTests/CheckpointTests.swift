@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import NMSimModel
+@testable import NMSimSearch
+
+/// Writes a safetensors file from (name, dtype, shape, raw bytes).
+func safetensors(_ tensors: [(String, String, [Int], [UInt8])], headerOverride: String? = nil) -> Data {
+    var offset = 0
+    var entries: [String] = []
+    var body: [UInt8] = []
+    for (name, dtype, shape, bytes) in tensors {
+        entries.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes.count)]}")
+        offset += bytes.count
+        body += bytes
+    }
+    let header = Array((headerOverride ?? "{\"__metadata__\":{\"format\":\"pt\"}," + entries.joined(separator: ",") + "}").utf8)
+    var out = Data()
+    var n = UInt64(header.count)
+    for _ in 0..<8 { out.append(UInt8(n & 0xFF)); n >>= 8 }
+    out.append(contentsOf: header)
+    out.append(contentsOf: body)
+    return out
+}
+
+func f32(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } } }
+func bf16(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: UInt16(x.bitPattern >> 16).littleEndian) { Array($0) } } }
+
+@Suite("Checkpoints")
+struct CheckpointTests {
+    @Test func readsF32AndBF16Tensors() throws {
+        let data = safetensors([("a", "F32", [2, 2], f32([1, -2, 3.5, 0])), ("b", "BF16", [3], bf16([1, -2, 0.5]))])
+        let f = try SafeTensorsFile(data: data, source: "t.safetensors")
+        #expect(try f.tensor("a") == Tensor(shape: [2, 2], values: [1, -2, 3.5, 0]))
+        #expect(try f.tensor("b") == Tensor(shape: [3], values: [1, -2, 0.5]))
+        #expect(try f.tensor("c") == nil)
+    }
+
+    @Test func halfPrecisionDecodes() {
+        #expect(TensorDecoding.half(0x3C00) == 1)
+        #expect(TensorDecoding.half(0xC000) == -2)
+        #expect(TensorDecoding.half(0x0001) == powf(2, -24))
+        #expect(TensorDecoding.half(0x7C00) == .infinity)
+    }
+
+    @Test func truncatedFileIsALocatedError() {
+        let data = safetensors([("a", "F32", [4], f32([1, 2, 3, 4]))]).dropLast(3)
+        #expect {
+            _ = try SafeTensorsFile(data: Data(data), source: "t.safetensors")
+        } throws: { e in
+            let d = (e as! InputError).diagnostics
+            return d.count == 1 && d[0].location == "header.a.data_offsets" && d[0].message.contains("truncated")
+        }
+        #expect(throws: InputError(.data, source: "t.safetensors", location: "byte 0", "truncated: 5 bytes, expected an 8-byte header length")) {
+            _ = try SafeTensorsFile(data: Data([1, 2, 3, 4, 5]), source: "t.safetensors")
+        }
+    }
+
+    @Test func wrongHeaderIsALocatedError() {
+        let bad = safetensors([], headerOverride: "{\"a\": {\"dtype\": \"F32\", \"shape\": [2]")
+        #expect {
+            _ = try SafeTensorsFile(data: bad, source: "t.safetensors")
+        } throws: { e in (e as! InputError).diagnostics[0].message.hasPrefix("header is not valid JSON") }
+        let huge = Data([0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D])
+        #expect {
+            _ = try SafeTensorsFile(data: huge, source: "t.safetensors")
+        } throws: { e in (e as! InputError).diagnostics[0].message.contains("does not fit") }
+    }
+
+    @Test func wrongDtypeIsALocatedError() throws {
+        let f = try SafeTensorsFile(data: safetensors([("w", "I8", [4], [1, 2, 3, 4])]), source: "t.safetensors")
+        #expect(throws: InputError(.data, source: "t.safetensors", location: "header.w.dtype", "dtype I8 is not supported for weights (expected F32, F16, BF16 or F64)")) {
+            _ = try f.tensor("w")
+        }
+        #expect {
+            _ = try SafeTensorsFile(data: safetensors([("w", "Q4", [4], [1, 2])]), source: "t.safetensors")
+        } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.dtype: unknown dtype \"Q4\""] }
+        #expect {
+            _ = try SafeTensorsFile(data: safetensors([("w", "F32", [4], [1, 2, 3, 4])]), source: "t.safetensors")
+        } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.data_offsets: 4 bytes for shape [4] of F32 (expected 16)"] }
+    }
+
+    @Test func npyRoundTrip() throws {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        d.append(contentsOf: Array(header.utf8))
+        d.append(contentsOf: f32([1, 2, 3, 4, 5, 6]))
+        #expect(try NPYFile.parse(d, source: "a.npy") == Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]))
+        #expect(throws: InputError.self) { _ = try NPYFile.parse(d.dropLast(4), source: "a.npy") }
+    }
+
+    @Test func magnitudeMasksNestAndScoreMonotonically() {
+        // One output row, K = 8: groups [4, -1, 0.5, 3] and [0.1, 0.2, -5, 1].
+        let w = Tensor(shape: [1, 8], values: [4, -1, 0.5, 3, 0.1, 0.2, -5, 1])
+        let e24 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 0, seed: 0)
+        let e14 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 1, m: 4)!, probeRows: 0, seed: 0)
+        let total = 16.0 + 1 + 0.25 + 9 + 0.01 + 0.04 + 25 + 1
+        #expect(abs(e24 - (1 + 0.25 + 0.01 + 0.04) / total) < 1e-6)
+        #expect(abs(e14 - (1 + 0.25 + 9 + 0.01 + 0.04 + 1) / total) < 1e-6)
+        let o24 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 64, seed: 1)
+        let o14 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 1, m: 4)!, probeRows: 64, seed: 1)
+        #expect(o24 < o14 && o24 > 0)
+    }
+
+    @Test func checkpointDrivesTheSearchCosts() throws {
+        let spec = try preset("flex-nm4")
+        let w = Workload(name: "tiny", layers: [
+            Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
+            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+        ])
+        let table = try LatencyTable(spec: spec, workload: w)
+        var rng = SeededGenerator(seed: 5)
+        let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let fc1 = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("m.safetensors").path
+        try safetensors([("module.blocks.0.attn.qkv.weight", "F32", [12, 8], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
+            .write(to: URL(fileURLWithPath: path))
+        let costs = try WeightProxy.costs(path: path, table: table)
+        #expect(costs.costs.count == 2)
+        for row in costs.costs { #expect(row[0] == 0 && row.dropFirst().allSatisfy { $0 > 0 }) }
+        // A transposed tensor is explained.
+        try safetensors([("blocks.0.attn.qkv.weight", "F32", [8, 12], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
+            .write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try WeightProxy.costs(path: path, table: table)
+        } throws: { e in (e as! InputError).diagnostics[0].message.contains("transposed?") }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import NMSimModel
+@testable import NMSimSearch
+
+func preset(_ name: String) throws -> HardwareSpec { try HardwareSpec.decode(json: Presets.json(named: name)!, source: name) }
+
+/// A small workload of `n` sparsifiable GEMMs with varied shapes, plus dense attention.
+func smallWorkload(_ n: Int) -> Workload {
+    var layers: [Layer] = []
+    let shapes = [(197, 768, 768), (197, 384, 1536), (50, 640, 256), (197, 1536, 384), (64, 512, 512), (128, 256, 1024), (33, 96, 300), (197, 192, 192)]
+    for i in 0..<n {
+        let s = shapes[i % shapes.count]
+        layers.append(Layer(name: "l\(i)", kind: .gemm(GEMMShape(m: s.0, n: s.1, k: s.2))))
+        if i % 3 == 0 { layers.append(Layer(name: "att\(i)", kind: .gemm(GEMMShape(m: 197, n: 197, k: 64)), sparsifiable: false, hasParameters: false, count: 2)) }
+    }
+    return Workload(name: "small\(n)", layers: layers)
+}
+
+/// Seeded random costs, decreasing with density, aligned with `table`.
+func randomCosts(_ table: LatencyTable, seed: UInt64) -> CostTable {
+    var rng = SeededGenerator(seed: seed)
+    return CostTable(costs: table.options.map { opts in
+        let scale = 0.2 + Double(rng.next() % 1000) / 500
+        return opts.map { $0.pattern.isDense ? 0 : scale * (1 - $0.pattern.density) * (1 + Double(rng.next() % 100) / 100) }
+    }, kind: "random")
+}
+
+@Suite("Optimisers")
+struct OptimiserTests {
+    static let seeds: [UInt64] = [1, 2, 3, 4, 5]
+
+    @Test(arguments: seeds)
+    func dpEqualsExhaustiveOnSmallProblems(seed: UInt64) throws {
+        let spec = try preset("flex-nm4")
+        let table = try LatencyTable(spec: spec, workload: smallWorkload(7))
+        let costs = randomCosts(table, seed: seed)
+        let lo = table.cycles(table.options.map { $0.count - 1 }), hi = table.cycles(table.options.map { _ in 0 })
+        let macsLo = table.macs(table.options.map { $0.count - 1 }), macsHi = table.macs(table.options.map { _ in 0 })
+        let constraints: [SearchConstraint] = [
+            .latency(maxCycles: lo + (hi - lo) / 3), .latency(maxCycles: lo + (hi - lo) * 2 / 3), .latency(maxCycles: lo),
+            .memory(maxBytes: table.weightBytes(table.options.map { _ in 1 })),
+            .macsWindow(min: macsLo + (macsHi - macsLo) / 4, max: macsLo + (macsHi - macsLo) / 2),
+            .energy(maxPJ: table.energyPJ(table.options.map { _ in 1 })),
+        ]
+        for c in constraints {
+            let p = SearchProblem(table: table, costs: costs, constraint: c)
+            let dp = ParetoDP().solve(p)
+            let ex = ExhaustiveSearch.solve(p)
+            #expect((dp == nil) == (ex == nil), "\(c)")
+            guard let dp, let ex else { continue }
+            #expect(abs(dp.cost - ex.cost) < 1e-9, "\(c): dp \(dp.cost) exhaustive \(ex.cost)")
+            #expect(p.feasible(dp.choice))
+        }
+    }
+
+    @Test func bucketedDPStaysWithinItsReportedBound() throws {
+        let spec = try preset("flex-nm4")
+        let table = try LatencyTable(spec: spec, workload: smallWorkload(8))
+        let costs = randomCosts(table, seed: 9)
+        let lo = table.cycles(table.options.map { $0.count - 1 }), hi = table.cycles(table.options.map { _ in 0 })
+        let budget = lo + (hi - lo) / 2
+        let p = SearchProblem(table: table, costs: costs, constraint: .latency(maxCycles: budget))
+        let coarse = ParetoDP(maxPoints: 4).front(p)
+        #expect(coarse.bucketWidth > 0)
+        let exact = try #require(ExhaustiveSearch.solve(p))
+        let best = try #require(ParetoDP(maxPoints: 4).solve(p))
+        #expect(p.feasible(best.choice))
+        // Optimal for the budget tightened by the bound.
+        let tight = SearchProblem(table: table, costs: costs, constraint: .latency(maxCycles: budget - coarse.errorBound))
+        if let t = ExhaustiveSearch.solve(tight) { #expect(best.cost <= t.cost + 1e-9) }
+        #expect(best.cost >= exact.cost - 1e-9)
+    }
+
+    @Test(arguments: ["prior", "random"])
+    func evolutionaryNeverBeatsDPAndComesWithinOnePercentOnDeiTB(costKind: String) throws {
+        let spec = try preset("flex-nm4")
+        let table = try LatencyTable(spec: spec, workload: VisionTransformer.named("deit-b")!.workload())
+        let costs = costKind == "prior" ? Sensitivity.prior(for: table) : randomCosts(table, seed: 42)
+        for speedup in [1.5, 2.0] {
+            let p = SearchProblem(table: table, costs: costs, constraint: .latency(maxCycles: Int64(Double(table.denseCycles) / speedup)))
+            let dp = try #require(ParetoDP().solve(p))
+            let evo = try #require(EvolutionarySearch(seed: 7).solve(p))
+            #expect(evo.cost >= dp.cost - 1e-9)
+            #expect(evo.cost <= dp.cost * 1.01 + 1e-12, "\(costKind) at \(speedup)x: evolutionary \(evo.cost) vs DP \(dp.cost)")
+            #expect(p.feasible(evo.choice))
+        }
+    }
+
+    @Test func sameSeedSameResult() throws {
+        let table = try LatencyTable(spec: preset("flex-nm4"), workload: smallWorkload(8))
+        let p = SearchProblem(table: table, costs: randomCosts(table, seed: 3), constraint: .latency(maxCycles: table.denseCycles * 2 / 3))
+        #expect(EvolutionarySearch(seed: 11).solve(p) == EvolutionarySearch(seed: 11).solve(p))
+    }
+
+    @Test func parallelTableEqualsSerialTable() throws {
+        let spec = try preset("edge-nm4")
+        let w = VisionTransformer.named("swin-t")!.workload()
+        let a = try LatencyTable(spec: spec, workload: w, parallel: true)
+        let b = try LatencyTable(spec: spec, workload: w, parallel: false)
+        #expect(a.options == b.options && a.fixedCycles == b.fixedCycles && a.dominated == b.dominated)
+    }
+
+    @Test func everyResultMeetsItsConstraintWhenResimulated() throws {
+        let spec = try preset("flex-nm4")
+        let w = VisionTransformer.named("deit-s")!.workload()
+        let table = try LatencyTable(spec: spec, workload: w)
+        let costs = Sensitivity.prior(for: table)
+        let constraints: [SearchConstraint] = [
+            .latency(maxCycles: table.denseCycles * 6 / 10), .macsWindow(min: 1_900_000_000, max: 2_100_000_000),
+            .memory(maxBytes: 12 << 20), .energy(maxPJ: table.energyPJ(table.options.map { _ in 1 })),
+        ]
+        for c in constraints {
+            let s = try SearchSession.run(SearchProblem(table: table, costs: costs, constraint: c), spec: spec, optimizer: "both", seed: 1, pareto: false)
+            #expect(s.constraintCheck.met, "\(c): \(s.constraintCheck)")
+            #expect(s.resimulated.totalCycles == s.chosen.predictedCycles, "prediction differs from re-simulation")
+        }
+    }
+
+    @Test func impossibleBudgetIsADataError() throws {
+        let spec = try preset("flex-nm4")
+        let table = try LatencyTable(spec: spec, workload: smallWorkload(3))
+        let p = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: .latency(maxCycles: 10))
+        #expect(throws: InputError.self) { _ = try SearchSession.run(p, spec: spec, optimizer: "both", seed: 0, pareto: false) }
+    }
+
+    @Test func dominatedPatternsAreDropped() throws {
+        // On the 2:4-capped edge array, a layer bound by DRAM gains nothing from 1:4.
+        var spec = try preset("edge-nm4")
+        spec.dram = DRAMSpec(model: .fixedLatency, bytesPerCycle: 0.25, latencyCycles: 100, burstBytes: 64)
+        let w = Workload(name: "w", layers: [Layer(name: "a", kind: .gemm(GEMMShape(m: 4096, n: 64, k: 64)))])
+        let t = try LatencyTable(spec: spec, workload: w)
+        #expect(t.options[0].map(\.pattern.description) + t.dominated[0].map(\.description) == ["1:1", "2:4", "1:4"].filter { _ in true } || !t.dominated[0].isEmpty)
+        for (a, b) in zip(t.options[0], t.options[0].dropFirst()) { #expect(b.cycles < a.cycles) }
+    }
+}
+
+@Suite("Accuracy side")
+struct SensitivityTests {
+    @Test func gaussianPriorMatchesMonteCarlo() {
+        // 2,000,000-sample Monte Carlo estimates of the removed-energy fraction.
+        #expect(abs(Sensitivity.gaussianRemovedEnergy(NMPattern(n: 2, m: 4)!) - 0.13214) < 5e-4)
+        #expect(abs(Sensitivity.gaussianRemovedEnergy(NMPattern(n: 1, m: 4)!) - 0.38199) < 5e-4)
+        #expect(abs(Sensitivity.gaussianRemovedEnergy(NMPattern(n: 4, m: 8)!) - 0.10326) < 5e-4)
+        #expect(Sensitivity.gaussianRemovedEnergy(.dense) == 0)
+    }
+
+    @Test func importedCSVInAccuracyFormBecomesCosts() throws {
+        let t = try Sensitivity.csv("layer,pattern,accuracy\nl0,4:4,81.8\nl0,2:4,81.5\nl0,1:4,80.1\n", source: "s.csv")
+        #expect(abs(t.costs["l0"]![NMPattern(n: 1, m: 4)!]! - 1.7) < 1e-9)
+        #expect(t.costs["l0"]![NMPattern(n: 4, m: 4)!] == 0)
+    }
+
+    @Test func csvErrorsAreLocated() {
+        #expect {
+            _ = try Sensitivity.csv("layer,pattern,cost\nl0,2:4,x\nl1,9:4,0.1\n", source: "s.csv")
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["s.csv: line 2: expected a number, found \"x\"", "s.csv: line 3: N must be between 1 and M (got 9:4)"]
+        }
+    }
+
+    @Test func missingCostsAreListed() throws {
+        let table = try LatencyTable(spec: preset("flex-nm4"), workload: smallWorkload(2))
+        let t = Sensitivity.Table(costs: ["l0": [NMPattern(n: 2, m: 4)!: 0.1]], source: "s.json")
+        #expect {
+            _ = try Sensitivity.costs(t, for: table, kind: "x")
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["s.json: no cost for l0 1:4, l1 2:4, l1 1:4"]
+        }
+    }
+}
