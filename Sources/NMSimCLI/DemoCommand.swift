@@ -1,31 +1,85 @@
 import Foundation
 import NMSimModel
+import NMSimSearch
 
 enum DemoCommand {
     static let spec = CommandSpec(
-        name: "demo", summary: "The main job on built-in defaults: DeiT-B on the default spec, dense vs N:M configurations.",
-        usage: "nmsim demo [--spec FILE|PRESET]", options: [CommonOptions.spec])
+        name: "demo",
+        summary: "The main job on built-in defaults: search DeiT-B's layer-wise N:M on the default spec and compare with ELSA's release.",
+        usage: "nmsim demo [--spec FILE|PRESET] [--workload NAME] [--speedup X]",
+        options: [CommonOptions.spec,
+                  OptionSpec(name: "--workload", value: "NAME", help: "A built-in model (default deit-b)."),
+                  OptionSpec(name: "--speedup", value: "X", help: "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, or 2.0)."),
+                  CommonOptions.serial],
+        details: "Without sensitivities the search ranks choices by a prior (removed weight energy for Gaussian weights, every layer equally sensitive); it is reported as a prior, never as accuracy. See 'nmsim search --help' for real sensitivities or checkpoints.")
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        let start = Date()
         let loaded = try InputLoader.spec(a.value("--spec"))
         let spec = loaded.spec
-        let model = VisionTransformer.named("deit-b")!
+        let name = a.value("--workload") ?? "deit-b"
+        guard let model = VisionTransformer.named(name) else {
+            throw InputError(.usage, source: "--workload", "demo takes a built-in model: \(VisionTransformer.all.map(\.name).joined(separator: ", "))")
+        }
         let w = model.workload()
-        var candidates: [(label: String, assignment: PatternAssignment)] = []
+        let parallel = !a.has("--serial")
+        let table = try LatencyTable(spec: spec, workload: w, parallel: parallel)
+        let costs = Sensitivity.prior(for: table)
+        let sim = NetworkSimulator(spec: spec)
+
+        // Reference configurations: uniform levels the spec supports, and ELSA's releases for this model.
+        var references: [(label: String, patterns: [NMPattern])] = []
         for p in spec.supportedPatterns.sorted().reversed() where !p.isDense {
-            candidates.append(("uniform \(p)", PatternAssignment(uniform: p)))
+            references.append(("uniform \(p)", try PatternAssignment(uniform: p).resolve(w, on: spec)))
         }
         for e in ELSAConfigurations.all where e.model == model.name {
-            if let a = try? e.assignment(for: w), (try? a.resolve(w, on: spec)) != nil { candidates.append((e.name, a)) }
+            if let asg = try? e.assignment(for: w), let p = try? asg.resolve(w, on: spec) { references.append((e.name, p)) }
         }
-        let start = Date()
-        let cmp = try Comparison(spec: spec, workload: w, candidates: candidates)
-        let elapsed = Date().timeIntervalSince(start)
-        var out = "nmsim demo: \(w.name) (\(w.layers.count) layers) on \(spec.name)\n\(spec.summary)\n\n"
-        out += cmp.table()
-        out += String(format: "\nsimulated %d configurations in %.0f ms. 'of ideal' = simulated speedup / MACs ratio.\n",
-                      cmp.rows.count, elapsed * 1000)
-        out += "Next: nmsim simulate --workload deit-b --assignment elsa-deit-b-6.01g   (per-layer detail)\n"
+        var reports: [(label: String, report: NetworkReport)] = []
+        for r in references { reports.append((r.label, try sim.run(w, patterns: r.patterns, parallel: parallel))) }
+
+        let speedup: Double
+        if let x = try a.double("--speedup", min: 0) { speedup = x }
+        else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
+            speedup = Double(table.denseCycles) / Double(elsa.report.totalCycles)
+        } else { speedup = 2.0 }
+        let problem = SearchProblem(table: table, costs: costs,
+                                    constraint: .latency(maxCycles: Int64((Double(table.denseCycles) / speedup).rounded(.down))))
+        let session = try SearchSession.run(problem, spec: spec, optimizer: "both", seed: 0, pareto: false, parallel: parallel)
+        CLI.warn(loaded.warnings, c)
+
+        func choiceCost(_ patterns: [NMPattern]) -> Double? {
+            var total = 0.0
+            for (j, i) in table.layerIndices.enumerated() {
+                guard let o = table.optionIndex(layer: j, pattern: patterns[i]) else { return nil }
+                total += costs.costs[j][o]
+            }
+            return total
+        }
+        var rows = [["configuration", "GMACs", "MACs ratio", "cycles", "time", "speedup", "of ideal", "weights", "prior cost"]]
+        func row(_ label: String, _ r: NetworkReport, _ cost: Double?) {
+            let macsRatio = Double(table.denseMACs) / Double(max(r.macs, 1))
+            let s = Double(table.denseCycles) / Double(max(r.totalCycles, 1))
+            rows.append([label, String(format: "%.2f", Double(r.macs) / 1e9), String(format: "%.2fx", macsRatio),
+                         ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds), String(format: "%.2fx", s),
+                         ReportFormatter.percent(s / macsRatio), ReportFormatter.formatBytes(r.weightBytes), cost.map { String(format: "%.3f", $0) } ?? "-"])
+        }
+        let dense = try sim.run(w, patterns: w.layers.map { _ in .dense }, parallel: parallel)
+        row("dense", dense, 0)
+        for r in reports { row(r.label, r.report, choiceCost(references.first { $0.label == r.label }!.patterns)) }
+        row("searched (this run)", session.resimulated, session.chosen.cost)
+
+        var out = "nmsim demo: \(w.name) (\(w.layers.count) layers, \(table.layerIndices.count) searchable) on \(spec.name)\n\(spec.summary)\n\n"
+        out += "Search: least prior cost with latency at most \(ReportFormatter.grouped(problem.bounds.max)) cycles "
+        out += String(format: "(%.2fx over dense)\n", speedup)
+        for r in session.results { out += "  \(r.optimizer): cost \(String(format: "%.6f", r.cost)), \(r.notes.joined(separator: "; "))\n" }
+        out += "  predicted \(ReportFormatter.grouped(session.chosen.predictedCycles)) cycles, re-simulated \(ReportFormatter.grouped(session.resimulated.totalCycles)) cycles\n\n"
+        out += ReportFormatter.align(rows, rightAligned: Set(1..<9)) + "\n\n"
+        out += "Chosen configuration:\n" + session.layerGrid() + "\n"
+        out += "'of ideal' = simulated speedup / MACs ratio (ELSA's FLOPs model assumes 100%).\n"
+        out += "'prior cost' = removed weight energy for Gaussian weights, summed over layers: a prior, not accuracy.\n"
+        out += String(format: "Done in %.0f ms. Next: nmsim search --workload %@ --speedup 2 --sensitivity FILE | --weights FILE\n",
+                      Date().timeIntervalSince(start) * 1000, model.name)
         c.out(out)
         return 0
     }

@@ -137,7 +137,7 @@ public struct SearchSession: Sendable {
     }
 
     /// Patterns per block for ViT-style names, else one line per layer.
-    func layerGrid() -> String {
+    public func layerGrid() -> String {
         let names = problem.table.layerNames
         let byName = patternsByName
         let blocks = AssignmentFile.blockPrefixes(problem.table.workload)

@@ -52,8 +52,8 @@ struct EndToEndTests {
     @Test func helpListsEveryCommand() throws {
         let r = try nmsim("--help")
         #expect(r.status == 0)
-        for c in ["simulate", "validate", "specs", "workloads", "show", "demo", "bench"] { #expect(r.stdout.contains(c)) }
-        for c in ["simulate", "validate", "specs", "show", "demo", "bench"] {
+        for c in ["simulate", "validate", "specs", "workloads", "show", "search", "demo", "bench"] { #expect(r.stdout.contains(c)) }
+        for c in ["simulate", "validate", "specs", "show", "search", "demo", "bench"] {
             let h = try nmsim(c, "--help")
             #expect(h.status == 0 && h.stdout.contains("USAGE: nmsim \(c)"), "\(c) --help")
         }
@@ -76,7 +76,7 @@ struct EndToEndTests {
         (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, found \"xml\""),
         (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
         (["simulate"], 64, "nmsim: --workload: is required"),
-        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, demo, bench"),
+        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, search, demo, bench"),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
         (["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
          "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"),
@@ -151,6 +151,45 @@ struct EndToEndTests {
     @Test func demoRunsOnDefaults() throws {
         let r = try nmsim("demo")
         #expect(r.status == 0)
-        #expect(r.stdout.contains("deit-b") && r.stdout.contains("elsa-deit-b-6.01g") && r.stdout.contains("uniform 2:4"))
+        for text in ["deit-b", "elsa-deit-b-6.01g", "uniform 2:4", "uniform 1:4", "searched (this run)", "re-simulated"] {
+            #expect(r.stdout.contains(text), "demo output lacks \(text)")
+        }
+    }
+
+    @Test func searchExportsAConfigurationThatSimulateReadsBack() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim("search", "--workload", "deit-s", "--speedup", "1.8", "--format", "json", "--output", "s.json",
+                          "--export-elsa", "c.yaml", "--export-assignment", "a.json", in: dir)
+        #expect(r.status == 0 && r.stdout.isEmpty, "\(r.stderr)")
+        let json = try JSONParser.parse(try String(contentsOf: dir.appendingPathComponent("s.json"), encoding: .utf8))
+        for key in ["assignment", "objective", "predictedCycles", "resimulatedCycles", "constraint", "speedup"] {
+            #expect(json[key] != nil, "search JSON lacks \(key)")
+        }
+        #expect(json["constraint"]?["met"] == .bool(true))
+        guard case .integer(let cycles)? = json["resimulatedCycles"] else { Issue.record("no cycles"); return }
+        for file in ["c.yaml", "a.json"] {
+            let sim = try nmsim("simulate", "--workload", "deit-s", "--assignment", file, "--format", "json", in: dir)
+            #expect(sim.status == 0, "\(sim.stderr)")
+            #expect(try JSONParser.parse(sim.stdout)["totalCycles"] == .integer(cycles), "\(file) does not reproduce the searched cycles")
+        }
+    }
+
+    @Test func searchNeedsExactlyOneBudget() throws {
+        let none = try nmsim("search", "--workload", "deit-t")
+        #expect(none.status == 64 && none.stderr == "nmsim: search: needs one budget: --speedup, --latency, --flops-window, --memory or --energy\n")
+        let two = try nmsim("search", "--workload", "deit-t", "--speedup", "2", "--memory", "3MiB")
+        #expect(two.status == 64 && two.stderr == "nmsim: --memory: only one budget may be given (also got --speedup)\n")
+        let bad = try nmsim("search", "--workload", "deit-t", "--latency", "fast")
+        #expect(bad.status == 64 && bad.stderr == "nmsim: --latency: expected cycles or a time such as 12.5ms or 900us, found \"fast\"\n")
+        let impossible = try nmsim("search", "--workload", "deit-t", "--speedup", "50")
+        #expect(impossible.status == 65 && impossible.stdout.isEmpty)
+    }
+
+    @Test func flopsWindowReproducesELSAsConstraint() throws {
+        let r = try nmsim("search", "--workload", "deit-b", "--flops-window", "5.0", "5.6", "--optimizer", "dp", "--format", "json")
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        guard case .integer(let macs)? = json["macs"] else { Issue.record("no macs"); return }
+        #expect(macs >= 5_000_000_000 && macs <= 5_600_000_000)
     }
 }
