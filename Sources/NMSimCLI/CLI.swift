@@ -8,7 +8,7 @@ public enum CLI {
 
     static let commands: [CommandSpec] = [
         SimulateCommand.spec, ValidateCommand.spec, SpecsCommand.spec, WorkloadsCommand.spec, ShowCommand.spec,
-        SearchCommand.spec, DemoCommand.spec, BenchCommand.spec,
+        CompareCommand.spec, SearchCommand.spec, DemoCommand.spec, BenchCommand.spec,
     ]
 
     static var overview: String {
@@ -47,6 +47,7 @@ public enum CLI {
         case "specs": return try SpecsCommand.run(a, c)
         case "workloads": return try WorkloadsCommand.run(a, c)
         case "show": return try ShowCommand.run(a, c)
+        case "compare": return try CompareCommand.run(a, c)
         case "search": return try SearchCommand.run(a, c)
         case "demo": return try DemoCommand.run(a, c)
         case "bench": return try BenchCommand.run(a, c)

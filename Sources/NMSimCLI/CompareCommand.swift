@@ -1,0 +1,91 @@
+import Foundation
+import NMSimModel
+
+enum CompareCommand {
+    static let spec = CommandSpec(
+        name: "compare",
+        summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
+        usage: "nmsim compare --workload FILE|NAME [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE]",
+        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.spec,
+                  OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
+                  OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),
+                  OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
+                  CommonOptions.output, CommonOptions.serial])
+
+    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        let format = try a.choice("--format", ["table", "json", "markdown"]) ?? "table"
+        let w = try CommonOptions.workload(a)
+        if a.has("--all-presets"), a.value("--spec") != nil {
+            throw InputError(.usage, source: "--all-presets", "cannot be combined with --spec")
+        }
+        var specs: [HardwareSpec] = []
+        var warnings: [Diagnostic] = []
+        if a.has("--all-presets") {
+            for n in Presets.names { specs.append(try InputLoader.spec(n).spec) }
+        } else {
+            let l = try InputLoader.spec(a.value("--spec"))
+            specs = [l.spec]
+            warnings = l.warnings
+        }
+        // Named configurations: those given, else ELSA's releases for this model.
+        var named: [(label: String, assignment: PatternAssignment)] = []
+        if let given = a.values["--assignment"] {
+            for g in given {
+                if let e = ELSAConfigurations.named(g) { named.append((e.name, try e.assignment(for: w))) }
+                else { named.append((URL(fileURLWithPath: g).lastPathComponent, try AssignmentFile.load(g, for: w))) }
+            }
+        } else {
+            let base = w.name.split(separator: "-").prefix(2).joined(separator: "-")
+            for e in ELSAConfigurations.all where e.model == base { named.append((e.name, try e.assignment(for: w))) }
+        }
+        var comparisons: [Comparison] = []
+        var skipped: [String] = []
+        for spec in specs {
+            var candidates: [(label: String, assignment: PatternAssignment)] = []
+            for p in spec.supportedPatterns.sorted().reversed() where !p.isDense {
+                candidates.append(("uniform \(p)", PatternAssignment(uniform: p)))
+            }
+            for n in named {
+                do { _ = try n.assignment.resolve(w, on: spec); candidates.append(n) } catch {
+                    if specs.count == 1 { throw error }
+                    skipped.append("\(n.label) on \(spec.name)")
+                }
+            }
+            comparisons.append(try Comparison(spec: spec, workload: w, candidates: candidates, parallel: !a.has("--serial")))
+        }
+        CLI.warn(warnings, c)
+        var text = ""
+        switch format {
+        case "json":
+            text = JSONWriter.write(.array(comparisons.map { $0.json() }))
+        case "markdown":
+            text = markdown(comparisons, skipped: skipped)
+        default:
+            for cmp in comparisons {
+                text += "\(w.name) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
+            }
+            if !skipped.isEmpty { text += "skipped (patterns the spec does not support): \(skipped.joined(separator: ", "))\n" }
+        }
+        try CLI.emit(text, a, c)
+        return 0
+    }
+
+    static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
+        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        for cmp in cmps {
+            for row in cmp.rows {
+                let r = row.report
+                let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
+                let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
+                let top = r.stalls.entries.filter { $0.name != "fillDrain" }.max { $0.cycles < $1.cycles }
+                out += "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
+                    + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
+                    + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
+                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") |\n"
+            }
+        }
+        if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }
+        return out
+    }
+}
