@@ -38,11 +38,18 @@ enum DemoCommand {
         var reports: [(label: String, report: NetworkReport)] = []
         for r in references { reports.append((r.label, try sim.run(w, patterns: r.patterns, parallel: parallel))) }
 
+        guard table.options.contains(where: { $0.count > 1 }) else {
+            throw InputError(.usage, source: "--spec", "spec \(spec.name) accelerates no sparse pattern, so there is nothing to search; try \(Presets.defaultName)")
+        }
         let speedup: Double
         if let x = try a.double("--speedup", min: 0) { speedup = x }
         else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
             speedup = Double(table.denseCycles) / Double(elsa.report.totalCycles)
-        } else { speedup = 2.0 }
+        } else {
+            // Halfway between dense and the fastest configuration the spec allows.
+            let fastest = table.cycles(table.options.map { $0.count - 1 })
+            speedup = 2 * Double(table.denseCycles) / Double(table.denseCycles + fastest)
+        }
         let problem = SearchProblem(table: table, costs: costs,
                                     constraint: .latency(maxCycles: Int64((Double(table.denseCycles) / speedup).rounded(.down))))
         let session = try SearchSession.run(problem, spec: spec, optimizer: "both", seed: 0, pareto: false, parallel: parallel)

@@ -52,6 +52,9 @@ enum SearchCommand {
         CLI.warn(loaded.warnings, c)
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Exports first: if one cannot be written, nothing is reported as done.
+        if a.value("--export-elsa") != nil, AssignmentFile.blockPrefixes(workload).count * 4 != table.layerNames.count {
+            throw InputError(.usage, source: "--export-elsa", "ELSA's format needs transformer blocks of qkv, proj, fc1, fc2; \(workload.name) has other sparsifiable layers")
+        }
         if let f = a.value("--export-elsa") {
             let type = workload.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
             try OutputFile.write(AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload, modelType: type), to: f, flag: "--export-elsa")

@@ -39,7 +39,7 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--pattern N:M | --assignment FILE] [--format table|csv|json] [--output FILE]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern,
                   CommonOptions.assignment,
                   OptionSpec(name: "--format", value: "table|csv|json", help: "Report format (default table)."),

@@ -64,7 +64,7 @@ public struct SearchSession: Sendable {
         let check = constraintCheck
         let t = problem.table
         var o: [(key: String, value: JSONValue)] = [
-            ("spec", .string(specName)), ("workload", .string(t.workload.name)),
+            ("schemaVersion", 1), ("spec", .string(specName)), ("workload", .string(t.workload.name)),
             ("assignment", .object(patternsByName.map { ($0.key, .string($0.value.description)) })),
             ("objective", .object([("kind", .string(problem.costs.kind)), ("value", .number(chosen.cost))])),
             ("predictedCycles", .integer(chosen.predictedCycles)), ("resimulatedCycles", .integer(resimulated.totalCycles)),

@@ -78,7 +78,6 @@ struct WorkloadFileTests {
                 "w.json: layers[0].m: must be between 1 and 16777216 (got 0)",
                 "w.json: layers[1].name: duplicate layer name \"a\"",
                 "w.json: layers[1].type: unknown value \"conv\"; expected one of: gemm, vector",
-                "w.json: layers[1].m: unknown key",
                 "w.json: layers[2].pattern: vector layers have no weights to prune",
                 "w.json: layers[3].pattern: N must be between 1 and M (got 3:2)",
                 "w.json: layers[3].colour: unknown key",

@@ -93,6 +93,11 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var fetchDoneAt = [Cycle](repeating: .zero, count: ring)
     var loadStartAt = [Cycle](repeating: .zero, count: ring)
     var decodeStartAt = [Cycle](repeating: .zero, count: ring)
+    var decodeDoneAt = [Cycle](repeating: .zero, count: ring)
+    /// When the stationary registers allowed fold f's load, whatever its inputs.
+    var slotAt = [Cycle](repeating: .zero, count: ring)
+    var lastStreamStartAt = Cycle.zero
+    var lastLoadDoneAt = Cycle.zero
     var arrayFreeAt = Cycle.zero
     var end = Cycle.zero
 
@@ -124,8 +129,12 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         case .fetched(let f):
             fetched = f + 1
             fetchDoneAt[slot(f)] = now
-        case .decoded(let f): decoded = f + 1
-        case .loaded(let f): loaded = f + 1
+        case .decoded(let f):
+            decoded = f + 1
+            decodeDoneAt[slot(f)] = now
+        case .loaded(let f):
+            loaded = f + 1
+            lastLoadDoneAt = now
         case .streamed(let f): streamed = f + 1
         case .drained(let f):
             // Edge folds drain faster, so drains may finish out of order when folds pipeline;
@@ -190,6 +199,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
                 kernel.schedule(.decoded(f), at: done)
             } else {
                 decodeStartAt[slot(f)] = now
+                decodeDoneAt[slot(f)] = now
                 decoded = f + 1
             }
         }
@@ -201,6 +211,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             progressed = true
             loadStarted += 1
             loadStartAt[slot(f)] = now
+            slotAt[slot(f)] = f == 0 ? .zero : (pipelined ? Cycle.latest(lastStreamStartAt, lastLoadDoneAt) : arrayFreeAt)
             let l = work[slot(f)].loadCycles
             emit(now, .load, f, l)
             kernel.schedule(.loaded(f), at: now + Cycles(l))
@@ -212,6 +223,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             streamStarted += 1
             let w = work[slot(f)]
             attributeGap(fold: f, now: now)
+            lastStreamStartAt = now
             compute += Int64(plan.temporal)
             w.streamCause.charge(Int64(w.streamCycles - plan.temporal), to: &stalls)
             let streamEnd = now + Cycles(w.streamCycles)
@@ -224,19 +236,23 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     }
 
     /// Splits the idle time before fold `f` streams into load, decoder and memory stalls.
+    ///
+    /// `load` is only what the load would have cost had its inputs been ready when the
+    /// stationary registers were: the time from the register slot opening plus the load's
+    /// duration, past the array falling idle. The rest is waiting for inputs: for the decoder
+    /// after the fold's data arrived, and for memory before.
     mutating func attributeGap(fold f: Int, now: Cycle) {
         let gap = (now - arrayFreeAt).count
         guard gap > 0 else { return }
         let s = slot(f)
-        let loadPart = (now - Cycle.latest(arrayFreeAt, loadStartAt[s])).count
-        var decoderPart: Int64 = 0
+        let unavoidableLoad = (slotAt[s] + Cycles(work[s].loadCycles) - arrayFreeAt).count
+        let l = max(0, min(gap, unavoidableLoad))
+        let inputsEnd = now + Cycles(-l)
+        var d: Int64 = 0
         if decodesAtLoad {
-            let hi = min(now, loadStartAt[s])
-            let lo = Cycle.latest(arrayFreeAt, fetchDoneAt[s])
-            decoderPart = max(0, (hi - lo).count)
+            let overlap = (min(inputsEnd, decodeDoneAt[s]) - Cycle.latest(arrayFreeAt, fetchDoneAt[s])).count
+            d = max(0, min(overlap, gap - l))
         }
-        let l = max(0, min(loadPart, gap))
-        let d = min(decoderPart, gap - l)
         stalls.load += l
         stalls.decoder += d
         stalls.memory += gap - l - d

@@ -46,7 +46,7 @@ public struct Comparison: Sendable {
 
     public func json() -> JSONValue {
         .object([
-            ("spec", .string(dense.specName)), ("workload", .string(dense.workloadName)),
+            ("schemaVersion", 1), ("spec", .string(dense.specName)), ("workload", .string(dense.workloadName)),
             ("rows", .array(rows.map { row in
                 let r = row.report
                 return .object([

@@ -115,7 +115,7 @@ public enum ReportFormatter {
             return row.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, w[i] - c.count))
                 return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
     }
 

@@ -87,6 +87,8 @@ extension HardwareSpec {
         if let d = top.object("dram", required: true) {
             let model = d.choice("model", DRAMSpec.Model.allCases.map { ($0.rawValue, $0) }) ?? .fixedLatency
             if model == .ideal {
+                _ = d.int("latencyCycles", default: 0, in: 0...1_000_000)
+                _ = d.int("burstBytes", default: 1, in: 1...65536)
                 dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0, exclusiveMin: true),
                                 latencyCycles: 0, burstBytes: 1)
             } else {

@@ -85,7 +85,7 @@ public enum Presets {
         {
           "version": 1,
           "name": "scalesim-ws-32x32",
-          "description": "SCALE-Sim-like dense systolic array: 32x32 weight-stationary, 1 MiB SRAM per operand, 10 B/cycle DRAM, folds run one after another, no sparse support.",
+          "description": "SCALE-Sim-like dense systolic array: 32x32 weight-stationary, 1 MiB SRAM per operand, 10 B/cycle DRAM, single-buffered stationary registers so each fold loads, streams and drains in turn, no sparse support.",
           "clockGHz": 1.0,
           "peArray": { "rows": 32, "columns": 32, "dataflow": "weightStationary", "stationaryDoubleBuffered": false },
           "sparsity": {

@@ -34,7 +34,7 @@ public final class ObjectReader {
         return members.first { $0.key == key }?.value
     }
 
-    private func missing(_ key: String) { sink.report(childPath(key), "is required") }
+    private func missing(_ key: String) { if isValid { sink.report(childPath(key), "is required") } }
 
     public func int(_ key: String, default def: Int? = nil, in range: ClosedRange<Int>? = nil, unit: String = "") -> Int {
         guard let v = value(key) else {

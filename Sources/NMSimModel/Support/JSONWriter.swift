@@ -1,7 +1,7 @@
 import Foundation
 
 /// Deterministic JSON output: object keys sorted, two-space indentation, integers as
-/// integers, and fractional numbers with at most six significant decimals in plain notation
+/// integers, and fractional numbers with at most six digits after the point in plain notation
 /// so output does not depend on the platform's float printing.
 public enum JSONWriter {
     public static func write(_ value: JSONValue, pretty: Bool = true) -> String {

@@ -29,7 +29,7 @@ public enum AssignmentFile {
         let version = top.int("version")
         if sink.isEmpty, version != 1 {
             throw InputError(.data, source: source, location: "version",
-                             version > 1 ? "assignment format version \(version) is newer than this nmsim understands (1)" : "unsupported assignment format version \(version)")
+                             version > 1 ? "assignment format version \(version) is newer than this nmsim understands (1)" : "unsupported assignment format version \(version) (expected 1)")
         }
         var map: [String: NMPattern] = [:]
         if case .object(let members)? = top.value("patterns") {

@@ -40,6 +40,9 @@ public enum ELSAConfigurations {
 extension ELSAConfiguration {
     /// The assignment for `workload`, which must be this configuration's model (any image size or batch).
     public func assignment(for workload: Workload) throws(InputError) -> PatternAssignment {
+        guard workload.name == model || workload.name.hasPrefix(model + "-") else {
+            throw InputError(.data, source: name, "is a configuration of \(model), not of \(workload.name)")
+        }
         let list = "[" + genes.map { "[\($0[0]), \($0[1])]" }.joined(separator: ", ") + "]"
         return try AssignmentFile.elsa("TEST_SUBNET: \(list)\n", source: name, for: workload)
     }

@@ -55,7 +55,7 @@ extension Workload {
                     if pattern != nil { sink.report(o.childPath("pattern"), "vector layers have no weights to prune") }
                     layers.append(Layer(name: lname, kind: .vector(op, elements: elements), sparsifiable: false,
                                         hasParameters: false, count: count, category: category))
-                default: break
+                default: continue  // the type error is reported; its other keys cannot be judged
                 }
                 o.finish()
             }
