@@ -8,7 +8,7 @@ public enum CLI {
 
     static let commands: [CommandSpec] = [
         SimulateCommand.spec, ValidateCommand.spec, SpecsCommand.spec, WorkloadsCommand.spec, ShowCommand.spec,
-        CompareCommand.spec, SearchCommand.spec, DemoCommand.spec, BenchCommand.spec,
+        CompareCommand.spec, SearchCommand.spec, RecordCommand.spec, CheckCommand.spec, DemoCommand.spec, BenchCommand.spec,
     ]
 
     static var overview: String {
@@ -48,6 +48,8 @@ public enum CLI {
         case "workloads": return try WorkloadsCommand.run(a, c)
         case "show": return try ShowCommand.run(a, c)
         case "compare": return try CompareCommand.run(a, c)
+        case "record": return try RecordCommand.run(a, c)
+        case "check": return try CheckCommand.run(a, c)
         case "search": return try SearchCommand.run(a, c)
         case "demo": return try DemoCommand.run(a, c)
         case "bench": return try BenchCommand.run(a, c)

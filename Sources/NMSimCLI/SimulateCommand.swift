@@ -39,11 +39,13 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--serial]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--trace FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern,
                   CommonOptions.assignment,
                   OptionSpec(name: "--format", value: "table|csv|json", help: "Report format (default table)."),
-                  CommonOptions.output, CommonOptions.serial])
+                  CommonOptions.output,
+                  OptionSpec(name: "--trace", value: "FILE", help: "Also write the event trace (Docs/Regression.md) to FILE."),
+                  CommonOptions.serial])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "csv", "json"]) ?? "table"
@@ -57,6 +59,9 @@ enum SimulateCommand {
         case "csv": text = ReportFormatter.csv(report)
         case "json": text = JSONWriter.write(ReportFormatter.json(report))
         default: text = ReportFormatter.table(report)
+        }
+        if let t = a.value("--trace") {
+            try OutputFile.write(Trace.record(spec: loaded.spec, workload: workload, patterns: patterns), to: t, flag: "--trace")
         }
         try CLI.emit(text, a, c)
         return 0

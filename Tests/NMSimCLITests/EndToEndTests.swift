@@ -76,7 +76,7 @@ struct EndToEndTests {
         (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, found \"xml\""),
         (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
         (["simulate"], 64, "nmsim: --workload: is required"),
-        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, demo, bench"),
+        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, record, check, demo, bench"),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
         (["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
          "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"),

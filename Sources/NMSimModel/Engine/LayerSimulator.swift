@@ -52,12 +52,26 @@ public struct LayerSimulator: Sendable {
 }
 
 /// One event recorded for a trace.
+///
+/// `amount` is bytes for DRAM fetches and writes, N:M groups for decodes, and cycles for the
+/// array's loads and streams.
 public struct TraceEvent: Equatable, Sendable {
-    public enum Action: String, Sendable { case fetch, decode, load, stream, drain, write }
+    public enum Action: String, Sendable {
+        case fetch, decode, load, stream, write
+
+        /// The component that performs the action.
+        public var component: String {
+            switch self {
+            case .fetch, .write: return "dram"
+            case .decode: return "decoder"
+            case .load, .stream: return "array"
+            }
+        }
+    }
     public var cycle: Int64
     public var action: Action
     public var fold: Int
-    public var bytes: Int
+    public var amount: Int
 }
 
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
@@ -157,8 +171,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         advance(&kernel)
     }
 
-    @inline(__always) func emit(_ at: Cycle, _ action: TraceEvent.Action, _ f: Int, _ bytes: Int) {
-        sink?(TraceEvent(cycle: at.value, action: action, fold: f, bytes: bytes))
+    @inline(__always) func emit(_ at: Cycle, _ action: TraceEvent.Action, _ f: Int, _ amount: Int) {
+        sink?(TraceEvent(cycle: at.value, action: action, fold: f, amount: amount))
     }
 
     /// Starts every stage whose inputs are ready now, until none can start.

@@ -1,0 +1,99 @@
+import Foundation
+import NMSimModel
+
+enum RecordCommand {
+    static let spec = CommandSpec(
+        name: "record", summary: "Record a golden: the run's spec, workload and patterns with its cycles per layer (and optionally a trace).",
+        usage: "nmsim record --golden FILE [--spec FILE|PRESET] --workload FILE|NAME [--pattern N:M | --assignment FILE|NAME] [--trace]",
+        options: [OptionSpec(name: "--golden", value: "FILE", help: "The golden JSON to write (whole or not at all)."),
+                  CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern, CommonOptions.assignment,
+                  OptionSpec(name: "--trace", value: nil, help: "Also write the event trace beside it (FILE with .trace) and compare it on check.")])
+
+    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        guard let path = a.value("--golden") else { throw InputError(.usage, source: "--golden", "is required") }
+        guard let workloadArg = a.value("--workload") else { throw InputError(.usage, source: "--workload", "is required") }
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let specArg = a.value("--spec") ?? Presets.defaultName
+        let w = try CommonOptions.workload(a)
+        let assignment = try CommonOptions.assignment(a, w)
+        var base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        if base.hasSuffix(".golden") { base.removeLast(".golden".count) }
+        let traceName = a.has("--trace") ? base + ".trace" : nil
+        let (golden, trace) = try GoldenCheck.record(
+            specArg: relative(specArg, to: dir), workloadArg: relative(workloadArg, to: dir), image: try a.int("--image", in: 1...8192),
+            batch: try a.int("--batch", in: 1...4096), pattern: a.value("--pattern"), assignment: a.value("--assignment").map { relative($0, to: dir) },
+            assignmentValue: assignment, traceFile: traceName, version: CLI.version, resolveFrom: dir)
+        if let trace, let traceName { try OutputFile.write(trace, to: dir.appendingPathComponent(traceName).path, flag: "--trace") }
+        try OutputFile.write(golden.json(), to: path, flag: "--golden")
+        c.out("recorded \(path): \(golden.layers.count) layers, \(golden.totalCycles) cycles\(traceName.map { ", trace \($0)" } ?? "")\n")
+        return 0
+    }
+
+    /// A file argument as a path relative to `dir`, so the golden can move with its inputs;
+    /// preset and model names are kept as they are.
+    static func relative(_ arg: String, to dir: URL) -> String {
+        guard FileManager.default.fileExists(atPath: arg) else { return arg }
+        let target = URL(fileURLWithPath: arg).standardizedFileURL.pathComponents
+        let base = dir.standardizedFileURL.pathComponents
+        var i = 0
+        while i < min(target.count, base.count), target[i] == base[i] { i += 1 }
+        return (Array(repeating: "..", count: base.count - i) + target[i...]).joined(separator: "/")
+    }
+}
+
+enum CheckCommand {
+    static let spec = CommandSpec(
+        name: "check", summary: "Re-run goldens and compare cycles (and traces) exactly or within a tolerance.",
+        usage: "nmsim check --golden PATH... [--tolerance REL] [--spec CFG --workload CSV]",
+        options: [OptionSpec(name: "--golden", value: "PATH", help: "A golden JSON, a folder of *.golden.json, or a SCALE-Sim COMPUTE_REPORT.csv (repeatable).", repeatable: true),
+                  OptionSpec(name: "--tolerance", value: "REL", help: "Relative difference allowed, e.g. 0.01 for 1% (default 0: exact)."),
+                  OptionSpec(name: "--spec", value: "CFG", help: "For a COMPUTE_REPORT.csv: its SCALE-Sim config (default: config.cfg beside it)."),
+                  OptionSpec(name: "--workload", value: "CSV", help: "For a COMPUTE_REPORT.csv: its topology (default: topology.csv beside it).")],
+        details: "Prints one line per mismatch and closes with 'N passed, N failed'. Exit status: 0 all passed, 1 a mismatch, 65 a golden that cannot be read.")
+
+    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        guard let paths = a.values["--golden"] else { throw InputError(.usage, source: "--golden", "is required") }
+        let tolerance = try a.double("--tolerance", min: 0, exclusive: false) ?? 0
+        var files: [String] = []
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(.noInput, source: p, "no such file or folder") }
+            if isDir.boolValue {
+                let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
+                    .filter { $0.hasSuffix(".golden.json") || $0.hasSuffix("COMPUTE_REPORT.csv") }.sorted()
+                if found.isEmpty { throw InputError(.noInput, source: p, "holds no *.golden.json or COMPUTE_REPORT.csv") }
+                files += found.map { URL(fileURLWithPath: p).appendingPathComponent($0).path }
+            } else {
+                files.append(p)
+            }
+        }
+        var passed = 0, failed = 0, unreadable = false
+        for f in files {
+            do {
+                let mismatches: [GoldenMismatch]
+                if f.hasSuffix(".csv") {
+                    let dir = URL(fileURLWithPath: f).deletingLastPathComponent()
+                    mismatches = try GoldenCheck.checkSCALESim(report: f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
+                                                               topology: a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path,
+                                                               tolerance: tolerance)
+                } else {
+                    mismatches = try GoldenCheck.check(goldenAt: f, tolerance: tolerance, version: CLI.version)
+                }
+                if mismatches.isEmpty {
+                    passed += 1
+                    c.out("ok   \(f)\n")
+                } else {
+                    failed += 1
+                    for m in mismatches { c.out("FAIL \(f): \(m)\n") }
+                }
+            } catch {
+                failed += 1
+                unreadable = true
+                c.out("FAIL \(f): cannot be checked (see stderr)\n")
+                for d in error.diagnostics { c.err("nmsim: \(d)\n") }
+            }
+        }
+        c.out("\(passed) passed, \(failed) failed\n")
+        return unreadable ? InputError.Kind.data.rawValue : (failed > 0 ? 1 : 0)
+    }
+}

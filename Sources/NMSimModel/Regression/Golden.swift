@@ -1,0 +1,232 @@
+import Foundation
+
+/// A recorded run to compare against: what to run (spec, workload, patterns) and what it gave
+/// (cycles per layer, optionally an event trace). JSON, versioned:
+///
+/// ```json
+/// {"nmsimGolden": 1, "recordedWith": "nmsim 0.1.0", "spec": "flex-nm4", "workload": "deit-t",
+///  "pattern": "2:4", "totalCycles": 123, "layers": [{"name": "...", "pattern": "2:4", "cycles": 45}],
+///  "trace": "deit-t.trace"}
+/// ```
+///
+/// `spec`, `workload`, `assignment` and `trace` are preset or model names, or paths relative to
+/// the golden file's directory.
+public struct Golden: Equatable, Sendable {
+    public static let version = 1
+
+    public struct LayerCycles: Equatable, Sendable {
+        public var name: String
+        public var pattern: String
+        public var cycles: Int64
+    }
+
+    public var recordedWith: String
+    public var spec: String
+    public var workload: String
+    public var image: Int?
+    public var batch: Int?
+    public var pattern: String?
+    public var assignment: String?
+    public var totalCycles: Int64
+    public var layers: [LayerCycles]
+    public var trace: String?
+
+    public init(recordedWith: String, spec: String, workload: String, image: Int? = nil, batch: Int? = nil, pattern: String? = nil,
+                assignment: String? = nil, totalCycles: Int64, layers: [LayerCycles], trace: String? = nil) {
+        self.recordedWith = recordedWith; self.spec = spec; self.workload = workload; self.image = image; self.batch = batch
+        self.pattern = pattern; self.assignment = assignment; self.totalCycles = totalCycles; self.layers = layers; self.trace = trace
+    }
+
+    public func json() -> String {
+        var o: [(key: String, value: JSONValue)] = [
+            ("nmsimGolden", .int(Self.version)), ("recordedWith", .string(recordedWith)), ("spec", .string(spec)),
+            ("workload", .string(workload)), ("totalCycles", .integer(totalCycles)),
+            ("layers", .array(layers.map { .object([("name", .string($0.name)), ("pattern", .string($0.pattern)), ("cycles", .integer($0.cycles))]) })),
+        ]
+        if let image { o.append(("image", .int(image))) }
+        if let batch { o.append(("batch", .int(batch))) }
+        if let pattern { o.append(("pattern", .string(pattern))) }
+        if let assignment { o.append(("assignment", .string(assignment))) }
+        if let trace { o.append(("trace", .string(trace))) }
+        return JSONWriter.write(.object(o))
+    }
+
+    public static func decode(_ text: String, source: String) throws(InputError) -> Golden {
+        let root: JSONValue
+        do { root = try JSONParser.parse(text) } catch {
+            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)",
+                             "\(error.message) (truncated or corrupt golden?)")
+        }
+        let sink = DiagnosticSink(source: source)
+        let top = ObjectReader(root, path: "", sink: sink)
+        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
+        let v = top.int("nmsimGolden")
+        if sink.isEmpty, v != version {
+            throw InputError(.data, source: source, location: "nmsimGolden",
+                             v > version ? "golden format version \(v) is newer than this nmsim understands (\(version)); re-record it or update nmsim"
+                                         : "unsupported golden format version \(v)")
+        }
+        var g = Golden(recordedWith: top.string("recordedWith", default: "unknown"), spec: top.string("spec"), workload: top.string("workload"),
+                       totalCycles: 0, layers: [])
+        g.image = top.has("image") ? top.int("image", in: 1...8192) : { _ = top.value("image"); return nil }()
+        g.batch = top.has("batch") ? top.int("batch", in: 1...4096) : { _ = top.value("batch"); return nil }()
+        g.pattern = top.optionalString("pattern")
+        g.assignment = top.optionalString("assignment")
+        g.trace = top.optionalString("trace")
+        g.totalCycles = Int64(top.int("totalCycles", in: 0...Int.max))
+        if let items = top.array("layers", required: true) {
+            for (i, item) in items.enumerated() {
+                let o = ObjectReader(item, path: "layers[\(i)]", sink: sink)
+                let l = LayerCycles(name: o.string("name"), pattern: o.string("pattern"), cycles: Int64(o.int("cycles", in: 0...Int.max)))
+                o.finish()
+                g.layers.append(l)
+            }
+            if sink.isEmpty, g.layers.reduce(0, { $0 + $1.cycles }) != g.totalCycles {
+                sink.report("totalCycles", "is \(g.totalCycles) but the layers add up to \(g.layers.reduce(0) { $0 + $1.cycles }) (corrupt golden?)")
+            }
+        }
+        top.finish()
+        try sink.throwIfAny()
+        return g
+    }
+}
+
+/// One difference between a golden and a fresh run.
+public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
+    public var layer: Int?
+    public var layerName: String
+    public var field: String
+    public var expected: String
+    public var actual: String
+    /// The first differing trace event, when traces were compared.
+    public var firstEvent: String?
+
+    public var description: String {
+        var s = (layer.map { "layer \($0) \(layerName)" } ?? layerName) + ": \(field) expected \(expected), actual \(actual)"
+        if let firstEvent { s += "; first differing trace event: \(firstEvent)" }
+        return s
+    }
+}
+
+/// Re-runs goldens and compares.
+public enum GoldenCheck {
+    /// Relative difference allowed: |actual − expected| ≤ tolerance × expected.
+    public static func within(_ expected: Int64, _ actual: Int64, _ tolerance: Double) -> Bool {
+        if expected == actual { return true }
+        return Double(abs(actual - expected)) <= tolerance * Double(abs(expected))
+    }
+
+    static func percent(_ e: Int64, _ a: Int64) -> String {
+        e == 0 ? "" : String(format: " (%+.2f%%)", Double(a - e) / Double(e) * 100)
+    }
+
+    /// Compares a golden file's recorded run with a fresh one.
+    public static func check(goldenAt path: String, tolerance: Double, version: String) throws(InputError) -> [GoldenMismatch] {
+        let g = try Golden.decode(InputLoader.read(path), source: path)
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ s: String) -> String {
+            let candidate = dir.appendingPathComponent(s).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : s
+        }
+        let spec = try InputLoader.spec(Presets.json(named: g.spec) != nil ? g.spec : resolve(g.spec)).spec
+        let workload = try InputLoader.workload(VisionTransformer.named(g.workload) != nil ? g.workload : resolve(g.workload),
+                                                image: g.image, batch: g.batch ?? 1)
+        var assignment = PatternAssignment.none
+        if let p = g.pattern {
+            guard case .success(let v) = NMPattern.parse(p) else { throw InputError(.data, source: path, location: "pattern", "expected N:M, found \"\(p)\"") }
+            assignment = PatternAssignment(uniform: v, source: path)
+        } else if let a = g.assignment {
+            if let e = ELSAConfigurations.named(a) { assignment = try e.assignment(for: workload) }
+            else { assignment = try AssignmentFile.load(resolve(a), for: workload) }
+        }
+        let patterns = try assignment.resolve(workload, on: spec)
+        let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
+        var out: [GoldenMismatch] = []
+        if report.layers.count != g.layers.count {
+            out.append(GoldenMismatch(layer: nil, layerName: workload.name, field: "layer count", expected: "\(g.layers.count)", actual: "\(report.layers.count)"))
+            return out
+        }
+        var trace: (expected: [Trace.LayerTrace], actual: [Trace.LayerTrace])?
+        if let t = g.trace {
+            let tpath = resolve(t)
+            let expected = try Trace.parse(InputLoader.read(tpath), source: tpath).layers
+            let actual = try Trace.parse(Trace.record(spec: spec, workload: workload, patterns: patterns), source: "fresh trace").layers
+            trace = (expected, actual)
+        }
+        for (i, (e, a)) in zip(g.layers, report.layers).enumerated() {
+            if e.name != a.layer.name {
+                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "name", expected: e.name, actual: a.layer.name))
+                continue
+            }
+            if e.pattern != a.pattern.description {
+                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "pattern", expected: e.pattern, actual: a.pattern.description))
+            }
+            var eventNote: String?
+            if let trace, i < trace.expected.count, i < trace.actual.count {
+                eventNote = firstDifference(Trace.events(trace.expected, i), Trace.events(trace.actual, i), tolerance: tolerance)
+            }
+            if !within(e.cycles, a.result.cycles, tolerance) || (eventNote != nil && tolerance == 0) {
+                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "cycles", expected: "\(e.cycles)",
+                                          actual: "\(a.result.cycles)\(percent(e.cycles, a.result.cycles))", firstEvent: eventNote))
+            } else if let eventNote {
+                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "trace", expected: "the recorded events", actual: "a difference", firstEvent: eventNote))
+            }
+        }
+        if out.isEmpty, !within(g.totalCycles, report.totalCycles, tolerance) {
+            out.append(GoldenMismatch(layer: nil, layerName: "network", field: "totalCycles", expected: "\(g.totalCycles)",
+                                      actual: "\(report.totalCycles)\(percent(g.totalCycles, report.totalCycles))"))
+        }
+        return out
+    }
+
+    /// The first event that differs (cycles beyond the tolerance, or any other field), as text.
+    static func firstDifference(_ e: [String], _ a: [String], tolerance: Double) -> String? {
+        for k in 0..<max(e.count, a.count) {
+            guard k < e.count else { return "event \(k + 1): expected none, actual \"\(a[k])\"" }
+            guard k < a.count else { return "event \(k + 1): expected \"\(e[k])\", actual none" }
+            if e[k] == a[k] { continue }
+            let x = e[k].split(separator: " "), y = a[k].split(separator: " ")
+            if x.count == 5, y.count == 5, x.dropFirst() == y.dropFirst(), let c1 = Int64(x[0]), let c2 = Int64(y[0]), within(c1, c2, tolerance) { continue }
+            return "event \(k + 1): expected \"\(e[k])\", actual \"\(a[k])\""
+        }
+        return nil
+    }
+
+    /// Compares SCALE-Sim `COMPUTE_REPORT.csv` `Total Cycles` with a run of its cfg and topology.
+    public static func checkSCALESim(report path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
+        let rows = try SCALESimReport.parseCompute(InputLoader.read(path), source: path)
+        let spec = try InputLoader.spec(specPath).spec
+        let w = try InputLoader.workload(topology)
+        let r = try NetworkSimulator(spec: spec).run(w, patterns: PatternAssignment.none.resolve(w, on: spec))
+        guard rows.count == r.layers.count else {
+            return [GoldenMismatch(layer: nil, layerName: w.name, field: "layer count", expected: "\(rows.count)", actual: "\(r.layers.count)")]
+        }
+        var out: [GoldenMismatch] = []
+        for (i, (g, l)) in zip(rows, r.layers).enumerated() where !within(g.totalCycles, l.result.cycles, tolerance) {
+            out.append(GoldenMismatch(layer: i, layerName: l.layer.name, field: "Total Cycles", expected: "\(g.totalCycles)",
+                                      actual: "\(l.result.cycles)\(percent(g.totalCycles, l.result.cycles))"))
+        }
+        return out
+    }
+
+    /// Records a golden for a run; returns the golden and, when asked, the trace text.
+    public static func record(specArg: String, workloadArg: String, image: Int?, batch: Int?, pattern: String?, assignment: String?,
+                              assignmentValue: PatternAssignment, traceFile: String?, version: String,
+                              resolveFrom dir: URL) throws(InputError) -> (Golden, String?) {
+        func resolve(_ s: String) -> String {
+            let candidate = dir.appendingPathComponent(s).path
+            return FileManager.default.fileExists(atPath: candidate) ? candidate : s
+        }
+        let spec = try InputLoader.spec(Presets.json(named: specArg) != nil ? specArg : resolve(specArg)).spec
+        let workload = try InputLoader.workload(VisionTransformer.named(workloadArg) != nil ? workloadArg : resolve(workloadArg),
+                                                image: image, batch: batch ?? 1)
+        let patterns = try assignmentValue.resolve(workload, on: spec)
+        let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
+        let g = Golden(recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
+                       assignment: assignment, totalCycles: report.totalCycles,
+                       layers: report.layers.map { .init(name: $0.layer.name, pattern: $0.pattern.description, cycles: $0.result.cycles) },
+                       trace: traceFile)
+        let trace = traceFile != nil ? try Trace.record(spec: spec, workload: workload, patterns: patterns) : nil
+        return (g, trace)
+    }
+}
