@@ -62,7 +62,7 @@ enum CheckCommand {
                 let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
                     .filter { $0.hasSuffix(".golden.json") || $0.hasSuffix("COMPUTE_REPORT.csv") }.sorted()
                 if found.isEmpty { throw InputError(.noInput, source: p, "holds no *.golden.json or COMPUTE_REPORT.csv") }
-                files += found.map { URL(fileURLWithPath: p).appendingPathComponent($0).path }
+                files += found.map { (p.hasSuffix("/") ? p : p + "/") + $0 }
             } else {
                 files.append(p)
             }

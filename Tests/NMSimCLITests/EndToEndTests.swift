@@ -193,3 +193,47 @@ struct EndToEndTests {
         #expect(macs >= 5_000_000_000 && macs <= 5_600_000_000)
     }
 }
+
+@Suite("nmsim check")
+struct CheckEndToEndTests {
+    @Test func shippedGoldensPassWithAClosingLine() throws {
+        let r = try nmsim("check", "--golden", "Tests/Regression/goldens")
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("19 passed, 0 failed\n"))
+    }
+
+    @Test func aMismatchFailsWithOneLinePerDifference() throws {
+        let dir = try temporaryDirectory()
+        try Presets.json(named: "flex-nm4")!.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let rec = try nmsim("record", "--golden", "g.golden.json", "--spec", "s.json", "--workload", "deit-t", "--trace", in: dir)
+        #expect(rec.status == 0, "\(rec.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("g.trace").path))
+        let spec = try String(contentsOf: dir.appendingPathComponent("s.json"), encoding: .utf8)
+        try spec.replacingOccurrences(of: "\"bytesPerCycle\": 64", with: "\"bytesPerCycle\": 32")
+            .write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        let r = try nmsim("check", "--golden", "g.golden.json", in: dir)
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.last == "0 passed, 1 failed")
+        #expect(lines.first?.hasPrefix("FAIL g.golden.json: layer 0 patch_embed: cycles expected ") == true)
+        #expect(lines.first?.contains("first differing trace event: event ") == true)
+    }
+
+    @Test func anUnreadableGoldenIsNeverAPass() throws {
+        let dir = try temporaryDirectory()
+        try "{\"nmsimGolden\": 2, \"spec\": \"flex-nm4\"}".write(to: dir.appendingPathComponent("x.golden.json"), atomically: true, encoding: .utf8)
+        let r = try nmsim("check", "--golden", "x.golden.json", in: dir)
+        #expect(r.status == 65)
+        #expect(r.stdout.hasSuffix("0 passed, 1 failed\n"))
+        #expect(r.stderr == "nmsim: x.golden.json: nmsimGolden: golden format version 2 is newer than this nmsim understands (1); re-record it or update nmsim\n")
+    }
+
+    @Test func simulateWritesATrace() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim("simulate", "--workload", "deit-t", "--trace", "t.trace", "--format", "csv", in: dir)
+        #expect(r.status == 0)
+        let t = try String(contentsOf: dir.appendingPathComponent("t.trace"), encoding: .utf8)
+        #expect(t.hasPrefix("nmsim-trace 1\nspec flex-nm4\nworkload deit-t\nlayer 0 patch_embed 1:1 count 1 cycles "))
+        #expect(t.hasSuffix("end\n"))
+    }
+}
