@@ -6,7 +6,7 @@ enum CompareCommand {
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
         usage: "nmsim compare --workload FILE|NAME [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.spec,
+        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.spec,
                   OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
                   OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),
                   OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),

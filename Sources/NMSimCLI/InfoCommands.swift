@@ -132,20 +132,37 @@ struct WorkloadStats {
 enum ShowCommand {
     static let spec = CommandSpec(
         name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
-        usage: "nmsim show --workload FILE|NAME [--pattern N:M | --assignment FILE] [--spec FILE|PRESET] [--format table|json]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern, CommonOptions.assignment,
-                  CommonOptions.spec, OptionSpec(name: "--format", value: "table|json", help: "table (default), or the workload as JSON."),
+        usage: "nmsim show --workload FILE|NAME [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment]",
+        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
+                  CommonOptions.spec, OptionSpec(name: "--format", value: "table|json|elsa|assignment", help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
                   CommonOptions.output])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        let format = try a.choice("--format", ["table", "json"]) ?? "table"
+        let format = try a.choice("--format", ["table", "json", "elsa", "assignment"]) ?? "table"
         let w = try CommonOptions.workload(a)
         if format == "json" {
+            if a.value("--pattern") != nil || a.value("--assignment") != nil {
+                throw InputError(.usage, source: "--format", "json prints the workload itself; patterns go with --format elsa or assignment")
+            }
             try CLI.emit(JSONWriter.write(w.jsonValue()), a, c)
             return 0
         }
         let spec = try InputLoader.spec(a.value("--spec")).spec
         let patterns = try CommonOptions.assignment(a, w).resolve(w, on: spec)
+        if format == "elsa" || format == "assignment" {
+            let chosen = w.sparsifiableIndices.map { (w.layers[$0].name, patterns[$0]) }
+            if format == "assignment" {
+                try CLI.emit(AssignmentFile.jsonText(chosen), a, c)
+                return 0
+            }
+            let blocks = AssignmentFile.blockPrefixes(w)
+            guard !blocks.isEmpty else {
+                throw InputError(.usage, source: "--format", "ELSA's format needs transformer blocks (layers named *.attn.qkv); \(w.name) has none")
+            }
+            let type = w.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
+            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, modelType: type), a, c)
+            return 0
+        }
         var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]
         var dense: Int64 = 0, kept: Int64 = 0, params: Int64 = 0
         for (i, l) in w.layers.enumerated() {

@@ -6,7 +6,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
         usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE]",
-        options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch,
+        options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
                   OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
                   OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),

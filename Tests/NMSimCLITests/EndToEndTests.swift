@@ -148,6 +148,16 @@ struct EndToEndTests {
         #expect(r.stderr == "nmsim: a.json: patterns.a: N must be between 1 and M (got 9:4)\n")
     }
 
+    @Test func anyAssignmentExportsToELSAsFormat() throws {
+        let r = try nmsim("show", "--workload", "deit-b", "--assignment", "elsa-deit-b-6.01g", "--format", "elsa")
+        #expect(r.status == 0)
+        let released = try String(contentsOf: repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml"), encoding: .utf8)
+        func genes(_ t: String) -> String? { t.split(separator: "\n").first { $0.contains("TEST_SUBNET:") }?.split(separator: ":", maxSplits: 1).last.map(String.init) }
+        #expect(genes(r.stdout) != nil && genes(r.stdout) == genes(released))
+        let bad = try nmsim("show", "--workload", "deit-t", "--sparsify", "qk")
+        #expect(bad.status == 64 && bad.stderr.hasPrefix("nmsim: --sparsify: unknown layer kind \"qk\""))
+    }
+
     @Test func demoRunsOnDefaults() throws {
         let r = try nmsim("demo")
         #expect(r.status == 0)

@@ -41,6 +41,15 @@ struct ModelTests {
         #expect(names.prefix(4) == ["blocks.0.attn.qkv", "blocks.0.attn.proj", "blocks.0.mlp.fc1", "blocks.0.mlp.fc2"])
     }
 
+    @Test func sparsifiableLayerKindsAreConfigurable() {
+        let w = VisionTransformer.named("swin-t")!.workload(sparsify: ["fc1", "merge", "head"])
+        let names = w.sparsifiableIndices.map { w.layers[$0].name }
+        #expect(names.filter { $0.hasSuffix(".mlp.fc1") }.count == 12)
+        #expect(names.filter { $0.hasSuffix(".downsample.reduction") }.count == 3)
+        #expect(names.contains("head") && !names.contains("patch_embed"))
+        #expect(!names.contains { $0.hasSuffix(".attn.qkv") || $0.hasSuffix(".attn.qk") })
+    }
+
     @Test func namesAreForgiving() {
         #expect(VisionTransformer.named("ViT-B/16")?.name == "vit-b16")
         #expect(VisionTransformer.named("DeiT_B")?.name == "deit-b")

@@ -108,10 +108,12 @@ public enum AssignmentFile {
     /// ELSA's YAML form of an assignment (the subset ELSA's code reads for evaluation).
     public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String) -> String {
         var genes: [String] = []
+        // Dense is written as M:M with the group size the other genes use (4 if none).
+        let m = patterns.values.filter { !$0.isDense }.map(\.m).max() ?? 4
         for prefix in blockPrefixes(workload) {
             for g in elsaGeneOrder {
                 let p = patterns["\(prefix).\(g)"] ?? .dense
-                let q = p.isDense ? NMPattern(n: 4, m: 4)! : p
+                let q = p.isDense ? NMPattern(n: m, m: m)! : p
                 genes.append("[\(q.n), \(q.m)]")
             }
         }

@@ -38,12 +38,15 @@ public enum InputLoader {
     }
 
     /// A built-in model name, a workload JSON file, or a SCALE-Sim topology CSV.
-    public static func workload(_ arg: String, image: Int? = nil, batch: Int = 1) throws(InputError) -> Workload {
+    public static func workload(_ arg: String, image: Int? = nil, batch: Int = 1, sparsify: Set<String>? = nil) throws(InputError) -> Workload {
         if let model = VisionTransformer.named(arg) {
             if let why = model.problem(image: image ?? model.defaultImage, batch: batch) {
                 throw InputError(.usage, source: image != nil ? "--image" : "--batch", why)
             }
-            return model.workload(image: image, batch: batch)
+            return model.workload(image: image, batch: batch, sparsify: sparsify ?? VisionTransformer.defaultSparsifiable)
+        }
+        if sparsify != nil {
+            throw InputError(.usage, source: "--sparsify", "applies only to built-in models; a workload file marks its own layers with \"sparsifiable\"")
         }
         if image != nil || batch != 1 {
             throw InputError(.usage, source: image != nil ? "--image" : "--batch", "applies only to built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")

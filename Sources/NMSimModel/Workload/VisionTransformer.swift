@@ -56,7 +56,21 @@ public struct VisionTransformer: Sendable, Equatable {
     }
 
     /// The model lowered for `image`×`image` inputs and `batch` images.
-    public func workload(image: Int? = nil, batch: Int = 1) -> Workload {
+    /// Kinds of weight layer that may be made sparse: ELSA's choice by default.
+    public static let defaultSparsifiable: Set<String> = ["qkv", "proj", "fc1", "fc2"]
+    /// Every kind `sparsify` accepts. (The attention products multiply activations by
+    /// activations, so N:M weight sparsity does not apply to them.)
+    public static let sparsifiableKinds = ["qkv", "proj", "fc1", "fc2", "patch_embed", "merge", "head"]
+
+    /// The kind of a weight layer from its name, if it is one of ``sparsifiableKinds``.
+    public static func kind(of name: String) -> String? {
+        if name == "patch_embed" || name == "head" { return name }
+        if name.hasSuffix(".downsample.reduction") { return "merge" }
+        for (suffix, k) in [(".attn.qkv", "qkv"), (".attn.proj", "proj"), (".mlp.fc1", "fc1"), (".mlp.fc2", "fc2")] where name.hasSuffix(suffix) { return k }
+        return nil
+    }
+
+    public func workload(image: Int? = nil, batch: Int = 1, sparsify: Set<String> = VisionTransformer.defaultSparsifiable) -> Workload {
         let image = image ?? defaultImage
         precondition(problem(image: image, batch: batch) == nil, problem(image: image, batch: batch)!)
         var layers: [Layer] = []
@@ -92,6 +106,9 @@ public struct VisionTransformer: Sendable, Equatable {
             }
             layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: res * res * dim * batch)))
             layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: dim)), sparsifiable: false, category: "head"))
+        }
+        for i in layers.indices where layers[i].hasParameters {
+            layers[i].sparsifiable = Self.kind(of: layers[i].name).map { sparsify.contains($0) } ?? false
         }
         let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
         return Workload(name: name + suffix, layers: layers)
