@@ -25,6 +25,9 @@ struct SimulatorPropertyTests {
         single.stationaryDoubleBuffered = false
         single.ifmap.doubleBuffered = false
         out.append(single)
+        var unified = base
+        unified.unifiedBuffer = true
+        out.append(unified)
         return out
     }
 

@@ -76,6 +76,38 @@ struct SpecTests {
         #expect(Self.errors(c.mutate) == c.expected, "case: \(c.change)")
     }
 
+    static let unifiedSpec = Presets.json(named: "flex-nm4")!.replacing(
+        #/"ifmap": \{[^}]*\},\s*"filter": \{[^}]*\},\s*"ofmap": \{[^}]*\}/#,
+        with: #""unified": { "capacityKiB": 1536, "banks": 16, "bankWidthBytes": 8, "ports": 1, "doubleBuffered": true }"#)
+
+    @Test func aUnifiedBufferSharesCapacityAndBandwidth() throws {
+        let s = try HardwareSpec.decode(json: Self.unifiedSpec, source: "u.json")
+        #expect(s.unifiedBuffer)
+        #expect(s.ifmap.capacityBytes == 512 * 1024 && s.filter == s.ifmap && s.ofmap == s.ifmap)
+        // Streaming activations and partial sums together needs more than either alone.
+        var split = try preset("flex-nm4")
+        split.ifmap = s.ifmap
+        split.filter = s.filter
+        split.ofmap = s.ofmap
+        split.dram = DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1)
+        var shared = split
+        shared.unifiedBuffer = true
+        let shape = GEMMShape(m: 197, n: 768, k: 3072)
+        let a = try LayerSimulator(spec: split).simulate(shape, pattern: pattern("1:4"))
+        let b = try LayerSimulator(spec: shared).simulate(shape, pattern: pattern("1:4"))
+        #expect(b.cycles > a.cycles)
+        #expect(b.cycles == b.computeCycles + b.stalls.total)
+    }
+
+    @Test func unifiedAndSeparateBuffersAreExclusive() {
+        let both = Self.unifiedSpec.replacingOccurrences(of: "\"unified\":", with: "\"ifmap\": {\"capacityKiB\": 1, \"bankWidthBytes\": 1}, \"unified\":")
+        #expect {
+            _ = try HardwareSpec.decode(json: both, source: "u.json")
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["u.json: buffers.ifmap: cannot be given with buffers.unified (one buffer holds every operand)"]
+        }
+    }
+
     @Test func syntaxErrorsGiveLineAndColumn() {
         #expect(throws: InputError(.data, source: "s.json", location: "line 2, column 10", "expected ',' or '}' in object")) {
             _ = try HardwareSpec.decode(json: "{\n  \"a\": 1 \"b\": 2}", source: "s.json")

@@ -112,6 +112,12 @@ struct FoldCostModel {
         func stretch(_ cycles: Int, _ cause: StreamLimit) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
+        /// With a unified buffer, everything a fold streams shares one port budget; the cause
+        /// is the operand with the most bytes.
+        func stretchUnified(_ parts: [(bytes: Int, cause: StreamLimit)]) {
+            let total = parts.reduce(0) { $0 + $1.bytes }
+            stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
+        }
         let firstOuter = plan.inFirstOuter(f)
         let firstInner = plan.isFirstInner(f)
         let lastInner = plan.isLastInner(f)
@@ -127,6 +133,7 @@ struct FoldCostModel {
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
             let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
+                if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
@@ -140,6 +147,7 @@ struct FoldCostModel {
             w.fetchBytes = ((!actResident || firstInner) ? actBytes : 0) + ((!weightsResident || firstOuter) ? weightBytes : 0)
             w.groups = groups(kept: plan.keptK * c, columns: c)
             if !scaleSim {
+                if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (weightBytes, .weightBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
@@ -157,6 +165,7 @@ struct FoldCostModel {
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
             let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
+                if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)

@@ -68,8 +68,16 @@ extension HardwareSpec {
         }
 
         var buffers: [String: BufferSpec] = [:]
+        var unified = false
         if let b = top.object("buffers", required: true) {
-            for key in ["ifmap", "filter", "ofmap"] {
+            unified = b.has("unified")
+            if unified {
+                for key in ["ifmap", "filter", "ofmap"] where b.has(key) {
+                    sink.report(b.childPath(key), "cannot be given with buffers.unified (one buffer holds every operand)")
+                    _ = b.value(key)
+                }
+            }
+            for key in unified ? ["unified"] : ["ifmap", "filter", "ofmap"] {
                 guard let o = b.object(key, required: true) else { continue }
                 let kib = o.int("capacityKiB", in: 1...(1 << 21), unit: "KiB")
                 let banks = o.int("banks", default: 1, in: 1...4096)
@@ -81,6 +89,12 @@ extension HardwareSpec {
                 buffers[key] = BufferSpec(capacityBytes: kib * 1024, banks: banks, bankWidthBytes: width, ports: ports, doubleBuffered: db)
             }
             b.finish()
+            if unified, let u = buffers["unified"] {
+                // Each operand may keep a third of the capacity resident; bandwidth is shared.
+                var part = u
+                part.capacityBytes = u.capacityBytes / 3
+                buffers = ["ifmap": part, "filter": part, "ofmap": part]
+            }
         }
 
         var dram = DRAMSpec(model: .ideal, bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1)
@@ -141,7 +155,7 @@ extension HardwareSpec {
             name: name, summary: summary, clockGHz: clock, rows: rows, columns: columns, dataflow: dataflow,
             stationaryDoubleBuffered: stationaryDB, supportedPatterns: patterns, mux: mux, decoder: decoder,
             ifmap: buffers["ifmap"]!, filter: buffers["filter"]!, ofmap: buffers["ofmap"]!, dram: dram,
-            vector: vector, dataTypes: types, energy: energy, timing: timing)
+            vector: vector, dataTypes: types, energy: energy, timing: timing, unifiedBuffer: unified)
     }
 
     /// Lane-cycles per element when the spec does not say: softmax 4 (max, exp, sum, divide),

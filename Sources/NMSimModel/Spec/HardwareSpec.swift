@@ -149,6 +149,9 @@ public struct HardwareSpec: Equatable, Sendable {
     public var dataTypes: DataTypes
     public var energy: EnergySpec?
     public var timing: TimingModel
+    /// One buffer holds inputs, weights and outputs: each operand may keep a third of it
+    /// resident, and what a fold streams from it shares its bandwidth.
+    public var unifiedBuffer: Bool = false
 
     /// Whether `pattern` can run on this array (dense always can).
     public func supports(_ pattern: NMPattern) -> Bool {
