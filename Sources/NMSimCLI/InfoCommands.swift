@@ -47,10 +47,7 @@ enum ValidateCommand {
             let a = try AssignmentFile.elsa(text, source: path, for: w)
             return "ELSA configuration for \(model.name), \(a.byName.count) genes"
         }
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: path, location: "line \(error.line), column \(error.column)", error.message)
-        }
+        let root = try JSONParser.parse(text, source: path)
         if root["peArray"] != nil {
             let s = try HardwareSpec.decode(root, source: path)
             return "spec \(s.name), \(s.rows)x\(s.columns) \(s.dataflow.rawValue), patterns \(s.supportedPatternNames)"

@@ -68,14 +68,10 @@ public enum Sensitivity {
     }
 
     public static func json(_ text: String, source: String) throws(InputError) -> Table {
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
-        }
-        let sink = DiagnosticSink(source: source)
-        let top = ObjectReader(root, path: "", sink: sink)
-        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
-        _ = top.int("version", in: 1...1)
+        let root = try JSONParser.parse(text, source: source)
+        let top = try ObjectReader.document(root, source: source)
+        let sink = top.sink
+        try top.checkVersion(current: 1, format: "sensitivity")
         let metric = top.choice("metric", [("cost", "cost"), ("accuracy", "accuracy")], default: "cost")!
         var values: [String: [NMPattern: Double]] = [:]
         if let layers = top.object("layers", required: true), case .object(let members)? = root["layers"] {

@@ -235,7 +235,7 @@ struct CheckEndToEndTests {
         let r = try nmsim("check", "--golden", "x.golden.json", in: dir)
         #expect(r.status == 65)
         #expect(r.stdout.hasSuffix("0 passed, 1 failed\n"))
-        #expect(r.stderr == "nmsim: x.golden.json: nmsimGolden: golden format version 2 is newer than this nmsim understands (1); re-record it or update nmsim\n")
+        #expect(r.stderr == "nmsim: x.golden.json: nmsimGolden: golden format version 2 is newer than this nmsim understands (1)\n")
     }
 
     @Test func simulateWritesATrace() throws {

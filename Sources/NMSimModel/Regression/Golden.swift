@@ -52,20 +52,9 @@ public struct Golden: Equatable, Sendable {
     }
 
     public static func decode(_ text: String, source: String) throws(InputError) -> Golden {
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)",
-                             "\(error.message) (truncated or corrupt golden?)")
-        }
-        let sink = DiagnosticSink(source: source)
-        let top = ObjectReader(root, path: "", sink: sink)
-        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
-        let v = top.int("nmsimGolden")
-        if sink.isEmpty, v != version {
-            throw InputError(.data, source: source, location: "nmsimGolden",
-                             v > version ? "golden format version \(v) is newer than this nmsim understands (\(version)); re-record it or update nmsim"
-                                         : "unsupported golden format version \(v)")
-        }
+        let top = try ObjectReader.document(JSONParser.parse(text, source: source, hint: " (truncated or corrupt golden?)"), source: source)
+        let sink = top.sink
+        try top.checkVersion("nmsimGolden", current: version, format: "golden")
         var g = Golden(recordedWith: top.string("recordedWith", default: "unknown"), spec: top.string("spec"), workload: top.string("workload"),
                        totalCycles: 0, layers: [])
         g.image = top.has("image") ? top.int("image", in: 1...8192) : { _ = top.value("image"); return nil }()

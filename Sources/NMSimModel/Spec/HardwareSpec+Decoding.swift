@@ -7,26 +7,13 @@ extension HardwareSpec {
     /// Decodes and validates a spec; every violation is listed with its JSON path.
     /// - Parameter source: the file name used in diagnostics.
     public static func decode(json text: String, source: String) throws(InputError) -> HardwareSpec {
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
-        }
-        return try decode(root, source: source)
+        try decode(JSONParser.parse(text, source: source), source: source)
     }
 
     public static func decode(_ root: JSONValue, source: String) throws(InputError) -> HardwareSpec {
-        let sink = DiagnosticSink(source: source)
-        let top = ObjectReader(root, path: "", sink: sink)
-        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
-
-        // The version comes first: a newer file is reported as such, not as a list of unknown keys.
-        let version = top.int("version")
-        if sink.isEmpty, version != currentVersion {
-            let why = version > currentVersion
-                ? "spec format version \(version) is newer than this nmsim understands (\(currentVersion))"
-                : "unsupported spec format version \(version) (expected \(currentVersion))"
-            throw InputError(.data, source: source, location: "version", why)
-        }
+        let top = try ObjectReader.document(root, source: source)
+        let sink = top.sink
+        try top.checkVersion(current: currentVersion, format: "spec")
 
         let name = top.string("name")
         let summary = top.string("description", default: "")

@@ -158,3 +158,31 @@ public final class ObjectReader {
         return "between \(r.lowerBound) and \(r.upperBound)"
     }
 }
+
+extension JSONParser {
+    /// Parses `text`; a syntax error becomes a data error located at its line and column.
+    public static func parse(_ text: String, source: String, hint: String = "") throws(InputError) -> JSONValue {
+        do { return try parse(text) } catch {
+            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message + hint)
+        }
+    }
+}
+
+extension ObjectReader {
+    /// Opens the top-level object of a JSON document, or throws if it is not one.
+    public static func document(_ root: JSONValue, source: String) throws(InputError) -> ObjectReader {
+        let top = ObjectReader(root, path: "", sink: DiagnosticSink(source: source))
+        guard top.isValid else { throw InputError(.data, top.sink.diagnostics) }
+        return top
+    }
+
+    /// Reads the format version first, so a newer file is reported as such rather than as a
+    /// list of unknown keys.
+    public func checkVersion(_ key: String = "version", current: Int, format: String) throws(InputError) {
+        let v = int(key)
+        guard sink.isEmpty, v != current else { return }
+        throw InputError(.data, source: sink.source, location: key,
+                         v > current ? "\(format) format version \(v) is newer than this nmsim understands (\(current))"
+                                     : "unsupported \(format) format version \(v) (expected \(current))")
+    }
+}

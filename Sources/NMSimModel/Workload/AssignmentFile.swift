@@ -19,18 +19,9 @@ public enum AssignmentFile {
     }
 
     public static func json(_ text: String, source: String) throws(InputError) -> PatternAssignment {
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
-        }
-        let sink = DiagnosticSink(source: source)
-        let top = ObjectReader(root, path: "", sink: sink)
-        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
-        let version = top.int("version")
-        if sink.isEmpty, version != 1 {
-            throw InputError(.data, source: source, location: "version",
-                             version > 1 ? "assignment format version \(version) is newer than this nmsim understands (1)" : "unsupported assignment format version \(version) (expected 1)")
-        }
+        let top = try ObjectReader.document(JSONParser.parse(text, source: source), source: source)
+        let sink = top.sink
+        try top.checkVersion(current: 1, format: "assignment")
         var map: [String: NMPattern] = [:]
         if case .object(let members)? = top.value("patterns") {
             for (k, v) in members {

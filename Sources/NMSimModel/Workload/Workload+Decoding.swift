@@ -1,19 +1,9 @@
 extension Workload {
     /// Decodes a workload JSON document; every problem is listed with its JSON path.
     public static func decode(json text: String, source: String) throws(InputError) -> Workload {
-        let root: JSONValue
-        do { root = try JSONParser.parse(text) } catch {
-            throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message)
-        }
-        let sink = DiagnosticSink(source: source)
-        let top = ObjectReader(root, path: "", sink: sink)
-        guard top.isValid else { throw InputError(.data, sink.diagnostics) }
-        let version = top.int("version")
-        if sink.isEmpty, version != currentVersion {
-            throw InputError(.data, source: source, location: "version",
-                             version > currentVersion ? "workload format version \(version) is newer than this nmsim understands (\(currentVersion))"
-                                                      : "unsupported workload format version \(version) (expected \(currentVersion))")
-        }
+        let top = try ObjectReader.document(JSONParser.parse(text, source: source), source: source)
+        let sink = top.sink
+        try top.checkVersion(current: currentVersion, format: "workload")
         let name = top.string("name")
         var layers: [Layer] = []
         var names: Set<String> = []
