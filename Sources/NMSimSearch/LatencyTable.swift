@@ -1,5 +1,4 @@
-import Dispatch
-import Foundation
+import NMSimModel
 import NMSimModel
 
 /// One choice for one sparsifiable layer: a pattern and what it costs on the spec.
@@ -52,58 +51,25 @@ public struct LatencyTable: Sendable {
         if let allowed { candidates = candidates.filter { c in c.isDense || allowed.contains(c) } }
         candidates.sort(by: >)
 
-        struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern }
-        var keys: [Key] = []
-        var index: [Key: Int] = [:]
-        func add(_ k: Key) { if index[k] == nil { index[k] = keys.count; keys.append(k) } }
-        for (i, l) in workload.layers.enumerated() {
-            guard let s = l.shape else { continue }
-            add(Key(shape: s, pattern: .dense))
-            if searchable.contains(i) { for p in candidates { add(Key(shape: s, pattern: p)) } }
-            else if let p = l.pattern { add(Key(shape: s, pattern: p)) }
-        }
-        let sim = LayerSimulator(spec: spec)
-        let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
-        let jobs = keys
-        let run: @Sendable (Int) -> Void = { i in
-            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern) })
-        }
-        if parallel && keys.count > 1 { DispatchQueue.concurrentPerform(iterations: keys.count, execute: run) }
-        else { for i in keys.indices { run(i) } }
-        var results: [LayerResult] = []
-        for (i, r) in box.take().enumerated() {
-            switch r {
-            case .success(let v): results.append(v)
-            case .failure(let f): throw InputError(.data, source: workload.name, location: "\(keys[i].shape)", "simulation failed: \(f)")
-            }
-        }
-        simulations = keys.count
+        let searchSet = Set(searchable)
         let network = NetworkSimulator(spec: spec)
-        let vector = VectorUnit(spec.vector)
-        func layerResult(_ l: Layer, _ p: NMPattern) -> LayerResult {
-            switch l.kind {
-            case .gemm(let s): return results[index[Key(shape: s, pattern: p)]!].repeated(l.count)
-            case let .vector(op, e):
-                let c = vector.cycles(op, elements: e) ?? 0
-                return LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0, weightBytes: 0,
-                                   metadataBytes: 0, decodedGroups: 0, traffic: Traffic(), vectorElementOps: vector.elementOps(op, elements: e),
-                                   events: 1).repeated(l.count)
-            }
+        let results = try network.simulate(workload, parallel: parallel) { i in
+            searchSet.contains(i) ? candidates : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
         }
+        simulations = results.simulations
         var fixedCycles: Int64 = 0, fixedMACs: Int64 = 0, fixedBytes: Int64 = 0, fixedEnergy = 0.0
         var denseCycles: Int64 = 0, denseMACs: Int64 = 0
         var options: [[LayerOption]] = []
         var dominated: [[NMPattern]] = []
-        let searchSet = Set(searchable)
         for (i, l) in workload.layers.enumerated() {
-            let d = layerResult(l, .dense)
+            let d = try results.result(l, .dense)
             denseCycles += d.cycles
             denseMACs += d.macs
             if searchSet.contains(i) {
                 var kept: [LayerOption] = []
                 var dropped: [NMPattern] = []
                 for p in candidates {
-                    let r = layerResult(l, p)
+                    let r = try results.result(l, p)
                     let o = LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
                                         energyPJ: network.energy(r) ?? 0)
                     if let last = kept.last, o.cycles >= last.cycles { dropped.append(p) } else { kept.append(o) }
@@ -111,7 +77,7 @@ public struct LatencyTable: Sendable {
                 options.append(kept)
                 dominated.append(dropped)
             } else {
-                let r = layerResult(l, l.pattern ?? .dense)
+                let r = try results.result(l, l.pattern ?? .dense)
                 fixedCycles += r.cycles
                 fixedMACs += r.macs
                 fixedBytes += l.hasParameters ? r.weightBytes : 0

@@ -56,44 +56,63 @@ public struct NetworkSimulator: Sendable {
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
-        var keys: [Key] = []
-        var index: [Key: Int] = [:]
-        for (i, layer) in workload.layers.enumerated() {
-            guard let shape = layer.shape else { continue }
-            let key = Key(shape: shape, pattern: patterns[i])
-            if index[key] == nil { index[key] = keys.count; keys.append(key) }
-        }
-        let results = try simulateAll(keys, parallel: parallel, names: { k in
-            workload.layers.first { $0.shape == k.shape }?.name ?? "\(k.shape)"
-        })
-        let vector = VectorUnit(spec.vector)
+        let results = try simulate(workload, parallel: parallel) { [patterns[$0]] }
         var reports: [LayerReport] = []
         for (i, layer) in workload.layers.enumerated() {
-            let one: LayerResult
-            switch layer.kind {
-            case .gemm(let shape):
-                one = results[index[Key(shape: shape, pattern: patterns[i])]!]
-            case let .vector(op, elements):
-                guard let c = vector.cycles(op, elements: elements) else {
-                    throw InputError(.data, source: workload.name, location: layer.name, "vector layer too large to simulate")
-                }
-                one = LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
-                                  weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
-                                  vectorElementOps: vector.elementOps(op, elements: elements), events: 1)
-            }
-            let r = one.repeated(layer.count)
+            let r = try results.result(layer, patterns[i])
             reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
         }
         return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
                              arrayPEs: spec.rows * spec.columns, layers: reports)
     }
 
-    private func simulateAll(_ keys: [Key], parallel: Bool, names: (Key) -> String) throws(InputError) -> [LayerResult] {
+    /// Results of every layer of a workload at every pattern asked for, each distinct
+    /// (shape, pattern) simulated once.
+    public struct LayerResults: Sendable {
+        let index: [Key: Int]
+        let results: [LayerResult]
+        let vector: VectorUnit
+        /// Distinct layer simulations run.
+        public var simulations: Int { results.count }
+
+        /// All `layer.count` instances of `layer` at `pattern`, which must have been asked for.
+        public func result(_ layer: Layer, _ pattern: NMPattern) throws(InputError) -> LayerResult {
+            switch layer.kind {
+            case .gemm(let shape):
+                guard let i = index[Key(shape: shape, pattern: pattern)] else {
+                    preconditionFailure("\(layer.name) at \(pattern) was not simulated")
+                }
+                return results[i].repeated(layer.count)
+            case let .vector(op, elements):
+                guard let c = vector.cycles(op, elements: elements) else {
+                    throw InputError(.data, source: layer.name, "vector layer too large to simulate")
+                }
+                return LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
+                                   weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
+                                   vectorElementOps: vector.elementOps(op, elements: elements), events: 1).repeated(layer.count)
+            }
+        }
+    }
+
+    /// Simulates every GEMM layer of `workload` at each of `patterns(i)`: each distinct
+    /// (shape, pattern) once, in parallel when asked, results placed by index.
+    public func simulate(_ workload: Workload, parallel: Bool = true,
+                         patterns: (Int) -> [NMPattern]) throws(InputError) -> LayerResults {
+        var keys: [Key] = []
+        var index: [Key: Int] = [:]
+        var names: [String] = []
+        for (i, layer) in workload.layers.enumerated() {
+            guard let shape = layer.shape else { continue }
+            for p in patterns(i) {
+                let key = Key(shape: shape, pattern: p)
+                if index[key] == nil { index[key] = keys.count; keys.append(key); names.append(layer.name) }
+            }
+        }
         let sim = LayerSimulator(spec: spec)
         let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
+        let jobs = keys
         let work: @Sendable (Int) -> Void = { i in
-            let r = Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(keys[i].shape, pattern: keys[i].pattern) }
-            box.set(i, r)
+            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern) })
         }
         if parallel && keys.count > 1 {
             DispatchQueue.concurrentPerform(iterations: keys.count, execute: work)
@@ -110,10 +129,10 @@ public struct NetworkSimulator: Sendable {
                 case .tooLarge(let s): why = s
                 case .kernel(let k): why = k.description
                 }
-                throw InputError(.data, source: "workload", location: names(keys[i]), why)
+                throw InputError(.data, source: workload.name, location: names[i], why)
             }
         }
-        return out
+        return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector))
     }
 
     /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.
