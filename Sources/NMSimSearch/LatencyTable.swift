@@ -1,5 +1,4 @@
 import NMSimModel
-import NMSimModel
 
 /// One choice for one sparsifiable layer: a pattern and what it costs on the spec.
 public struct LayerOption: Equatable, Sendable {
