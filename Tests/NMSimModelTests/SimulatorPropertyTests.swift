@@ -180,6 +180,14 @@ struct NetworkTests {
         #expect(ReportFormatter.csv(serial) == ReportFormatter.csv(parallel))
     }
 
+    @Test func countersThatWouldOverflowAreRejectedNotWrapped() throws {
+        let spec = try preset("flex-nm4")
+        let w = Workload(name: "big", layers: [Layer(name: "v", kind: .vector(.gelu, elements: 1 << 40), count: 1 << 16)])
+        #expect(throws: InputError(.data, source: "v", "65536 instances of this layer would overflow the cycle and byte counters")) {
+            _ = try NetworkSimulator(spec: spec).run(w, patterns: [.dense])
+        }
+    }
+
     @Test func unsupportedPatternNamesTheSupportedOnes() throws {
         let spec = try preset("sparse-tc-2of4")
         let w = VisionTransformer.named("deit-t")!.workload()

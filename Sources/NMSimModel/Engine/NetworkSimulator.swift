@@ -58,8 +58,14 @@ public struct NetworkSimulator: Sendable {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         let results = try simulate(workload, parallel: parallel) { [patterns[$0]] }
         var reports: [LayerReport] = []
+        var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
             let r = try results.result(layer, patterns[i])
+            let (sum, overflow) = total.addingReportingOverflow(r.cycles)
+            if overflow || sum > Int64(1) << 62 {
+                throw InputError(.data, source: workload.name, location: layer.name, "the network's total cycles would overflow the counters")
+            }
+            total = sum
             reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
         }
         return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
@@ -82,15 +88,25 @@ public struct NetworkSimulator: Sendable {
                 guard let i = index[Key(shape: shape, pattern: pattern)] else {
                     preconditionFailure("\(layer.name) at \(pattern) was not simulated")
                 }
-                return results[i].repeated(layer.count)
+                return try Self.repeated(results[i], layer)
             case let .vector(op, elements):
                 guard let c = vector.cycles(op, elements: elements) else {
                     throw InputError(.data, source: layer.name, "vector layer too large to simulate")
                 }
-                return LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
-                                   weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
-                                   vectorElementOps: vector.elementOps(op, elements: elements), events: 1).repeated(layer.count)
+                return try Self.repeated(LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
+                                                     weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
+                                                     vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
             }
+        }
+
+        /// `layer.count` instances, rejected (not wrapped) if any counter would overflow.
+        static func repeated(_ r: LayerResult, _ layer: Layer) throws(InputError) -> LayerResult {
+            let largest = [r.cycles, r.denseMACs, r.vectorElementOps, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
+                           r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
+            if largest.multipliedReportingOverflow(by: Int64(layer.count) * 1024).overflow {
+                throw InputError(.data, source: layer.name, "\(layer.count) instances of this layer would overflow the cycle and byte counters")
+            }
+            return r.repeated(layer.count)
         }
     }
 
