@@ -90,10 +90,10 @@ extension HardwareSpec {
             if model == .ideal {
                 _ = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 _ = d.int("burstBytes", default: 1, in: 1...65536)
-                dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0, exclusiveMin: true),
+                dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
                                 latencyCycles: 0, burstBytes: 1)
             } else {
-                let bpc = d.double("bytesPerCycle", min: 0, max: 1e6, exclusiveMin: true)
+                let bpc = d.double("bytesPerCycle", min: 0.001, max: 1e6)
                 let lat = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 let burst = d.int("burstBytes", default: 64, in: 1...65536)
                 if burst & (burst - 1) != 0 { sink.report(d.childPath("burstBytes"), "must be a power of two (got \(burst))") }
