@@ -5,7 +5,7 @@ enum CompareCommand {
     static let spec = CommandSpec(
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
-        usage: "nmsim compare --workload FILE|NAME [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE]",
+        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
         options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.spec,
                   OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
                   OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),

@@ -17,29 +17,40 @@ public struct Console: Sendable {
 }
 
 /// Writes a file whole or not at all: the text goes to a temporary file beside the target,
-/// which is then renamed over it.
+/// which is then renamed over it (an atomic replace on POSIX file systems).
 enum OutputFile {
+    /// Checks that every destination can be written, before any is, so that a run with several
+    /// outputs does not leave some behind when another cannot be written.
+    static func precheck(_ destinations: [(path: String, flag: String)]) throws(InputError) {
+        for (path, flag) in destinations {
+            let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+                throw InputError(.cannotCreate, source: flag, "cannot write \(path): directory \(dir.path) does not exist")
+            }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                throw InputError(.cannotCreate, source: flag, "cannot write \(path): it is a directory")
+            }
+            guard FileManager.default.isWritableFile(atPath: dir.path) else {
+                throw InputError(.cannotCreate, source: flag, "cannot write \(path): directory \(dir.path) is not writable")
+            }
+        }
+    }
+
     static func write(_ text: String, to path: String, flag: String = "--output") throws(InputError) {
+        try precheck([(path, flag)])
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw InputError(.cannotCreate, source: flag, "cannot write \(path): directory \(dir.path) does not exist")
-        }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw InputError(.cannotCreate, source: flag, "cannot write \(path): it is a directory")
-        }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: tmp)
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
-            } else {
-                try FileManager.default.moveItem(at: tmp, to: url)
-            }
         } catch {
             try? FileManager.default.removeItem(at: tmp)
             throw InputError(.cannotCreate, source: flag, "cannot write \(path): \(error.localizedDescription)")
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let why = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw InputError(.cannotCreate, source: flag, "cannot write \(path): \(why)")
         }
     }
 }

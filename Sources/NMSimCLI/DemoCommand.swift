@@ -9,7 +9,7 @@ enum DemoCommand {
         usage: "nmsim demo [--spec FILE|PRESET] [--workload NAME] [--speedup X]",
         options: [CommonOptions.spec,
                   OptionSpec(name: "--workload", value: "NAME", help: "A built-in model (default deit-b)."),
-                  OptionSpec(name: "--speedup", value: "X", help: "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, or 2.0)."),
+                  OptionSpec(name: "--speedup", value: "X", help: "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, else halfway in latency between dense and the fastest configuration)."),
                   CommonOptions.serial],
         details: "Without sensitivities the search ranks choices by a prior (removed weight energy for Gaussian weights, every layer equally sensitive); it is reported as a prior, never as accuracy. See 'nmsim search --help' for real sensitivities or checkpoints.")
 

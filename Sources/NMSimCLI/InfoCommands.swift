@@ -129,7 +129,7 @@ struct WorkloadStats {
 enum ShowCommand {
     static let spec = CommandSpec(
         name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
-        usage: "nmsim show --workload FILE|NAME [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment]",
+        usage: "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment] [--output FILE]",
         options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
                   CommonOptions.spec, OptionSpec(name: "--format", value: "table|json|elsa|assignment", help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
                   CommonOptions.output])

@@ -48,7 +48,7 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--trace FILE] [--serial]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--trace FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern,
                   CommonOptions.assignment,
                   OptionSpec(name: "--format", value: "table|csv|json", help: "Report format (default table)."),
@@ -69,6 +69,7 @@ enum SimulateCommand {
         case "json": text = JSONWriter.write(ReportFormatter.json(report))
         default: text = ReportFormatter.table(report)
         }
+        try OutputFile.precheck([("--output", a.value("--output")), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } })
         if let t = a.value("--trace") {
             try OutputFile.write(Trace.record(spec: loaded.spec, workload: workload, patterns: patterns), to: t, flag: "--trace")
         }

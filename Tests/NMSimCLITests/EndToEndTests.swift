@@ -121,6 +121,19 @@ struct EndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["r.json"])
     }
 
+    @Test func overwritingAnOutputReplacesItWhole() throws {
+        let dir = try temporaryDirectory()
+        try "old\n".write(to: dir.appendingPathComponent("r.csv"), atomically: true, encoding: .utf8)
+        let r = try nmsim("simulate", "--workload", "deit-t", "--format", "csv", "--output", "r.csv", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8).hasPrefix("layer,type,pattern"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["r.csv"])
+        // One unwritable destination means none is written.
+        let bad = try nmsim("simulate", "--workload", "deit-t", "--trace", "t.trace", "--output", "nope/r.csv", in: dir)
+        #expect(bad.status == 73)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("t.trace").path))
+    }
+
     @Test func identicalRunsAreByteIdentical() throws {
         let a = try nmsim("simulate", "--workload", "swin-t", "--assignment", "workloads/example-assignment.json", "--workload", "deit-t")
         #expect(a.status == 64)  // --workload twice is a usage error

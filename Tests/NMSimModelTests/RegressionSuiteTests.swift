@@ -108,6 +108,25 @@ struct GoldenCheckTests {
         #expect(first.firstEvent == "event 2: expected \"314 dram fetch 1 7296\", actual \"315 dram fetch 1 7296\"")
     }
 
+    @Test func aMissingInputBesideTheGoldenIsAnErrorNotAFallback() throws {
+        let (dir, golden) = try Self.recorded()
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("s.json"))
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(!FileManager.default.fileExists(atPath: cwd + "/s.json"))
+        #expect(throws: InputError.self) { _ = try GoldenCheck.check(goldenAt: golden, tolerance: 0, version: "test") }
+    }
+
+    @Test func aTraceOnlyDifferenceIsReportedAsATraceMismatch() throws {
+        let (dir, golden) = try Self.recorded()
+        let trace = dir.appendingPathComponent("g.trace")
+        let t = try String(contentsOf: trace, encoding: .utf8)
+        // Change one event's amount without changing any layer's cycles.
+        try t.replacingOccurrences(of: "0 dram fetch 0 7296\n", with: "0 dram fetch 0 7297\n").write(to: trace, atomically: true, encoding: .utf8)
+        let m = try GoldenCheck.check(goldenAt: golden, tolerance: 0, version: "test")
+        #expect(m.first?.field == "trace")
+        #expect(m.first?.firstEvent == "event 1: expected \"0 dram fetch 0 7297\", actual \"0 dram fetch 0 7296\"")
+    }
+
     @Test func toleranceAcceptsSmallDriftAndRejectsLargeDrift() throws {
         let (dir, golden) = try Self.recorded()
         let spec = dir.appendingPathComponent("s.json")
