@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch"]),
         .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
         .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
-        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"]),
+        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"], exclude: ["Fixtures"]),
         .testTarget(name: "NMSimSearchTests", dependencies: ["NMSimSearch", "NMSimModel"]),
         .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
     ],

@@ -105,8 +105,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     static var ring: Int { 8 }
     var work = [FoldWork](repeating: FoldWork(), count: ring)
     var fetchDoneAt = [Cycle](repeating: .zero, count: ring)
-    var loadStartAt = [Cycle](repeating: .zero, count: ring)
-    var decodeStartAt = [Cycle](repeating: .zero, count: ring)
     var decodeDoneAt = [Cycle](repeating: .zero, count: ring)
     /// When the stationary registers allowed fold f's load, whatever its inputs.
     var slotAt = [Cycle](repeating: .zero, count: ring)
@@ -208,11 +206,9 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             if decodesAtLoad {
                 let g = work[slot(f)].decodeGroups
                 let (s, done) = decoder.decode(groups: g, requestedAt: now)
-                decodeStartAt[slot(f)] = s
                 emit(s, .decode, f, g)
                 kernel.schedule(.decoded(f), at: done)
             } else {
-                decodeStartAt[slot(f)] = now
                 decodeDoneAt[slot(f)] = now
                 decoded = f + 1
             }
@@ -224,7 +220,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             let f = loadStarted
             progressed = true
             loadStarted += 1
-            loadStartAt[slot(f)] = now
             slotAt[slot(f)] = f == 0 ? .zero : (pipelined ? Cycle.latest(lastStreamStartAt, lastLoadDoneAt) : arrayFreeAt)
             let l = work[slot(f)].loadCycles
             emit(now, .load, f, l)
