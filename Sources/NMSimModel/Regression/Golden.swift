@@ -57,8 +57,8 @@ public struct Golden: Equatable, Sendable {
         try top.checkVersion("nmsimGolden", current: version, format: "golden")
         var g = Golden(recordedWith: top.string("recordedWith", default: "unknown"), spec: top.string("spec"), workload: top.string("workload"),
                        totalCycles: 0, layers: [])
-        g.image = top.has("image") ? top.int("image", in: 1...8192) : { _ = top.value("image"); return nil }()
-        g.batch = top.has("batch") ? top.int("batch", in: 1...4096) : { _ = top.value("batch"); return nil }()
+        g.image = top.has("image") ? top.int("image", in: 1...8192) : nil
+        g.batch = top.has("batch") ? top.int("batch", in: 1...4096) : nil
         g.pattern = top.optionalString("pattern")
         g.assignment = top.optionalString("assignment")
         g.trace = top.optionalString("trace")
