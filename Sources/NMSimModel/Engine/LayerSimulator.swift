@@ -111,6 +111,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var lastStreamStartAt = Cycle.zero
     var lastLoadDoneAt = Cycle.zero
     var arrayFreeAt = Cycle.zero
+    /// When the last drain finished, and when the last write landed (or the last drain).
+    var drainEnd = Cycle.zero
     var end = Cycle.zero
 
     // Results.
@@ -152,6 +154,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             // Edge folds drain faster, so drains may finish out of order when folds pipeline;
             // unpipelined folds (the only ones gated on drains) drain in order.
             drained += 1
+            drainEnd = Cycle.latest(drainEnd, now)
             let w = work[slot(f)]
             if !pipelined { arrayFreeAt = now }
             if w.writeBytes > 0 {
@@ -271,13 +274,12 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         var stalls = self.stalls
         var cycles = end.value
         if pipelined {
-            // The last fold's drain (and any write after it) is exposed once.
-            let lastSkew = Int64(work[slot(plan.folds - 1)].skewCycles)
-            stalls.fillDrain += lastSkew
-            let accounted = (arrayFreeAt.value) + lastSkew
-            stalls.memory += max(0, cycles - accounted)
+            // The drain after the last stream is exposed once (an earlier, larger fold may
+            // finish draining after a small last fold); writes landing later are memory time.
+            stalls.fillDrain += (drainEnd - arrayFreeAt).count
+            stalls.memory += (end - drainEnd).count
         } else {
-            stalls.memory += max(0, cycles - arrayFreeAt.value)
+            stalls.memory += (end - arrayFreeAt).count
         }
         if scaleSim {
             cycles -= 1
