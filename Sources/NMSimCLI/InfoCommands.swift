@@ -12,7 +12,7 @@ enum ValidateCommand {
         var worst: Int32 = 0
         for path in a.positionals {
             do {
-                let what = try check(path)
+                let what = try check(path, c)
                 c.out("ok: \(path): \(what)\n")
             } catch {
                 for d in error.diagnostics { c.err("nmsim: \(d)\n") }
@@ -22,10 +22,12 @@ enum ValidateCommand {
         return worst
     }
 
-    static func check(_ path: String) throws(InputError) -> String {
+    static func check(_ path: String, _ c: Console) throws(InputError) -> String {
         let lower = path.lowercased()
         if lower.hasSuffix(".cfg") {
-            let s = try InputLoader.spec(path).spec
+            let loaded = try InputLoader.spec(path)
+            CLI.warn(loaded.warnings, c)
+            let s = loaded.spec
             return "SCALE-Sim config, \(s.rows)x\(s.columns) \(s.dataflow.shortName)"
         }
         if lower.hasSuffix(".csv") {
