@@ -4,9 +4,10 @@ import NMSimModel
 enum RecordCommand {
     static let spec = CommandSpec(
         name: "record", summary: "Record a golden: the run's spec, workload and patterns with its cycles per layer (and optionally a trace).",
-        usage: "nmsim record --golden FILE [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--pattern N:M | --assignment FILE|NAME] [--trace]",
+        usage: "nmsim record --golden FILE [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--trace]",
         options: [OptionSpec(name: "--golden", value: "FILE", help: "The golden JSON to write (whole or not at all)."),
-                  CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.pattern, CommonOptions.assignment,
+                  CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+                  CommonOptions.pattern, CommonOptions.assignment,
                   OptionSpec(name: "--trace", value: nil, help: "Also write the event trace beside it (FILE with .trace) and compare it on check.")])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
@@ -21,7 +22,9 @@ enum RecordCommand {
         let traceName = a.has("--trace") ? base + ".trace" : nil
         let (golden, trace) = try GoldenCheck.record(
             specArg: relative(specArg, to: dir), workloadArg: relative(workloadArg, to: dir), image: try a.int("--image", in: 1...8192),
-            batch: try a.int("--batch", in: 1...4096), pattern: a.value("--pattern"), assignment: a.value("--assignment").map { relative($0, to: dir) },
+            batch: try a.int("--batch", in: 1...4096),
+            sparsify: a.value("--sparsify").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            pattern: a.value("--pattern"), assignment: a.value("--assignment").map { relative($0, to: dir) },
             assignmentValue: assignment, traceFile: traceName, version: CLI.version, resolveFrom: dir)
         try OutputFile.precheck([(path, "--golden")] + (traceName.map { [(dir.appendingPathComponent($0).path, "--trace")] } ?? []))
         if let trace, let traceName { try OutputFile.write(trace, to: dir.appendingPathComponent(traceName).path, flag: "--trace") }

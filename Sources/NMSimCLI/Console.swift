@@ -22,7 +22,11 @@ enum OutputFile {
     /// Checks that every destination can be written, before any is, so that a run with several
     /// outputs does not leave some behind when another cannot be written.
     static func precheck(_ destinations: [(path: String, flag: String)]) throws(InputError) {
+        var seen: [String: String] = [:]
         for (path, flag) in destinations {
+            let key = URL(fileURLWithPath: path).standardizedFileURL.path
+            if let other = seen[key] { throw InputError(.usage, source: flag, "writes \(path), which \(other) writes too") }
+            seen[key] = flag
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {

@@ -6,7 +6,7 @@ enum DemoCommand {
     static let spec = CommandSpec(
         name: "demo",
         summary: "The main job on built-in defaults: search DeiT-B's layer-wise N:M on the default spec and compare with ELSA's release.",
-        usage: "nmsim demo [--spec FILE|PRESET] [--workload NAME] [--speedup X]",
+        usage: "nmsim demo [--spec FILE|PRESET] [--workload NAME] [--speedup X] [--serial]",
         options: [CommonOptions.spec,
                   OptionSpec(name: "--workload", value: "NAME", help: "A built-in model (default deit-b)."),
                   OptionSpec(name: "--speedup", value: "X", help: "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, else halfway in latency between dense and the fastest configuration)."),

@@ -154,12 +154,8 @@ enum ShowCommand {
                 try CLI.emit(AssignmentFile.jsonText(chosen), a, c)
                 return 0
             }
-            let blocks = AssignmentFile.blockPrefixes(w)
-            guard !blocks.isEmpty else {
-                throw InputError(.usage, source: "--format", "ELSA's format needs transformer blocks (layers named *.attn.qkv); \(w.name) has none")
-            }
             let type = w.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
-            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, modelType: type), a, c)
+            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, modelType: type, flag: "--format"), a, c)
             return 0
         }
         var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]

@@ -5,7 +5,7 @@ import NMSimSearch
 enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
-        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE]",
+        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
                   OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
@@ -54,12 +54,11 @@ enum SearchCommand {
         // Every destination is checked before any is written.
         try OutputFile.precheck([("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),
                                  ("--export-assignment", a.value("--export-assignment"))].compactMap { f, p in p.map { ($0, f) } })
-        if a.value("--export-elsa") != nil, AssignmentFile.blockPrefixes(workload).count * 4 != table.layerNames.count {
-            throw InputError(.usage, source: "--export-elsa", "ELSA's format needs transformer blocks of qkv, proj, fc1, fc2; \(workload.name) has other sparsifiable layers")
-        }
-        if let f = a.value("--export-elsa") {
-            let type = workload.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
-            try OutputFile.write(AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload, modelType: type), to: f, flag: "--export-elsa")
+        let type = workload.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
+        let elsa = a.value("--export-elsa") != nil
+            ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload, modelType: type) : nil
+        if let f = a.value("--export-elsa"), let elsa {
+            try OutputFile.write(elsa, to: f, flag: "--export-elsa")
         }
         if let f = a.value("--export-assignment") {
             let list = table.layerNames.map { ($0, session.patternsByName[$0]!) }

@@ -148,7 +148,7 @@ public struct SearchSession: Sendable {
             }
             return ReportFormatter.align(rows, rightAligned: []) + "\n"
         }
-        return names.map { "\($0)  \(byName[$0]!)" }.joined(separator: "\n") + "\n"
+        return ReportFormatter.align([["layer", "pattern"]] + names.map { [$0, byName[$0]!.description] }, rightAligned: []) + "\n"
     }
 }
 

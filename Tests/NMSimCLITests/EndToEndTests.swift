@@ -128,6 +128,9 @@ struct EndToEndTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8).hasPrefix("layer,type,pattern"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["r.csv"])
+        // Two outputs to one file are refused.
+        let same = try nmsim("simulate", "--workload", "deit-t", "--output", "x.txt", "--trace", "x.txt", in: dir)
+        #expect(same.status == 64 && same.stderr == "nmsim: --trace: writes x.txt, which --output writes too\n")
         // One unwritable destination means none is written.
         let bad = try nmsim("simulate", "--workload", "deit-t", "--trace", "t.trace", "--output", "nope/r.csv", in: dir)
         #expect(bad.status == 73)
@@ -167,6 +170,9 @@ struct EndToEndTests {
         let released = try String(contentsOf: repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml"), encoding: .utf8)
         func genes(_ t: String) -> String? { t.split(separator: "\n").first { $0.contains("TEST_SUBNET:") }?.split(separator: ":", maxSplits: 1).last.map(String.init) }
         #expect(genes(r.stdout) != nil && genes(r.stdout) == genes(released))
+        let lost = try nmsim("show", "--workload", "deit-t", "--sparsify", "qkv,proj,fc1,fc2,head", "--pattern", "2:4", "--format", "elsa")
+        #expect(lost.status == 64 && lost.stdout.isEmpty)
+        #expect(lost.stderr == "nmsim: --format: ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; head would be lost\n")
         let bad = try nmsim("show", "--workload", "deit-t", "--sparsify", "qk")
         #expect(bad.status == 64 && bad.stderr.hasPrefix("nmsim: --sparsify: unknown layer kind \"qk\""))
     }
@@ -240,6 +246,14 @@ struct CheckEndToEndTests {
         #expect(lines.last == "0 passed, 1 failed")
         #expect(lines.first?.hasPrefix("FAIL g.golden.json: layer 0 patch_embed: cycles expected ") == true)
         #expect(lines.first?.contains("first differing trace event: event ") == true)
+    }
+
+    @Test func aGoldenKeepsNonDefaultSparsifiableKinds() throws {
+        let dir = try temporaryDirectory()
+        let rec = try nmsim("record", "--golden", "g.golden.json", "--workload", "deit-t", "--sparsify", "qkv,head", "--pattern", "2:4", in: dir)
+        #expect(rec.status == 0, "\(rec.stderr)")
+        let r = try nmsim("check", "--golden", "g.golden.json", in: dir)
+        #expect(r.status == 0 && r.stdout.hasSuffix("1 passed, 0 failed\n"), "\(r.stdout)")
     }
 
     @Test func anUnreadableGoldenIsNeverAPass() throws {

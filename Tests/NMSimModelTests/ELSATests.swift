@@ -31,7 +31,7 @@ struct ELSATests {
     @Test func exportThenImportRoundTrips() throws {
         let w = VisionTransformer.named("deit-b")!.workload()
         let a = try ELSAConfigurations.named("elsa-deit-b-6.01g")!.assignment(for: w)
-        let text = AssignmentFile.elsaText(patterns: a.byName, workload: w, modelType: "sparse_deit")
+        let text = try AssignmentFile.elsaText(patterns: a.byName, workload: w, modelType: "sparse_deit")
         let back = try AssignmentFile.elsa(text, source: "x.yaml", for: w)
         #expect(back.byName == a.byName)
     }

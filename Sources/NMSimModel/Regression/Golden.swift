@@ -25,6 +25,8 @@ public struct Golden: Equatable, Sendable {
     public var workload: String
     public var image: Int?
     public var batch: Int?
+    /// Built-in models: the sparsifiable layer kinds, when not the default.
+    public var sparsify: [String]?
     public var pattern: String?
     public var assignment: String?
     public var totalCycles: Int64
@@ -45,6 +47,7 @@ public struct Golden: Equatable, Sendable {
         ]
         if let image { o.append(("image", .int(image))) }
         if let batch { o.append(("batch", .int(batch))) }
+        if let sparsify { o.append(("sparsify", .array(sparsify.map { .string($0) }))) }
         if let pattern { o.append(("pattern", .string(pattern))) }
         if let assignment { o.append(("assignment", .string(assignment))) }
         if let trace { o.append(("trace", .string(trace))) }
@@ -59,6 +62,16 @@ public struct Golden: Equatable, Sendable {
                        totalCycles: 0, layers: [])
         g.image = top.has("image") ? top.int("image", in: 1...8192) : nil
         g.batch = top.has("batch") ? top.int("batch", in: 1...4096) : nil
+        if let kinds = top.array("sparsify") {
+            g.sparsify = []
+            for (i, k) in kinds.enumerated() {
+                guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
+                    sink.report("sparsify[\(i)]", "expected one of \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
+                    continue
+                }
+                g.sparsify!.append(s)
+            }
+        }
         g.pattern = top.optionalString("pattern")
         g.assignment = top.optionalString("assignment")
         g.trace = top.optionalString("trace")
@@ -117,7 +130,7 @@ public enum GoldenCheck {
         func resolve(_ s: String) -> String { s.hasPrefix("/") ? s : dir.appendingPathComponent(s).path }
         let spec = try InputLoader.spec(Presets.json(named: g.spec) != nil ? g.spec : resolve(g.spec)).spec
         let workload = try InputLoader.workload(VisionTransformer.named(g.workload) != nil ? g.workload : resolve(g.workload),
-                                                image: g.image, batch: g.batch ?? 1)
+                                                image: g.image, batch: g.batch ?? 1, sparsify: g.sparsify.map(Set.init))
         var assignment = PatternAssignment.none
         if let p = g.pattern {
             guard case .success(let v) = NMPattern.parse(p) else { throw InputError(.data, source: path, location: "pattern", "expected N:M, found \"\(p)\"") }
@@ -197,19 +210,21 @@ public enum GoldenCheck {
     }
 
     /// Records a golden for a run; returns the golden and, when asked, the trace text.
-    public static func record(specArg: String, workloadArg: String, image: Int?, batch: Int?, pattern: String?, assignment: String?,
+    public static func record(specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [String]? = nil,
+                              pattern: String?, assignment: String?,
                               assignmentValue: PatternAssignment, traceFile: String?, version: String,
                               resolveFrom dir: URL) throws(InputError) -> (Golden, String?) {
         func resolve(_ s: String) -> String { s.hasPrefix("/") ? s : dir.appendingPathComponent(s).path }
         let spec = try InputLoader.spec(Presets.json(named: specArg) != nil ? specArg : resolve(specArg)).spec
         let workload = try InputLoader.workload(VisionTransformer.named(workloadArg) != nil ? workloadArg : resolve(workloadArg),
-                                                image: image, batch: batch ?? 1)
+                                                image: image, batch: batch ?? 1, sparsify: sparsify.map(Set.init))
         let patterns = try assignmentValue.resolve(workload, on: spec)
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
-        let g = Golden(recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
+        var g = Golden(recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
                        assignment: assignment, totalCycles: report.totalCycles,
                        layers: report.layers.map { .init(name: $0.layer.name, pattern: $0.pattern.description, cycles: $0.result.cycles) },
                        trace: traceFile)
+        g.sparsify = sparsify
         let trace = traceFile != nil ? try Trace.record(spec: spec, workload: workload, patterns: patterns) : nil
         return (g, trace)
     }

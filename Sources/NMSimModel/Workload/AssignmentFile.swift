@@ -97,7 +97,22 @@ public enum AssignmentFile {
     }
 
     /// ELSA's YAML form of an assignment (the subset ELSA's code reads for evaluation).
-    public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String) -> String {
+    ///
+    /// ELSA's genes are the qkv, proj, fc1 and fc2 layers of each block; a sparse pattern on any
+    /// other layer has no place in the format and is an error, never dropped. `flag` names the
+    /// option in that error.
+    public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String,
+                                flag: String = "--export-elsa") throws(InputError) -> String {
+        let blocks = blockPrefixes(workload)
+        guard !blocks.isEmpty else {
+            throw InputError(.usage, source: flag, "ELSA's format needs transformer blocks (layers named *.attn.qkv); \(workload.name) has none")
+        }
+        let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
+        let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
+        if !outside.isEmpty {
+            throw InputError(.usage, source: flag,
+                             "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
+        }
         var genes: [String] = []
         // Dense is written as M:M with the group size the other genes use (4 if none).
         let m = patterns.values.filter { !$0.isDense }.map(\.m).max() ?? 4
