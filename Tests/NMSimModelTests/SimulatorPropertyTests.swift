@@ -95,6 +95,37 @@ struct SimulatorPropertyTests {
         #expect(r.cycles == 4 * (8 + 100 + 14))
     }
 
+    @Test(arguments: [(dataflow: Dataflow.outputStationary, m: 16, n: 16, k: 100, perFold: Int64(100 + 14)),
+                      (dataflow: Dataflow.inputStationary, m: 16, n: 100, k: 16, perFold: Int64(8 + 100 + 14)),
+                      (dataflow: Dataflow.weightStationary, m: 100, n: 16, k: 16, perFold: Int64(8 + 100 + 14))])
+    func unpipelinedIdealFoldsMatchTheClosedForm(dataflow: Dataflow, m: Int, n: Int, k: Int, perFold: Int64) throws {
+        // 2×2 full folds on an 8×8 array: load (WS, IS: 8 rows), stream, skew 8 + 8 − 2.
+        let spec = try idealSpec(rows: 8, columns: 8, dataflow: dataflow, pipelined: false)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: m, n: n, k: k), pattern: .dense)
+        #expect(r.folds == 4)
+        #expect(r.cycles == 4 * perFold)
+    }
+
+    @Test func edgeFoldsLoadAndDrainOnlyWhatTheyUse() throws {
+        // WS, K = 9 on 8 rows: a full fold and a 1-row fold; N = 8 fills the columns.
+        let spec = try idealSpec(rows: 8, columns: 8, dataflow: .weightStationary, pipelined: false)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 50, n: 8, k: 9), pattern: .dense)
+        #expect(r.cycles == (8 + 50 + 14) + (1 + 50 + 7))
+    }
+
+    /// Output-stationary, one row tile, two column tiles; DRAM latency probed at the point where
+    /// the second fold's fetch stops hiding behind the first fold's 100-cycle stream.
+    @Test(arguments: [(latency: 98, gap: Int64(0)), (latency: 99, gap: 0), (latency: 100, gap: 1), (latency: 101, gap: 2)])
+    func dramLatencyIsHiddenUpToTheStreamTimeAndExposedBeyond(latency: Int, gap: Int64) throws {
+        var spec = try idealSpec(rows: 8, columns: 8, dataflow: .outputStationary, pipelined: true)
+        spec.dram = DRAMSpec(model: .fixedLatency, bytesPerCycle: 800, latencyCycles: latency, burstBytes: 1)
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 8, n: 16, k: 100), pattern: .dense)
+        // First fetch: 1,600 bytes = 2 bus cycles + latency. Last write: 64 bytes = 1 bus cycle + latency.
+        #expect(r.stalls.memory == Int64(2 + latency) + gap + Int64(1 + latency))
+        #expect(r.cycles == r.computeCycles + r.stalls.total)
+        #expect(r.computeCycles == 200)
+    }
+
     @Test func activationBandwidthCapsTheSparseSpeedupAndIsReported() throws {
         var spec = try preset("flex-nm8")
         spec.dram = DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1)
