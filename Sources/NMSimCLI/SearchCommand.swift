@@ -5,7 +5,7 @@ import NMSimSearch
 enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
-        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
+        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
                   OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
@@ -14,6 +14,7 @@ enum SearchCommand {
                   OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy at most UJ microjoules (spec must give energies)."),
                   OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
                   OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
+                  OptionSpec(name: "--activations", value: "FILE", help: "With --weights: recorded layer inputs (<layer>.input tensors) to score on instead of Gaussian probes."),
                   OptionSpec(name: "--optimizer", value: "dp|evolutionary|both", help: "Optimiser (default both: the exact DP answers, the evolutionary runs beside it)."),
                   OptionSpec(name: "--pareto", value: nil, help: "Also report the Pareto front of cost against latency over all budgets."),
                   OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary search (default 0)."),
@@ -36,13 +37,16 @@ enum SearchCommand {
         let table = try LatencyTable(spec: spec, workload: workload, parallel: !a.has("--serial"))
         let constraint = try parseConstraint(a, table: table, spec: spec)
         let costs: CostTable
+        if a.value("--activations") != nil, a.value("--weights") == nil {
+            throw InputError(.usage, source: "--activations", "needs --weights")
+        }
         if a.value("--sensitivity") != nil, a.value("--weights") != nil {
             throw InputError(.usage, source: "--sensitivity", "cannot be combined with --weights")
         }
         if let f = a.value("--sensitivity") {
             costs = try Sensitivity.costs(Sensitivity.load(f), for: table, kind: "imported sensitivity (\(f))")
         } else if let f = a.value("--weights") {
-            costs = try WeightProxy.costs(path: f, table: table)
+            costs = try WeightProxy.costs(path: f, table: table, activations: a.value("--activations"))
         } else {
             costs = Sensitivity.prior(for: table)
         }

@@ -103,6 +103,14 @@ struct CheckpointTests {
         #expect(o24 < o14 && o24 > 0)
     }
 
+    @Test func suppliedActivationsReplaceTheGaussianProbes() throws {
+        let w = Tensor(shape: [1, 8], values: [4, -1, 0.5, 3, 0.1, 0.2, -5, 1])
+        // x = all ones: y = Σw = 2.8; the pruned entries (−1, 0.5, 0.1, 0.2) give Δy = −0.2.
+        let s = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 16, seed: 0,
+                                  probes: [Array(repeating: 1, count: 8)])
+        #expect(abs(s - 0.04 / 7.84) < 1e-9)
+    }
+
     @Test func checkpointDrivesTheSearchCosts() throws {
         let spec = try preset("flex-nm4")
         let w = Workload(name: "tiny", layers: [
@@ -121,6 +129,14 @@ struct CheckpointTests {
         let costs = try WeightProxy.costs(path: path, table: table)
         #expect(costs.costs.count == 2)
         for row in costs.costs { #expect(row[0] == 0 && row.dropFirst().allSatisfy { $0 > 0 }) }
+        // Recorded inputs for one layer: it is scored on them, the other on Gaussian probes.
+        let acts = dir.appendingPathComponent("a.safetensors").path
+        try safetensors([("blocks.0.attn.qkv.input", "F32", [2, 2, 8], f32((0..<32).map { Float($0 % 5) - 2 }))]).write(to: URL(fileURLWithPath: acts))
+        let withActs = try WeightProxy.costs(path: path, table: table, activations: acts)
+        #expect(withActs.kind == "weight proxy: relative output error on supplied activations for 1 of 2 layers, 16 Gaussian probes for the rest")
+        #expect(withActs.costs[1] == costs.costs[1] && withActs.costs[0] != costs.costs[0])
+        try safetensors([("blocks.0.attn.qkv.input", "F32", [3, 7], f32((0..<21).map(Float.init)))]).write(to: URL(fileURLWithPath: acts))
+        #expect(throws: InputError.self) { _ = try WeightProxy.costs(path: path, table: table, activations: acts) }
         // A transposed tensor is explained.
         try safetensors([("blocks.0.attn.qkv.weight", "F32", [8, 12], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
             .write(to: URL(fileURLWithPath: path))
