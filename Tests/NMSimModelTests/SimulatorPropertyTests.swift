@@ -126,6 +126,24 @@ struct SimulatorPropertyTests {
         #expect(r.computeCycles == 200)
     }
 
+    @Test(arguments: Dataflow.allCases)
+    func everyOutputIsWrittenOnceWhenPartialSumsStayOnChip(dataflow: Dataflow) throws {
+        // A large array with instant fetches keeps many folds in flight; each must write its own outputs.
+        let spec = try idealSpec(rows: 128, columns: 128, dataflow: dataflow, pipelined: true)
+        for shape in [GEMMShape(m: 1280, n: 1153, k: 1), GEMMShape(m: 3, n: 1153, k: 1), GEMMShape(m: 300, n: 77, k: 500)] {
+            let r = try LayerSimulator(spec: spec).simulate(shape, pattern: .dense)
+            #expect(r.traffic.dramWriteBytes == Int64(shape.m * shape.n), "\(dataflow) \(shape)")
+        }
+    }
+
+    @Test func aOnePEArrayInSCALESimTimingHasNoNegativeStall() throws {
+        var spec = try idealSpec(rows: 1, columns: 1, dataflow: .outputStationary)
+        spec.timing = .scaleSim
+        let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 2, n: 2, k: 3), pattern: .dense)
+        #expect(r.cycles == 4 * 3 - 1)
+        #expect(r.stalls.entries.allSatisfy { $0.cycles >= 0 } && r.cycles == r.computeCycles + r.stalls.total)
+    }
+
     @Test func activationBandwidthCapsTheSparseSpeedupAndIsReported() throws {
         var spec = try preset("flex-nm8")
         spec.dram = DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1)

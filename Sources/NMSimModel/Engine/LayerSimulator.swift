@@ -77,7 +77,10 @@ public struct TraceEvent: Equatable, Sendable {
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
 /// inputs are ready; a stage's completion is an event.
 enum FoldPipelineEvent: Sendable {
-    case fetched(Int), decoded(Int), loaded(Int), streamed(Int), drained(Int), written
+    case fetched(Int), decoded(Int), loaded(Int), streamed(Int), written
+    /// A fold has drained; it carries the fold's output bytes, because many folds may drain
+    /// after the ring slot holding its work has been reused.
+    case drained(Int, writeBytes: Int)
 }
 
 struct FoldPipeline<D: DRAMModel>: EventModel {
@@ -150,17 +153,16 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             loaded = f + 1
             lastLoadDoneAt = now
         case .streamed(let f): streamed = f + 1
-        case .drained(let f):
+        case let .drained(f, writeBytes):
             // Edge folds drain faster, so drains may finish out of order when folds pipeline;
             // unpipelined folds (the only ones gated on drains) drain in order.
             drained += 1
             drainEnd = Cycle.latest(drainEnd, now)
-            let w = work[slot(f)]
             if !pipelined { arrayFreeAt = now }
-            if w.writeBytes > 0 {
-                let done = dram.transfer(bytes: w.writeBytes, requestedAt: now)
-                traffic.dramWriteBytes += Int64(w.writeBytes)
-                emit(now, .write, f, w.writeBytes)
+            if writeBytes > 0 {
+                let done = dram.transfer(bytes: writeBytes, requestedAt: now)
+                traffic.dramWriteBytes += Int64(writeBytes)
+                emit(now, .write, f, writeBytes)
                 writesPending += 1
                 kernel.schedule(.written, at: done)
             }
@@ -242,7 +244,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
             if pipelined { arrayFreeAt = streamEnd } else { stalls.fillDrain += Int64(w.skewCycles) }
-            kernel.schedule(.drained(f), at: streamEnd + Cycles(w.skewCycles))
+            kernel.schedule(.drained(f, writeBytes: w.writeBytes), at: streamEnd + Cycles(w.skewCycles))
         }
         return progressed
     }
@@ -272,6 +274,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
 
     func result(events: Int) -> LayerResult {
         var stalls = self.stalls
+        var compute = self.compute
         var cycles = end.value
         if pipelined {
             // The drain after the last stream is exposed once (an earlier, larger fold may
@@ -282,8 +285,10 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             stalls.memory += (end - arrayFreeAt).count
         }
         if scaleSim {
+            // SCALE-Sim's total is one less than its folds add up to; take the cycle from the
+            // fill/drain skew, or the load, or compute when an array of one PE has neither.
             cycles -= 1
-            stalls.fillDrain -= 1
+            if stalls.fillDrain > 0 { stalls.fillDrain -= 1 } else if stalls.load > 0 { stalls.load -= 1 } else { compute -= 1 }
         }
         let s = plan.shape
         let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK)
