@@ -58,34 +58,33 @@ public struct EvolutionarySearch: Sendable {
         }
         // Inverse-resource weights per layer for the inverted draw.
         let inverse: [[Double]] = (0..<n).map { j in
-            let r = problem.table.options[j].indices.map { max(1.0, Double(problem.resource(j, $0))) }
-            return r.map { 1 / $0 }
+            problem.allowed[j].map { 1 / max(1.0, Double(problem.resource(j, $0))) }
         }
         func draw(_ j: Int) -> Int {
-            let k = problem.table.options[j].count
+            let options = problem.allowed[j]
             if rng.unit() < invertedResampling {
                 let w = inverse[j]
                 var x = rng.unit() * w.reduce(0, +)
                 for (i, wi) in w.enumerated() {
                     x -= wi
-                    if x <= 0 { return i }
+                    if x <= 0 { return options[i] }
                 }
-                return k - 1
+                return options[options.count - 1]
             }
-            return Int(rng.next() % UInt64(k))
+            return options[Int(rng.next() % UInt64(options.count))]
         }
 
         var pop: [Candidate] = []
         // Seeds: uniform configurations (same level index on every layer), then random ones.
-        let levels = problem.table.options.map(\.count).max() ?? 1
+        let levels = problem.allowed.map(\.count).max() ?? 1
         for level in 0..<levels {
-            let c = problem.table.options.map { min(level, $0.count - 1) }
+            let c = problem.allowed.map { $0[min(level, $0.count - 1)] }
             if problem.feasible(c), seen.insert(c).inserted { pop.append(evaluate(c)) }
         }
         var attempts = 0
         while pop.count < population && attempts < population * maxAttempts {
             attempts += 1
-            let c = (0..<n).map { j in Int(rng.next() % UInt64(problem.table.options[j].count)) }
+            let c = (0..<n).map { j in problem.allowed[j][Int(rng.next() % UInt64(problem.allowed[j].count))] }
             if problem.feasible(c), seen.insert(c).inserted { pop.append(evaluate(c)) }
         }
         guard !pop.isEmpty else { return nil }
@@ -136,7 +135,7 @@ public struct EvolutionarySearch: Sendable {
             var singles: [(j: Int, o: Int, dc: Double, dr: Int64)] = []
             for j in 0..<n {
                 let a = choice[j]
-                for o in problem.table.options[j].indices where o != a {
+                for o in problem.allowed[j] where o != a {
                     singles.append((j, o, problem.costs.costs[j][o] - problem.costs.costs[j][a], problem.resource(j, o) - problem.resource(j, a)))
                 }
             }

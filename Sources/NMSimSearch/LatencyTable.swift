@@ -21,10 +21,10 @@ public struct LatencyTable: Sendable {
     public let workload: Workload
     /// Indices into `workload.layers` of the searchable layers.
     public let layerIndices: [Int]
-    /// Options per searchable layer, densest first; patterns no faster than a denser one are
-    /// dropped (dominated).
+    /// Options per searchable layer, densest first: dense and every candidate pattern.
     public let options: [[LayerOption]]
-    /// Patterns dropped as dominated, per searchable layer.
+    /// Patterns no faster than a denser pattern on this spec, per searchable layer (for reports;
+    /// the search drops them per budget, see ``SearchProblem``).
     public let dominated: [[NMPattern]]
     /// The fixed part: every layer that is not searched, at its own pattern (dense by default).
     public let fixedCycles: Int64
@@ -71,7 +71,8 @@ public struct LatencyTable: Sendable {
                     let r = try results.result(l, p)
                     let o = LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
                                         energyPJ: network.energy(r) ?? 0)
-                    if let last = kept.last, o.cycles >= last.cycles { dropped.append(p) } else { kept.append(o) }
+                    if kept.contains(where: { $0.cycles <= o.cycles }) { dropped.append(p) }
+                    kept.append(o)
                 }
                 options.append(kept)
                 dominated.append(dropped)

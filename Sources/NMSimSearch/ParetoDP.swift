@@ -55,14 +55,14 @@ public struct ParetoDP: Sendable {
         let maxBudget = problem.bounds.max
         for j in 0..<problem.layerCount {
             var next: [Point] = []
-            next.reserveCapacity(front.count * problem.table.options[j].count)
+            next.reserveCapacity(front.count * problem.allowed[j].count)
             // Cheapest possible remainder, to drop points that can never meet the budget.
             var minRest: Int64 = 0
             for k in (j + 1)..<max(j + 1, problem.layerCount) {
-                minRest += (0..<problem.table.options[k].count).map { problem.resource(k, $0) }.min() ?? 0
+                minRest += problem.allowed[k].map { problem.resource(k, $0) }.min() ?? 0
             }
             for p in front {
-                for o in problem.table.options[j].indices {
+                for o in problem.allowed[j] {
                     let r = p.resource + problem.resource(j, o)
                     if r + minRest > maxBudget { continue }
                     parents.append(p.trace)
@@ -139,21 +139,23 @@ public enum ExhaustiveSearch {
     /// Nil when there are more than `limit` combinations or none is feasible.
     public static func solve(_ problem: SearchProblem, limit: Int = 2_000_000) -> SearchResult? {
         var count = 1
-        for o in problem.table.options {
+        for o in problem.allowed {
             count *= o.count
             if count > limit { return nil }
         }
-        var choice = Array(repeating: 0, count: problem.layerCount)
+        var digit = Array(repeating: 0, count: problem.layerCount)
+        var choice = problem.allowed.map { $0[0] }
         var best: (cost: Double, choice: [Int])?
         for _ in 0..<count {
             if problem.feasible(choice) {
                 let c = problem.costs.cost(choice)
                 if best == nil || c < best!.cost { best = (c, choice) }
             }
-            for j in choice.indices {
-                choice[j] += 1
-                if choice[j] < problem.table.options[j].count { break }
-                choice[j] = 0
+            for j in digit.indices {
+                digit[j] += 1
+                if digit[j] < problem.allowed[j].count { choice[j] = problem.allowed[j][digit[j]]; break }
+                digit[j] = 0
+                choice[j] = problem.allowed[j][0]
             }
         }
         guard let best else { return nil }

@@ -39,6 +39,11 @@ public struct SearchProblem: Sendable {
     public let table: LatencyTable
     public let costs: CostTable
     public let constraint: SearchConstraint
+    /// Option indices the optimisers consider, per layer. With only an upper bound on the
+    /// resource, an option that another of the same layer matches or beats on both the resource
+    /// and the cost can never help, and is dropped (on a latency budget: a pattern no faster and
+    /// no cheaper than a denser one). With a lower bound (the MACs window) every option stays.
+    public let allowed: [[Int]]
 
     public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint) {
         precondition(costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
@@ -46,19 +51,37 @@ public struct SearchProblem: Sendable {
         self.table = table
         self.costs = costs
         self.constraint = constraint
+        var allowed: [[Int]] = []
+        for j in table.options.indices {
+            let all = Array(table.options[j].indices)
+            if case .macsWindow = constraint { allowed.append(all); continue }
+            allowed.append(all.filter { o in
+                !all.contains { p in
+                    p != o && Self.resource(of: table.options[j][p], constraint) <= Self.resource(of: table.options[j][o], constraint)
+                        && costs.costs[j][p] <= costs.costs[j][o]
+                        && (p < o || Self.resource(of: table.options[j][p], constraint) < Self.resource(of: table.options[j][o], constraint)
+                            || costs.costs[j][p] < costs.costs[j][o])
+                }
+            })
+        }
+        self.allowed = allowed
     }
+
+    /// Options dropped as dominated for this budget, over all layers.
+    public var droppedOptions: Int { zip(allowed, table.options).reduce(0) { $0 + $1.1.count - $1.0.count } }
 
     public var layerCount: Int { table.options.count }
 
     /// The constrained resource of option `o` of layer `j`, as an integer (cycles, MACs, bytes,
     /// or femtojoules for energy).
-    public func resource(_ j: Int, _ o: Int) -> Int64 {
-        let opt = table.options[j][o]
+    public func resource(_ j: Int, _ o: Int) -> Int64 { Self.resource(of: table.options[j][o], constraint) }
+
+    static func resource(of opt: LayerOption, _ constraint: SearchConstraint) -> Int64 {
         switch constraint {
         case .latency: return opt.cycles
         case .macsWindow: return opt.macs
         case .memory: return opt.weightBytes
-        case .energy: return Int64((opt.energyPJ * 1000).rounded())
+        case .energy: return Int64(min((opt.energyPJ * 1000).rounded(), 9e18))
         }
     }
 

@@ -36,7 +36,7 @@ public struct SearchSession: Sendable {
     static func describeRange(_ p: SearchProblem) -> String {
         var lo: Int64 = p.fixedResource, hi: Int64 = p.fixedResource
         for j in 0..<p.layerCount {
-            let r = p.table.options[j].indices.map { p.resource(j, $0) }
+            let r = p.allowed[j].map { p.resource(j, $0) }
             lo += r.min()!
             hi += r.max()!
         }
@@ -76,7 +76,7 @@ public struct SearchSession: Sendable {
                          ("notes", .array(r.notes.map { .string($0) }))])
             })),
             ("latencyTable", .object([("simulations", .int(t.simulations)),
-                                      ("dominatedDropped", .int(t.dominated.reduce(0) { $0 + $1.count }))])),
+                                      ("dominatedDropped", .int(problem.droppedOptions))])),
         ]
         if let pareto {
             o.append(("pareto", .array(pareto.map { p in
@@ -107,7 +107,7 @@ public struct SearchSession: Sendable {
         let t = problem.table
         let check = constraintCheck
         var out = "nmsim search: \(t.workload.name) on \(specName), \(problem.constraint)\n"
-        out += "latency table: \(t.simulations) distinct layer simulations; \(t.dominated.reduce(0) { $0 + $1.count }) dominated (layer, pattern) options dropped\n"
+        out += "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
         out += "objective: \(problem.costs.kind)\n\n"
         var rows = [["optimizer", "cost", "predicted cycles", "speedup", "notes"]]
         for r in results {
