@@ -42,7 +42,10 @@ enum DemoCommand {
             throw InputError(.usage, source: "--spec", "spec \(spec.name) accelerates no sparse pattern, so there is nothing to search; try \(Presets.defaultName)")
         }
         let speedup: Double
-        if let x = try a.double("--speedup", min: 0) { speedup = x }
+        if let x = try a.double("--speedup", min: 0) {
+            guard x >= 0.001, x <= 1e6 else { throw InputError(.usage, source: "--speedup", "must be between 0.001 and 1000000 (got \(JSONWriter.format(x)))") }
+            speedup = x
+        }
         else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
             speedup = Double(table.denseCycles) / Double(elsa.report.totalCycles)
         } else {

@@ -164,10 +164,16 @@ enum ShowCommand {
             switch l.kind {
             case .gemm(let s):
                 let p = patterns[i]
-                let d = s.denseMACs * Int64(l.count)
-                let k = Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k)) * Int64(l.count)
-                let par = l.hasParameters ? Int64(s.k) * Int64(s.n) * Int64(l.count) : 0
-                dense += d; kept += k; params += par
+                // Per-instance MACs are at most 2^50 (checked on load); counts and sums are checked here.
+                let count = Int64(l.count)
+                let (d, o1) = s.denseMACs.multipliedReportingOverflow(by: count)
+                let (k, o2) = (Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k))).multipliedReportingOverflow(by: count)
+                let par = l.hasParameters ? Int64(s.k) * Int64(s.n) * count : 0
+                let (nd, o3) = dense.addingReportingOverflow(d)
+                guard !o1, !o2, !o3, nd <= Int64(1) << 62 else {
+                    throw InputError(.data, source: w.name, location: l.name, "\(l.count) instances of this layer would overflow the MAC counters")
+                }
+                dense = nd; kept += k; params += par
                 rows.append([l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? p.description : "dense",
                              ReportFormatter.grouped(d), ReportFormatter.grouped(k), ReportFormatter.grouped(par)])
             case let .vector(op, e):

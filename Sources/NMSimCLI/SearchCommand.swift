@@ -82,6 +82,7 @@ enum SearchCommand {
         switch given[0] {
         case "--speedup":
             let x = try a.double("--speedup", min: 0)!
+            guard x >= 0.001, x <= 1e6 else { throw InputError(.usage, source: "--speedup", "must be between 0.001 and 1000000 (got \(JSONWriter.format(x)))") }
             return .latency(maxCycles: Int64((Double(table.denseCycles) / x).rounded(.down)))
         case "--latency":
             let v = a.value("--latency")!
@@ -91,7 +92,7 @@ enum SearchCommand {
             return .latency(maxCycles: cycles)
         case "--flops-window":
             let v = a.values["--flops-window"]!
-            guard v.count == 2, let lo = Double(v[0]), let hi = Double(v[1]), lo >= 0, hi >= lo else {
+            guard v.count == 2, let lo = Double(v[0]), let hi = Double(v[1]), lo >= 0, hi >= lo, hi <= 1e9 else {
                 throw InputError(.usage, source: "--flops-window", "expected two numbers A <= B in GMACs, found \"\(v.joined(separator: " "))\"")
             }
             return .macsWindow(min: Int64((lo * 1e9).rounded(.up)), max: Int64((hi * 1e9).rounded(.down)))
@@ -102,6 +103,7 @@ enum SearchCommand {
         default:
             guard spec.energy != nil else { throw InputError(.usage, source: "--energy", "spec \(spec.name) gives no per-action energies") }
             let uj = try a.double("--energy", min: 0)!
+            guard uj <= 1e9 else { throw InputError(.usage, source: "--energy", "must be at most 1000000000 uJ (got \(JSONWriter.format(uj)))") }
             return .energy(maxPJ: uj * 1e6)
         }
     }

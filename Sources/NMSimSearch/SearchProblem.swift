@@ -101,7 +101,7 @@ public struct SearchProblem: Sendable {
         case .latency(let c): return (Int64.min, c)
         case let .macsWindow(lo, hi): return (lo, hi)
         case .memory(let b): return (Int64.min, b)
-        case .energy(let e): return (Int64.min, Int64((e * 1000).rounded(.down)))
+        case .energy(let e): return (Int64.min, Int64(min((e * 1000).rounded(.down), 9e18)))
         }
     }
 

@@ -45,7 +45,7 @@ public enum Sensitivity {
 
     public static func csv(_ text: String, source: String) throws(InputError) -> Table {
         let sink = DiagnosticSink(source: source)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.lineList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
               header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2]) else {
             throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
@@ -60,7 +60,9 @@ public enum Sensitivity {
             case .failure(let e): sink.report("line \(i + 1)", e.description); continue
             }
             guard let v = Double(f[2]), v.isFinite else { sink.report("line \(i + 1)", "expected a number, found \"\(f[2])\""); continue }
-            if values[f[0]]?[p] != nil { sink.report("line \(i + 1)", "duplicate entry for \(f[0]) \(p)") }
+            if let other = values[f[0]]?.keys.first(where: { $0.sameLevel(as: p) }) {
+                sink.report("line \(i + 1)", "duplicate entry for \(f[0]) \(p)" + (other == p ? "" : " (the same level as \(other))"))
+            }
             values[f[0], default: [:]][p] = v
         }
         try sink.throwIfAny()
@@ -81,6 +83,9 @@ public enum Sensitivity {
                 for (ps, n) in entries {
                     let path = "layers.\(name).\(ps)"
                     guard case .success(let p) = NMPattern.parse(ps) else { sink.report(path, "expected an N:M pattern key such as \"2:4\""); continue }
+                    if let other = values[name]?.keys.first(where: { $0.sameLevel(as: p) }) {
+                        sink.report(path, "duplicate entry: the same level as \(other)"); continue
+                    }
                     switch n {
                     case .integer(let i): values[name, default: [:]][p] = Double(i)
                     case .number(let d): values[name, default: [:]][p] = d

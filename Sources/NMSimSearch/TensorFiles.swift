@@ -76,10 +76,15 @@ public struct SafeTensorsFile: Sendable {
                 continue
             }
             if let size = Self.elementSizes[dtype] {
-                let count = shape.reduce(1, *)
-                if Int64(count * size) != e - b {
+                var count = size, overflow = false
+                for d in shape {
+                    let (p, o) = count.multipliedReportingOverflow(by: d)
+                    count = p
+                    overflow = overflow || o
+                }
+                if overflow || Int64(count) != e - b {
                     problems.append(Diagnostic(source: source, location: "\(loc).data_offsets",
-                                               message: "\(e - b) bytes for shape \(shape) of \(dtype) (expected \(count * size))"))
+                                               message: "\(e - b) bytes for shape \(shape) of \(dtype)" + (overflow ? " (the shape is too large)" : " (expected \(count))")))
                     continue
                 }
             }
@@ -145,11 +150,18 @@ public enum NPYFile {
         }
         let dims = shapeRaw[shapeRaw.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = dims.compactMap { Int($0) }
-        guard shape.count == dims.count else { throw InputError(.data, source: source, location: "header.shape", "malformed shape") }
-        let count = shape.reduce(1, *)
+        guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw InputError(.data, source: source, location: "header.shape", "malformed shape")
+        }
+        var count = 1, overflow = false
+        for d in shape {
+            let (p, o) = count.multipliedReportingOverflow(by: d)
+            count = p
+            overflow = overflow || o
+        }
         let body = start + hlen
-        guard b.count - body == count * size else {
-            throw InputError(.data, source: source, location: "byte \(body)", "\(b.count - body) data bytes for shape \(shape) (expected \(count * size); truncated?)")
+        guard !overflow, count <= (b.count - body) / size, b.count - body == count * size else {
+            throw InputError(.data, source: source, location: "byte \(body)", "\(b.count - body) data bytes do not hold shape \(shape) of \(descr) (truncated?)")
         }
         let dtype = ["<f4": "F32", "<f2": "F16", "<f8": "F64"][descr]!
         return Tensor(shape: shape, values: TensorDecoding.decode(Array(b[body...]), dtype: dtype, elementSize: size, littleEndian: true))

@@ -145,3 +145,38 @@ struct CheckpointTests {
         } throws: { e in (e as! InputError).diagnostics[0].message.contains("transposed?") }
     }
 }
+
+@Suite("Checkpoint edge cases")
+struct CheckpointEdgeCaseTests {
+    @Test func shapesWhoseSizeOverflowsAreLocatedErrors() {
+        #expect {
+            _ = try SafeTensorsFile(data: safetensors([("w", "F32", [2_147_483_647, 2_147_483_647, 2_147_483_647], [0, 0, 0, 0])]), source: "t")
+        } throws: { e in (e as! InputError).diagnostics[0].message.contains("too large") }
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 9223372036854775807), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        d.append(contentsOf: Array(header.utf8))
+        d.append(contentsOf: f32([1, 2, 3, 4]))
+        #expect(throws: InputError.self) { _ = try NPYFile.parse(d, source: "a.npy") }
+        let negative = d.replacingOccurrences(of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
+        #expect(throws: InputError.self) { _ = try NPYFile.parse(negative, source: "b.npy") }
+    }
+
+    @Test func twoEntriesForOneLevelAreRejected() {
+        #expect {
+            _ = try Sensitivity.csv("layer,pattern,cost\nl0,1:1,0\nl0,4:4,5\n", source: "s.csv")
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["s.csv: line 3: duplicate entry for l0 4:4 (the same level as 1:1)"]
+        }
+    }
+}
+
+extension Data {
+    func replacingOccurrences(of a: Data, with b: Data) -> Data {
+        guard let r = range(of: a) else { return self }
+        var c = self
+        c.replaceSubrange(r, with: b)
+        return c
+    }
+}

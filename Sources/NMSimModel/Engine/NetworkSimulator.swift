@@ -61,9 +61,10 @@ public struct NetworkSimulator: Sendable {
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
             let r = try results.result(layer, patterns[i])
-            let (sum, overflow) = total.addingReportingOverflow(r.cycles)
+            // Every network total (cycles, MACs, bytes) is at most the sum of the layers' largest counters.
+            let (sum, overflow) = total.addingReportingOverflow(LayerResults.largestCounter(r))
             if overflow || sum > Int64(1) << 62 {
-                throw InputError(.data, source: workload.name, location: layer.name, "the network's total cycles would overflow the counters")
+                throw InputError(.data, source: workload.name, location: layer.name, "the network's totals would overflow the counters")
             }
             total = sum
             reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
@@ -100,10 +101,13 @@ public struct NetworkSimulator: Sendable {
         }
 
         /// `layer.count` instances, rejected (not wrapped) if any counter would overflow.
+        static func largestCounter(_ r: LayerResult) -> Int64 {
+            [r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
+             r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
+        }
+
         static func repeated(_ r: LayerResult, _ layer: Layer) throws(InputError) -> LayerResult {
-            let largest = [r.cycles, r.denseMACs, r.vectorElementOps, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
-                           r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
-            if largest.multipliedReportingOverflow(by: Int64(layer.count) * 1024).overflow {
+            if largestCounter(r).multipliedReportingOverflow(by: Int64(layer.count) * 1024).overflow {
                 throw InputError(.data, source: layer.name, "\(layer.count) instances of this layer would overflow the cycle and byte counters")
             }
             return r.repeated(layer.count)

@@ -83,8 +83,15 @@ public struct Golden: Equatable, Sendable {
                 o.finish()
                 g.layers.append(l)
             }
-            if sink.isEmpty, g.layers.reduce(0, { $0 + $1.cycles }) != g.totalCycles {
-                sink.report("totalCycles", "is \(g.totalCycles) but the layers add up to \(g.layers.reduce(0) { $0 + $1.cycles }) (corrupt golden?)")
+            var sum: Int64 = 0, overflow = false
+            for l in g.layers {
+                let (s, o) = sum.addingReportingOverflow(l.cycles)
+                sum = s
+                overflow = overflow || o
+            }
+            if sink.isEmpty, overflow || sum != g.totalCycles {
+                sink.report("totalCycles", overflow ? "the layers' cycles overflow when added (corrupt golden?)"
+                                                    : "is \(g.totalCycles) but the layers add up to \(sum) (corrupt golden?)")
             }
         }
         top.finish()

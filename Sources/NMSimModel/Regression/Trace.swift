@@ -1,3 +1,5 @@
+import Foundation
+
 /// The event trace of a network run: a compact, versioned, integers-only text format.
 ///
 /// ```
@@ -67,11 +69,13 @@ public enum Trace {
     }
 
     /// Names are written without spaces so every line splits on single spaces.
-    static func token(_ s: String) -> String { s.isEmpty ? "-" : s.replacingOccurrences(of: " ", with: "_") }
+    static func token(_ s: String) -> String {
+        s.isEmpty ? "-" : String(s.unicodeScalars.map { CharacterSet.whitespacesAndNewlines.contains($0) ? "_" : Character($0) })
+    }
 
     /// Parses a trace; errors name the line.
     public static func parse(_ text: String, source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.lineList.map(String.init)
         func fail(_ n: Int, _ m: String) -> InputError { InputError(.data, source: source, location: "line \(n)", m) }
         guard let first = lines.first, first.hasPrefix("nmsim-trace ") else { throw fail(1, "expected 'nmsim-trace <version>'") }
         guard let v = Int(first.dropFirst("nmsim-trace ".count)) else { throw fail(1, "malformed version") }
@@ -98,10 +102,10 @@ public enum Trace {
                 guard idx == layers.count else { throw fail(n, "expected layer \(layers.count), found \(idx)") }
                 var t = LayerTrace(index: idx, name: f[2], pattern: f[3], count: count, cycles: cycles, events: nil, sameAs: nil)
                 if f[8] == "same" {
-                    guard amount < idx, layers[amount].events != nil else { throw fail(n, "'same \(amount)' does not name an earlier traced layer") }
+                    guard amount >= 0, amount < idx, layers[amount].events != nil else { throw fail(n, "'same \(amount)' does not name an earlier traced layer") }
                     t.sameAs = amount
                 } else {
-                    guard amount >= 0, i + amount <= lines.count else { throw fail(n, "announces \(amount) events but the file ends first (truncated?)") }
+                    guard amount >= 0, amount <= lines.count - i else { throw fail(n, "announces \(amount) events but the file ends first (truncated?)") }
                     var ev: [String] = []
                     for k in 0..<amount {
                         let e = lines[i + k].split(separator: " ")

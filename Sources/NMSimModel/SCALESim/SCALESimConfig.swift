@@ -15,8 +15,8 @@ public enum SCALESimConfig {
         let sink = DiagnosticSink(source: source)
         var sections: [String: [String: (value: String, line: Int)]] = [:]
         var current = ""
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for (i, raw) in text.lineList.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { sink.report("line \(i + 1)", "malformed section header \"\(line)\""); continue }

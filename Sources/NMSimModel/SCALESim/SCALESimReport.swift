@@ -10,7 +10,7 @@ public enum SCALESimReport {
 
     public static func parseCompute(_ text: String, source: String) throws(InputError) -> [ComputeRow] {
         let sink = DiagnosticSink(source: source)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.lineList.map(String.init)
         while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
         guard let header = lines.first, SCALESimTopology.fields(header).count >= 4,
               SCALESimTopology.fields(header)[2].lowercased() == "total cycles" else {

@@ -5,7 +5,7 @@
 public enum SCALESimTopology {
     public static func parse(_ text: String, source: String) throws(InputError) -> Workload {
         let sink = DiagnosticSink(source: source)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        var lines = text.lineList.map { String($0) }
         if lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim topology header, found an empty file")
@@ -46,11 +46,19 @@ public enum SCALESimTopology {
                 }
             }
             let shape: GEMMShape
+            if let big = values.first(where: { $0 > WorkloadLimits.maxDimension }) {
+                sink.report(loc, "\(big) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)"); continue
+            }
             if conv {
                 let (h, w, fh, fw, c, nf, s) = (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
                 guard fh <= h, fw <= w else { sink.report(loc, "filter \(fh)×\(fw) is larger than the input \(h)×\(w)"); continue }
                 let oh = (h - fh) / s + 1, ow = (w - fw) / s + 1
-                shape = GEMMShape(m: oh * ow, n: nf, k: fh * fw * c)
+                let (pixels, o1) = oh.multipliedReportingOverflow(by: ow)
+                let (taps, o2) = (fh * fw).multipliedReportingOverflow(by: c)
+                guard !o1, !o2, pixels <= WorkloadLimits.maxDimension, taps <= WorkloadLimits.maxDimension else {
+                    sink.report(loc, "the lowered GEMM (\(oh)×\(ow) pixels, \(fh)×\(fw)×\(c) taps) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)"); continue
+                }
+                shape = GEMMShape(m: pixels, n: nf, k: taps)
             } else {
                 shape = GEMMShape(m: values[0], n: values[1], k: values[2])
             }

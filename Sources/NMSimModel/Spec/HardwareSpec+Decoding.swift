@@ -127,12 +127,12 @@ extension HardwareSpec {
         var energy: EnergySpec?
         if let e = top.object("energy") {
             energy = EnergySpec(
-                macPJ: e.double("macPJ", default: 0, min: 0),
-                sramReadPJPerByte: e.double("sramReadPJPerByte", default: 0, min: 0),
-                sramWritePJPerByte: e.double("sramWritePJPerByte", default: 0, min: 0),
-                dramPJPerByte: e.double("dramPJPerByte", default: 0, min: 0),
-                decodePJPerGroup: e.double("decodePJPerGroup", default: 0, min: 0),
-                vectorPJPerElementOp: e.double("vectorPJPerElementOp", default: 0, min: 0))
+                macPJ: e.double("macPJ", default: 0, min: 0, max: 1e6),
+                sramReadPJPerByte: e.double("sramReadPJPerByte", default: 0, min: 0, max: 1e6),
+                sramWritePJPerByte: e.double("sramWritePJPerByte", default: 0, min: 0, max: 1e6),
+                dramPJPerByte: e.double("dramPJPerByte", default: 0, min: 0, max: 1e6),
+                decodePJPerGroup: e.double("decodePJPerGroup", default: 0, min: 0, max: 1e6),
+                vectorPJPerElementOp: e.double("vectorPJPerElementOp", default: 0, min: 0, max: 1e6))
             e.finish()
         }
         top.finish()

@@ -61,3 +61,9 @@ public final class DiagnosticSink {
         if !diagnostics.isEmpty { throw InputError(.data, diagnostics) }
     }
 }
+
+extension StringProtocol {
+    /// The text's lines, for LF, CRLF and CR line ends alike (Swift treats "\r\n" as one
+    /// character, so splitting on "\n" would not separate CRLF lines).
+    public var lineList: [SubSequence] { split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
+}

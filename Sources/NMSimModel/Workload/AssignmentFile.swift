@@ -52,18 +52,31 @@ public enum AssignmentFile {
     }
 
     public static func elsa(_ text: String, source: String, for workload: Workload) throws(InputError) -> PatternAssignment {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.lineList
         guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("TEST_SUBNET:") }) else {
             throw InputError(.data, source: source, "no TEST_SUBNET list (expected ELSA's NAS.TEST_CONFIG.TEST_SUBNET: [[N, M], ...])")
         }
-        // The flow list may continue over several lines until its brackets balance.
-        var body = String(lines[start].split(separator: ":", maxSplits: 1)[1])
-        var depth = body.filter { $0 == "[" }.count - body.filter { $0 == "]" }.count
+        let head = lines[start]
+        var body = String(head[head.index(after: head.firstIndex(of: ":")!)...]).trimmingCharacters(in: .whitespacesAndNewlines)
         var i = start + 1
-        while depth > 0, i < lines.count {
-            body += lines[i]
-            depth += lines[i].filter { $0 == "[" }.count - lines[i].filter { $0 == "]" }.count
-            i += 1
+        if body.isEmpty {
+            // Block style: one "- [N, M]" item per line.
+            var items: [String] = []
+            while i < lines.count {
+                let t = lines[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                guard t.hasPrefix("-") else { break }
+                items.append(String(t.dropFirst()).trimmingCharacters(in: .whitespaces))
+                i += 1
+            }
+            body = "[" + items.joined(separator: ", ") + "]"
+        } else {
+            // The flow list may continue over several lines until its brackets balance.
+            var depth = body.filter { $0 == "[" }.count - body.filter { $0 == "]" }.count
+            while depth > 0, i < lines.count {
+                body += lines[i]
+                depth += lines[i].filter { $0 == "[" }.count - lines[i].filter { $0 == "]" }.count
+                i += 1
+            }
         }
         let loc = "line \(start + 1) (TEST_SUBNET)"
         let value: JSONValue
