@@ -48,16 +48,16 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json] [--output FILE] [--trace FILE] [--serial]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern,
                   CommonOptions.assignment,
-                  OptionSpec(name: "--format", value: "table|csv|json", help: "Report format (default table)."),
+                  OptionSpec(name: "--format", value: "table|csv|json|scalesim", help: "Report format (default table); scalesim: SCALE-Sim's COMPUTE_REPORT.csv layout."),
                   CommonOptions.output,
                   OptionSpec(name: "--trace", value: "FILE", help: "Also write the event trace (Docs/Regression.md) to FILE."),
                   CommonOptions.serial])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        let format = try a.choice("--format", ["table", "csv", "json"]) ?? "table"
+        let format = try a.choice("--format", ["table", "csv", "json", "scalesim"]) ?? "table"
         let loaded = try InputLoader.spec(a.value("--spec"))
         let workload = try CommonOptions.workload(a)
         let patterns = try CommonOptions.assignment(a, workload).resolve(workload, on: loaded.spec)
@@ -67,6 +67,7 @@ enum SimulateCommand {
         switch format {
         case "csv": text = ReportFormatter.csv(report)
         case "json": text = JSONWriter.write(ReportFormatter.json(report))
+        case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }
         try OutputFile.precheck([("--output", a.value("--output")), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } })

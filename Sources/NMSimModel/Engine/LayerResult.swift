@@ -84,6 +84,8 @@ public struct LayerResult: Equatable, Sendable {
     public var vectorElementOps: Int64
     /// Kernel events fired.
     public var events: Int
+    /// Σ over folds of the PEs each fold maps (rows used × columns used).
+    public var mappedPEs: Int64 = 0
 
     public init(cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
                 weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int) {
@@ -103,9 +105,11 @@ public struct LayerResult: Equatable, Sendable {
     public func repeated(_ count: Int) -> LayerResult {
         guard count != 1 else { return self }
         let k = Int64(count)
-        return LayerResult(cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
-                           macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
-                           decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
-                           events: events * count)
+        var r = LayerResult(cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
+                            macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
+                            decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
+                            events: events * count)
+        r.mappedPEs = mappedPEs * k
+        return r
     }
 }

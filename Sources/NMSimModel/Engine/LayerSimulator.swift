@@ -123,6 +123,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var compute: Int64 = 0
     var traffic = Traffic()
     var groups: Int64 = 0
+    var mappedPEs: Int64 = 0
 
     init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
@@ -200,6 +201,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             traffic.sramReadBytes += Int64(w.sramReadBytes)
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
             groups += Int64(w.groups)
+            let used = plan.used(f)
+            mappedPEs += Int64(used.rows * used.columns)
             emit(now, .fetch, f, w.fetchBytes)
             kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
         }
@@ -294,9 +297,11 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK)
         let keptWeights = Int64(plan.keptK) * Int64(s.n)
         let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: s.n < plan.arrayColumns ? s.n : plan.arrayColumns))
-        return LayerResult(
+        var r = LayerResult(
             cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs,
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
             decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
+        r.mappedPEs = mappedPEs
+        return r
     }
 }
