@@ -73,7 +73,7 @@ struct EndToEndTests {
         (["simulate", "--workload", "missing.json"], 66, "nmsim: missing.json: no such file"),
         (["simulate", "--spec", "nope", "--workload", "deit-t"], 64,
          "nmsim: --spec: unknown preset \"nope\"; presets are: flex-nm4, sparse-tc-2of4, flex-nm8, scalesim-ws-32x32, edge-nm4, datacenter-nm4 (or give a .json or SCALE-Sim .cfg file)"),
-        (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, found \"xml\""),
+        (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, scalesim, found \"xml\""),
         (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
         (["simulate"], 64, "nmsim: --workload: is required"),
         (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, record, check, demo, bench"),
