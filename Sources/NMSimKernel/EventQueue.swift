@@ -32,9 +32,6 @@ public struct EventQueue<Payload>: Sendable where Payload: Sendable {
     public var isEmpty: Bool { heap.isEmpty }
     public var count: Int { heap.count }
 
-    /// The time of the earliest pending event, if any.
-    public var nextTime: Cycle? { heap.first.map { Cycle($0.time) } }
-
     @inlinable public mutating func push(_ payload: Payload, at time: Cycle, priority: Int32 = 0) {
         heap.append(Entry(time: time.value, priority: priority, sequence: nextSequence, payload: payload))
         nextSequence &+= 1
@@ -70,6 +67,4 @@ public struct EventQueue<Payload>: Sendable where Payload: Sendable {
         }
         return (Cycle(top.time), top.payload)
     }
-
-    public mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
 }

@@ -56,8 +56,6 @@ public struct Kernel<Event: Sendable>: Sendable {
         schedule(event, at: now + delay, priority: priority)
     }
 
-    public var pendingEvents: Int { queue.count }
-
     /// Runs `model` until no events remain.
     @inlinable public mutating func run<M: EventModel>(_ model: inout M) throws(KernelError) where M.Event == Event {
         while let (time, event) = queue.pop() {

@@ -40,15 +40,13 @@ public struct LatencyTable: Sendable {
     public var layerNames: [String] { layerIndices.map { workload.layers[$0].name } }
 
     /// Builds the table for `workload` on `spec`; the candidate patterns are dense plus the
-    /// spec's supported patterns, restricted to `allowed` when given.
-    public init(spec: HardwareSpec, workload: Workload, allowed: [NMPattern]? = nil, parallel: Bool = true) throws(InputError) {
+    /// spec's supported patterns.
+    public init(spec: HardwareSpec, workload: Workload, parallel: Bool = true) throws(InputError) {
         specName = spec.name
         self.workload = workload
         let searchable = workload.sparsifiableIndices
         layerIndices = searchable
-        var candidates = [NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }
-        if let allowed { candidates = candidates.filter { c in c.isDense || allowed.contains(c) } }
-        candidates.sort(by: >)
+        let candidates = ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
 
         let searchSet = Set(searchable)
         let network = NetworkSimulator(spec: spec)

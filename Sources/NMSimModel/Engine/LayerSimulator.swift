@@ -102,7 +102,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var loadStarted = 0, loaded = 0
     var streamStarted = 0, streamed = 0
     var drained = 0
-    var writesPending = 0
 
     // Times and work of the folds in flight, in a small ring indexed by fold.
     static var ring: Int { 8 }
@@ -164,12 +163,10 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
                 let done = dram.transfer(bytes: writeBytes, requestedAt: now)
                 traffic.dramWriteBytes += Int64(writeBytes)
                 emit(now, .write, f, writeBytes)
-                writesPending += 1
                 kernel.schedule(.written, at: done)
             }
             end = Cycle.latest(end, now)
         case .written:
-            writesPending -= 1
             end = Cycle.latest(end, now)
         }
         advance(&kernel)
