@@ -23,9 +23,6 @@ public struct LatencyTable: Sendable {
     public let layerIndices: [Int]
     /// Options per searchable layer, densest first: dense and every candidate pattern.
     public let options: [[LayerOption]]
-    /// Patterns no faster than a denser pattern on this spec, per searchable layer (for reports;
-    /// the search drops them per budget, see ``SearchProblem``).
-    public let dominated: [[NMPattern]]
     /// The fixed part: every layer that is not searched, at its own pattern (dense by default).
     public let fixedCycles: Int64
     public let fixedMACs: Int64
@@ -57,23 +54,29 @@ public struct LatencyTable: Sendable {
         var fixedCycles: Int64 = 0, fixedMACs: Int64 = 0, fixedBytes: Int64 = 0, fixedEnergy = 0.0
         var denseCycles: Int64 = 0, denseMACs: Int64 = 0
         var options: [[LayerOption]] = []
-        var dominated: [[NMPattern]] = []
+        var bound: Int64 = 0
         for (i, l) in workload.layers.enumerated() {
             let d = try results.result(l, .dense)
+            // Every total below is at most the sum of each layer's largest counter over its options.
+            var largest = NetworkSimulator.LayerResults.largestCounter(d)
+            for p in searchSet.contains(i) ? candidates : [] {
+                largest = max(largest, NetworkSimulator.LayerResults.largestCounter(try results.result(l, p)))
+            }
+            let (b, overflow) = bound.addingReportingOverflow(largest)
+            if overflow || b > Int64(1) << 60 {
+                throw InputError(.data, source: workload.name, location: l.name, "the network's totals would overflow the counters")
+            }
+            bound = b
             denseCycles += d.cycles
             denseMACs += d.macs
             if searchSet.contains(i) {
-                var kept: [LayerOption] = []
-                var dropped: [NMPattern] = []
+                var row: [LayerOption] = []
                 for p in candidates {
                     let r = try results.result(l, p)
-                    let o = LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
-                                        energyPJ: network.energy(r) ?? 0)
-                    if kept.contains(where: { $0.cycles <= o.cycles }) { dropped.append(p) }
-                    kept.append(o)
+                    row.append(LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
+                                           energyPJ: network.energy(r) ?? 0))
                 }
-                options.append(kept)
-                dominated.append(dropped)
+                options.append(row)
             } else {
                 let r = try results.result(l, l.pattern ?? .dense)
                 fixedCycles += r.cycles
@@ -83,7 +86,6 @@ public struct LatencyTable: Sendable {
             }
         }
         self.options = options
-        self.dominated = dominated
         self.fixedCycles = fixedCycles
         self.fixedMACs = fixedMACs
         self.fixedWeightBytes = fixedBytes

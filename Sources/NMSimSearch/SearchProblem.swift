@@ -16,7 +16,7 @@ public enum SearchConstraint: Equatable, Sendable, CustomStringConvertible {
         case .latency(let c): return "latency <= \(c) cycles"
         case let .macsWindow(lo, hi): return "MACs in [\(lo), \(hi)]"
         case .memory(let b): return "weight memory <= \(b) bytes"
-        case .energy(let e): return "energy <= \(e) pJ"
+        case .energy(let e): return "energy <= \(JSONWriter.format(e)) pJ"
         }
     }
 }
@@ -52,20 +52,28 @@ public struct SearchProblem: Sendable {
         self.costs = costs
         self.constraint = constraint
         var allowed: [[Int]] = []
+        // Energy is counted in integer units fine enough to be exact in practice (a femtojoule)
+        // and coarse enough that no total can overflow.
+        let maxEnergyPJ = table.fixedEnergyPJ + table.options.reduce(0) { $0 + ($1.map(\.energyPJ).max() ?? 0) }
+        energyUnitsPerPJ = min(1000, Double(Int64(1) << 60) / max(maxEnergyPJ, 1))
+        let unit = energyUnitsPerPJ
+        func res(_ o: LayerOption) -> Int64 { Self.resource(of: o, constraint, energyUnitsPerPJ: unit) }
         for j in table.options.indices {
             let all = Array(table.options[j].indices)
             if case .macsWindow = constraint { allowed.append(all); continue }
+            let r = all.map { res(table.options[j][$0]) }
             allowed.append(all.filter { o in
                 !all.contains { p in
-                    p != o && Self.resource(of: table.options[j][p], constraint) <= Self.resource(of: table.options[j][o], constraint)
-                        && costs.costs[j][p] <= costs.costs[j][o]
-                        && (p < o || Self.resource(of: table.options[j][p], constraint) < Self.resource(of: table.options[j][o], constraint)
-                            || costs.costs[j][p] < costs.costs[j][o])
+                    p != o && r[p] <= r[o] && costs.costs[j][p] <= costs.costs[j][o]
+                        && (p < o || r[p] < r[o] || costs.costs[j][p] < costs.costs[j][o])
                 }
             })
         }
         self.allowed = allowed
     }
+
+    /// Integer energy units per picojoule (1000, a femtojoule each, unless totals would overflow).
+    public let energyUnitsPerPJ: Double
 
     /// Options dropped as dominated for this budget, over all layers.
     public var droppedOptions: Int { zip(allowed, table.options).reduce(0) { $0 + $1.1.count - $1.0.count } }
@@ -73,15 +81,25 @@ public struct SearchProblem: Sendable {
     public var layerCount: Int { table.options.count }
 
     /// The constrained resource of option `o` of layer `j`, as an integer (cycles, MACs, bytes,
-    /// or femtojoules for energy).
-    public func resource(_ j: Int, _ o: Int) -> Int64 { Self.resource(of: table.options[j][o], constraint) }
+    /// or ``energyUnitsPerPJ`` units for energy).
+    public func resource(_ j: Int, _ o: Int) -> Int64 { Self.resource(of: table.options[j][o], constraint, energyUnitsPerPJ: energyUnitsPerPJ) }
 
-    static func resource(of opt: LayerOption, _ constraint: SearchConstraint) -> Int64 {
+    static func resource(of opt: LayerOption, _ constraint: SearchConstraint, energyUnitsPerPJ: Double) -> Int64 {
         switch constraint {
         case .latency: return opt.cycles
         case .macsWindow: return opt.macs
         case .memory: return opt.weightBytes
-        case .energy: return Int64(min((opt.energyPJ * 1000).rounded(), 9e18))
+        case .energy: return Int64((opt.energyPJ * energyUnitsPerPJ).rounded())
+        }
+    }
+
+    /// A total of the constrained resource in the user's units.
+    public func describe(_ v: Int64) -> String {
+        switch constraint {
+        case .latency: return "\(v) cycles"
+        case .macsWindow: return "\(v) MACs"
+        case .memory: return "\(v) bytes"
+        case .energy: return "\(JSONWriter.format(Double(v) / energyUnitsPerPJ)) pJ"
         }
     }
 
@@ -91,7 +109,7 @@ public struct SearchProblem: Sendable {
         case .latency: return table.fixedCycles
         case .macsWindow: return table.fixedMACs
         case .memory: return table.fixedWeightBytes
-        case .energy: return Int64((table.fixedEnergyPJ * 1000).rounded())
+        case .energy: return Int64((table.fixedEnergyPJ * energyUnitsPerPJ).rounded())
         }
     }
 
@@ -101,7 +119,7 @@ public struct SearchProblem: Sendable {
         case .latency(let c): return (Int64.min, c)
         case let .macsWindow(lo, hi): return (lo, hi)
         case .memory(let b): return (Int64.min, b)
-        case .energy(let e): return (Int64.min, Int64(min((e * 1000).rounded(.down), 9e18)))
+        case .energy(let e): return (Int64.min, Int64(min((e * energyUnitsPerPJ).rounded(.down), Double(Int64(1) << 62))))
         }
     }
 

@@ -40,7 +40,7 @@ public struct SearchSession: Sendable {
             lo += r.min()!
             hi += r.max()!
         }
-        return "the configurations span \(lo) to \(hi)"
+        return "the configurations span \(p.describe(lo)) to \(p.describe(hi))"
     }
 
     public var patternsByName: [String: NMPattern] {

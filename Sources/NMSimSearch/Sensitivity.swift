@@ -65,6 +65,7 @@ public enum Sensitivity {
             }
             values[f[0], default: [:]][p] = v
         }
+        if header[2] == "accuracy" { requireDense(values, sink) }
         try sink.throwIfAny()
         return Table(costs: header[2] == "accuracy" ? invert(values) : values, source: source)
     }
@@ -96,14 +97,24 @@ public enum Sensitivity {
             layers.finish()
         }
         top.finish()
+        if metric == "accuracy" { requireDense(values, sink) }
         try sink.throwIfAny()
         return Table(costs: metric == "accuracy" ? invert(values) : values, source: source)
     }
 
+    /// Accuracies are turned into costs relative to the layer's dense accuracy, so each layer
+    /// must list it (otherwise its best listed level would look free).
+    static func requireDense(_ values: [String: [NMPattern: Double]], _ sink: DiagnosticSink) {
+        for name in values.keys.sorted() where !values[name]!.keys.contains(where: \.isDense) {
+            sink.report(name, "accuracies need the layer's dense accuracy (a row with pattern 1:1 or M:M) to measure the drop from")
+        }
+    }
+
+    /// Cost = the layer's dense accuracy minus this level's.
     static func invert(_ acc: [String: [NMPattern: Double]]) -> [String: [NMPattern: Double]] {
         acc.mapValues { row in
-            let best = row.values.max() ?? 0
-            return row.mapValues { best - $0 }
+            let dense = row.first { $0.key.isDense }?.value ?? 0
+            return row.mapValues { dense - $0 }
         }
     }
 

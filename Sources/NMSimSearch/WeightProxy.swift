@@ -58,6 +58,9 @@ public enum WeightProxy {
             guard let (w, found) = try weights.find(layer.name + ".weight") else {
                 missing.append(layer.name + ".weight"); costs.append([]); continue
             }
+            guard w.values.allSatisfy(\.isFinite) else {
+                throw InputError(.data, source: path, location: found, "contains NaN or infinite values")
+            }
             guard w.shape == [shape.n, shape.k] else {
                 let hint = w.shape == [shape.k, shape.n] ? " (transposed? expected PyTorch's [out, in] layout)" : ""
                 throw InputError(.data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
@@ -66,6 +69,9 @@ public enum WeightProxy {
             if let inputs, let (x, name) = try inputs.find(layer.name + ".input") {
                 guard let last = x.shape.last, last == shape.k, x.values.count >= shape.k else {
                     throw InputError(.data, source: inputs.path, location: name, "shape \(x.shape) does not end in the layer's input width \(shape.k)")
+                }
+                guard x.values.allSatisfy(\.isFinite) else {
+                    throw InputError(.data, source: inputs.path, location: name, "contains NaN or infinite values")
                 }
                 let rows = min(x.values.count / shape.k, maxActivationRows)
                 probes = (0..<rows).map { r in x.values[(r * shape.k)..<((r + 1) * shape.k)].map(Double.init) }
@@ -130,7 +136,9 @@ public enum WeightProxy {
                 den += y * y
             }
         }
-        return den > 0 ? num / den : 0
+        if den > 0 { return num / den }
+        // The probes give no output at all (all-zero inputs): score the removed weight energy.
+        return probes != nil ? score(w, rows: rows, k: k, pattern: pattern, probeRows: 0, seed: seed) : 0
     }
 
     static func gaussian(_ rng: inout SeededGenerator) -> Double {

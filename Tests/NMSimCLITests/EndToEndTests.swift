@@ -137,6 +137,23 @@ struct EndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("t.trace").path))
     }
 
+    @Test func outputsWriteThroughLinksAndKeepPermissions() throws {
+        let dir = try temporaryDirectory()
+        let real = dir.appendingPathComponent("real.csv")
+        try "old\n".write(to: real, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: real.path)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path, withDestinationPath: "real.csv")
+        let r = try nmsim("simulate", "--workload", "deit-t", "--format", "csv", "--output", "link.csv", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path) == "real.csv")
+        #expect(try String(contentsOf: real, encoding: .utf8).hasPrefix("layer,"))
+        #expect((try FileManager.default.attributesOfItem(atPath: real.path))[.posixPermissions] as? Int == 0o600)
+        let same = try nmsim("simulate", "--workload", "deit-t", "--output", "real.csv", "--trace", "link.csv", in: dir)
+        #expect(same.status == 64)
+        let slash = try nmsim("simulate", "--workload", "deit-t", "--output", "newdir/", in: dir)
+        #expect(slash.status == 73 && slash.stderr == "nmsim: --output: cannot write newdir/: it names a directory\n")
+    }
+
     @Test func identicalRunsAreByteIdentical() throws {
         let a = try nmsim("simulate", "--workload", "swin-t", "--assignment", "workloads/example-assignment.json", "--workload", "deit-t")
         #expect(a.status == 64)  // --workload twice is a usage error

@@ -137,6 +137,12 @@ struct CheckpointTests {
         #expect(withActs.costs[1] == costs.costs[1] && withActs.costs[0] != costs.costs[0])
         try safetensors([("blocks.0.attn.qkv.input", "F32", [3, 7], f32((0..<21).map(Float.init)))]).write(to: URL(fileURLWithPath: acts))
         #expect(throws: InputError.self) { _ = try WeightProxy.costs(path: path, table: table, activations: acts) }
+        // NaN weights are refused, not scored as free.
+        try safetensors([("blocks.0.attn.qkv.weight", "F32", [12, 8], f32([Float.nan] + qkv.dropFirst())), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
+            .write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try WeightProxy.costs(path: path, table: table)
+        } throws: { e in (e as! InputError).diagnostics[0].message == "contains NaN or infinite values" }
         // A transposed tensor is explained.
         try safetensors([("blocks.0.attn.qkv.weight", "F32", [8, 12], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
             .write(to: URL(fileURLWithPath: path))

@@ -101,7 +101,8 @@ public struct NetworkSimulator: Sendable {
         }
 
         /// `layer.count` instances, rejected (not wrapped) if any counter would overflow.
-        static func largestCounter(_ r: LayerResult) -> Int64 {
+        /// The largest of a result's counters: a bound for adding results without overflow.
+        public static func largestCounter(_ r: LayerResult) -> Int64 {
             [r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
              r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
         }

@@ -122,11 +122,11 @@ public enum GoldenCheck {
     /// Relative difference allowed: |actual − expected| ≤ tolerance × expected.
     public static func within(_ expected: Int64, _ actual: Int64, _ tolerance: Double) -> Bool {
         if expected == actual { return true }
-        return Double(abs(actual - expected)) <= tolerance * Double(abs(expected))
+        return abs(Double(actual) - Double(expected)) <= tolerance * abs(Double(expected))
     }
 
     static func percent(_ e: Int64, _ a: Int64) -> String {
-        e == 0 ? "" : String(format: " (%+.2f%%)", Double(a - e) / Double(e) * 100)
+        e == 0 ? "" : String(format: " (%+.2f%%)", (Double(a) - Double(e)) / Double(e) * 100)
     }
 
     /// Compares a golden file's recorded run with a fresh one.

@@ -109,7 +109,7 @@ public enum Trace {
                     var ev: [String] = []
                     for k in 0..<amount {
                         let e = lines[i + k].split(separator: " ")
-                        guard e.count == 5, Int64(e[0]) != nil, Int(e[3]) != nil, Int(e[4]) != nil else {
+                        guard e.count == 5, let c = Int64(e[0]), c >= 0, let t = Int(e[3]), t >= 0, let a = Int(e[4]), a >= 0 else {
                             throw fail(i + k + 1, "expected an event 'cycle component action tile amount', found \"\(lines[i + k].prefix(60))\"")
                         }
                         ev.append(lines[i + k])

@@ -82,7 +82,7 @@ public enum ReportFormatter {
             case .gemm(let s): shape = "\(s.m)x\(s.n)x\(s.k)"
             case .vector(let op, let e): shape = "\(op.rawValue) \(e) el"
             }
-            let util = res.macs > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
+            let util = res.macs > 0 && res.cycles > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
             let s = res.stalls
             let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
             rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",

@@ -19,11 +19,12 @@ public enum SCALESimReport {
         var rows: [ComputeRow] = []
         for (i, line) in lines.enumerated().dropFirst() {
             let f = SCALESimTopology.fields(line)
-            guard f.count >= 4, let id = Int(f[0]), let a = Int64(f[1]), let b = Int64(f[2]), let s = Int64(f[3]) else {
-                sink.report("line \(i + 1)", "expected LayerID and three integer cycle counts, found \"\(line.prefix(60))\"")
+            guard f.count >= 4, let id = Int(f[0]), let a = Int64(f[1]), let b = Int64(f[2]), let s = Int64(f[3]),
+                  a >= 0, b >= 0, s >= 0 else {
+                sink.report("line \(i + 1)", "expected LayerID and three non-negative integer cycle counts, found \"\(line.prefix(60))\"")
                 continue
             }
-            if id != rows.count { sink.report("line \(i + 1)", "expected LayerID \(rows.count), found \(id)") }
+            if id != i - 1 { sink.report("line \(i + 1)", "expected LayerID \(i - 1), found \(id)") }
             rows.append(ComputeRow(layerID: id, totalCyclesInclPrefetch: a, totalCycles: b, stallCycles: s))
         }
         if rows.isEmpty && sink.isEmpty { sink.report("line 2", "the report has no layers") }

@@ -20,8 +20,11 @@ public enum SCALESimReportWriter {
             let s = r.stalls
             let stall = s.memory + s.decoder + s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
             // SCALE-Sim's expressions, in its order of operations.
-            let overall = 100 * Double(r.denseMACs) / Double(r.cycles * pes)
-            let mapping = Double(r.mappedPEs) / Double(Int64(r.folds) * pes) * 100
+            // Products in Double: cycles × PEs may exceed Int64 on huge runs. A 0-cycle layer
+            // (one PE, one MAC, less SCALE-Sim's one) reports 0 % rather than infinity.
+            let p = Double(pes)
+            let overall = r.cycles > 0 ? 100 * Double(r.denseMACs) / (Double(r.cycles) * p) : 0
+            let mapping = r.folds > 0 ? Double(r.mappedPEs) / (Double(r.folds) * p) * 100 : 0
             let busy: Int64
             if spec.timing == .scaleSim {
                 // Each fold's busy time in SCALE-Sim's compute-utilisation: the fold plus R − 1
@@ -33,7 +36,7 @@ public enum SCALESimReportWriter {
             } else {
                 busy = r.cycles
             }
-            let computeUtil = 100 * Double(r.macs) / Double(busy * pes)
+            let computeUtil = busy > 0 ? 100 * Double(r.macs) / (Double(busy) * p) : 0
             out += "\(id), \(r.cycles), \(r.cycles), \(stall), \(overall), \(mapping), \(computeUtil),\n"
             id += 1
         }
