@@ -237,6 +237,29 @@ struct NetworkTests {
         }
     }
 
+    @Test func headBatchedAttentionPipelinesTheHeads() throws {
+        var perHead = try preset("flex-nm4")
+        perHead.attentionMapping = .perHead
+        var batched = perHead
+        batched.attentionMapping = .headBatched
+        let w = VisionTransformer.named("deit-b")!.workload()
+        let dense = w.layers.map { _ in NMPattern.dense }
+        let a = try NetworkSimulator(spec: perHead).run(w, patterns: dense)
+        let b = try NetworkSimulator(spec: batched).run(w, patterns: dense)
+        for (x, y) in zip(a.layers, b.layers) {
+            #expect(x.result.macs == y.result.macs && x.result.traffic.dramWriteBytes == y.result.traffic.dramWriteBytes)
+            if x.layer.category == "attention" {
+                #expect(y.result.cycles < x.result.cycles, "\(x.layer.name): batched \(y.result.cycles) vs per head \(x.result.cycles)")
+                #expect(y.result.cycles == y.result.computeCycles + y.result.stalls.total)
+            } else {
+                #expect(x.result == y.result)
+            }
+        }
+        // One instance batched is the plain layer.
+        let one = try LayerSimulator(spec: batched).simulate(GEMMShape(m: 197, n: 197, k: 64), pattern: .dense, instances: 1)
+        #expect(one == (try LayerSimulator(spec: perHead).simulate(GEMMShape(m: 197, n: 197, k: 64), pattern: .dense)))
+    }
+
     @Test func unsupportedPatternNamesTheSupportedOnes() throws {
         let spec = try preset("sparse-tc-2of4")
         let w = VisionTransformer.named("deit-t")!.workload()

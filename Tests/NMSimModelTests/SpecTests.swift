@@ -65,6 +65,8 @@ struct SpecTests {
           "s.json: sparsity.supportedPatterns[2]: expected an N:M pattern such as 2:4, found \"two:four\""]),
         ("negative clock", set(["clockGHz"], -1), ["s.json: clockGHz: must be greater than 0 (got -1)"]),
         ("unknown dram model", set(["dram", "model"], "ddr9"), ["s.json: dram.model: unknown value \"ddr9\"; expected one of: fixedLatency, ideal"]),
+        ("unknown attention mapping", set(["mapping", "attention"], "allHeads"),
+         ["s.json: mapping.attention: unknown value \"allHeads\"; expected one of: perHead, headBatched"]),
         ("newer version", set(["version"], 2), ["s.json: version: spec format version 2 is newer than this nmsim understands (1)"]),
         ("two problems at once", { o in set(["peArray", "rows"], -3)(&o); set(["buffers", "filter", "bankWidthBytes"], 0)(&o) },
          ["s.json: peArray.rows: must be between 1 and 4096 (got -3)", "s.json: buffers.filter.bankWidthBytes: must be between 1 and 4096 (got 0)"]),

@@ -27,8 +27,13 @@ public struct FoldPlan: Sendable {
     public let temporal: Int
     public let rowTiles: Int
     public let columnTiles: Int
+    /// Independent instances of the GEMM (heads of a head-batched attention product) whose
+    /// folds run in one pipeline, one instance after another.
+    public let instances: Int
 
-    public init(shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int) {
+    public init(shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1) {
+        precondition(instances >= 1, "instances must be at least 1 (got \(instances))")
+        self.instances = instances
         self.shape = shape
         self.pattern = pattern
         self.dataflow = dataflow
@@ -44,14 +49,20 @@ public struct FoldPlan: Sendable {
         columnTiles = (columnsExtent + columns - 1) / columns
     }
 
-    public var folds: Int { rowTiles * columnTiles }
+    /// Folds of one instance.
+    public var foldsPerInstance: Int { rowTiles * columnTiles }
+    public var folds: Int { foldsPerInstance * instances }
+
+    /// Fold `f`'s index within its instance.
+    @usableFromInline func local(_ f: Int) -> Int { f % foldsPerInstance }
 
     /// Whether the row tile index varies fastest (WS, IS) or the column tile index (OS).
     public var rowsInner: Bool { dataflow != .outputStationary }
 
     /// The (row tile, column tile) of fold `f`.
     @inlinable public func tiles(of f: Int) -> (row: Int, column: Int) {
-        rowsInner ? (f % rowTiles, f / rowTiles) : (f / columnTiles, f % columnTiles)
+        let f = local(f)
+        return rowsInner ? (f % rowTiles, f / rowTiles) : (f / columnTiles, f % columnTiles)
     }
 
     /// Rows and columns of the array that fold `f` uses (edge folds use fewer).
@@ -62,13 +73,13 @@ public struct FoldPlan: Sendable {
     }
 
     /// Whether fold `f` is the first to touch its outer tile (its reused operand is fetched then).
-    @inlinable public func isFirstInner(_ f: Int) -> Bool { rowsInner ? f % rowTiles == 0 : f % columnTiles == 0 }
+    @inlinable public func isFirstInner(_ f: Int) -> Bool { rowsInner ? local(f) % rowTiles == 0 : local(f) % columnTiles == 0 }
     /// Whether fold `f` is the last of the inner loop (partial sums are complete).
     @inlinable public func isLastInner(_ f: Int) -> Bool {
-        rowsInner ? f % rowTiles == rowTiles - 1 : f % columnTiles == columnTiles - 1
+        rowsInner ? local(f) % rowTiles == rowTiles - 1 : local(f) % columnTiles == columnTiles - 1
     }
     /// Whether fold `f` belongs to the first pass of the outer loop.
-    @inlinable public func inFirstOuter(_ f: Int) -> Bool { rowsInner ? f < rowTiles : f < columnTiles }
+    @inlinable public func inFirstOuter(_ f: Int) -> Bool { rowsInner ? local(f) < rowTiles : local(f) < columnTiles }
 }
 
 /// The dimensions of a GEMM: output rows M, output columns N, reduction K.

@@ -27,8 +27,14 @@ public struct LayerSimulator: Sendable {
         case kernel(KernelError)
     }
 
-    public func simulate(_ shape: GEMMShape, pattern: NMPattern, eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
-        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+    /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer).
+    public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
+                         eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, instances: instances)
+        if shape.denseMACs.multipliedReportingOverflow(by: Int64(instances)).partialValue > Int64(1) << 56
+            || shape.denseMACs.multipliedReportingOverflow(by: Int64(instances)).overflow {
+            throw .tooLarge("\(instances) instances of \(shape) would overflow the counters")
+        }
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
@@ -291,11 +297,12 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             if stalls.fillDrain > 0 { stalls.fillDrain -= 1 } else if stalls.load > 0 { stalls.load -= 1 } else { compute -= 1 }
         }
         let s = plan.shape
-        let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK)
-        let keptWeights = Int64(plan.keptK) * Int64(s.n)
-        let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: s.n < plan.arrayColumns ? s.n : plan.arrayColumns))
+        let copies = Int64(plan.instances)
+        let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK) * copies
+        let keptWeights = Int64(plan.keptK) * Int64(s.n) * copies
+        let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: s.n < plan.arrayColumns ? s.n : plan.arrayColumns)) * copies
         var r = LayerResult(
-            cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs,
+            cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs * copies,
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
             decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
         r.mappedPEs = mappedPEs

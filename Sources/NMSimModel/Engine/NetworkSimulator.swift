@@ -52,7 +52,7 @@ public struct NetworkSimulator: Sendable {
 
     public init(spec: HardwareSpec) { self.spec = spec }
 
-    struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern }
+    struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern; var instances: Int }
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
@@ -79,6 +79,7 @@ public struct NetworkSimulator: Sendable {
         let index: [Key: Int]
         let results: [LayerResult]
         let vector: VectorUnit
+        let spec: HardwareSpec
         /// Distinct layer simulations run.
         public var simulations: Int { results.count }
 
@@ -86,10 +87,12 @@ public struct NetworkSimulator: Sendable {
         public func result(_ layer: Layer, _ pattern: NMPattern) throws(InputError) -> LayerResult {
             switch layer.kind {
             case .gemm(let shape):
-                guard let i = index[Key(shape: shape, pattern: pattern)] else {
+                let instances = spec.pipelinedInstances(of: layer)
+                guard let i = index[Key(shape: shape, pattern: pattern, instances: instances)] else {
                     preconditionFailure("\(layer.name) at \(pattern) was not simulated")
                 }
-                return try Self.repeated(results[i], layer)
+                // A pipelined batch already covers every instance.
+                return instances > 1 ? results[i] : try Self.repeated(results[i], layer)
             case let .vector(op, elements):
                 guard let c = vector.cycles(op, elements: elements) else {
                     throw InputError(.data, source: layer.name, "vector layer too large to simulate")
@@ -125,7 +128,7 @@ public struct NetworkSimulator: Sendable {
         for (i, layer) in workload.layers.enumerated() {
             guard let shape = layer.shape else { continue }
             for p in patterns(i) {
-                let key = Key(shape: shape, pattern: p)
+                let key = Key(shape: shape, pattern: p, instances: spec.pipelinedInstances(of: layer))
                 if index[key] == nil { index[key] = keys.count; keys.append(key); names.append(layer.name) }
             }
         }
@@ -133,7 +136,9 @@ public struct NetworkSimulator: Sendable {
         let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
         let jobs = keys
         let work: @Sendable (Int) -> Void = { i in
-            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern) })
+            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in
+                try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
+            })
         }
         if parallel && keys.count > 1 {
             DispatchQueue.concurrentPerform(iterations: keys.count, execute: work)
@@ -153,7 +158,7 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: names[i], why)
             }
         }
-        return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector))
+        return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector), spec: spec)
     }
 
     /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.

@@ -45,17 +45,18 @@ public enum Trace {
                 let c = (vector.cycles(op, elements: e) ?? 0) * Int64(layer.count)
                 out += "layer \(i) \(token(layer.name)) - count \(layer.count) cycles \(c) events 0\n"
             case .gemm(let s):
-                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)"
+                let instances = spec.pipelinedInstances(of: layer)
+                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)"
                 var lines: [String] = []
                 let r: LayerResult
                 do {
-                    r = try sim.simulate(s, pattern: p) { e in
+                    r = try sim.simulate(s, pattern: p, instances: instances) { e in
                         lines.append("\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)")
                     }
                 } catch {
                     throw InputError(.data, source: workload.name, location: layer.name, "simulation failed: \(error)")
                 }
-                let cycles = r.cycles * Int64(layer.count)
+                let cycles = instances > 1 ? r.cycles : r.cycles * Int64(layer.count)
                 if let j = first[key] {
                     out += "layer \(i) \(token(layer.name)) \(p) count \(layer.count) cycles \(cycles) same \(j)\n"
                 } else {

@@ -124,6 +124,12 @@ extension HardwareSpec {
             t.finish()
         }
 
+        var attention = AttentionMapping.perHead
+        if let m = top.object("mapping") {
+            attention = m.choice("attention", AttentionMapping.allCases.map { ($0.rawValue, $0) }, default: .perHead)!
+            m.finish()
+        }
+
         var energy: EnergySpec?
         if let e = top.object("energy") {
             energy = EnergySpec(
@@ -142,7 +148,8 @@ extension HardwareSpec {
             name: name, summary: summary, clockGHz: clock, rows: rows, columns: columns, dataflow: dataflow,
             stationaryDoubleBuffered: stationaryDB, supportedPatterns: patterns, mux: mux, decoder: decoder,
             ifmap: buffers["ifmap"]!, filter: buffers["filter"]!, ofmap: buffers["ofmap"]!, dram: dram,
-            vector: vector, dataTypes: types, energy: energy, timing: timing, unifiedBuffer: unified)
+            vector: vector, dataTypes: types, energy: energy, timing: timing, unifiedBuffer: unified,
+            attentionMapping: attention)
     }
 
     /// Lane-cycles per element when the spec does not say: softmax 4 (max, exp, sum, divide),

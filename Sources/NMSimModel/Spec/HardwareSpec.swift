@@ -27,6 +27,15 @@ public enum MuxPlacement: String, Sendable, CaseIterable {
     case perRow
 }
 
+/// How repeated attention products (one per head and image) are run.
+public enum AttentionMapping: String, Sendable, CaseIterable {
+    /// Each head's Q·Kᵀ and A·V is its own layer run: the pipeline fills and drains per head.
+    case perHead
+    /// The heads' products stream through one pipeline back to back, so fetches of the next
+    /// head overlap the current one and the fill/drain is paid once.
+    case headBatched
+}
+
 /// How fold timing is computed.
 public enum TimingModel: String, Sendable, CaseIterable {
     /// The native model: overlapped fetch, decode, load and compute with stalls.
@@ -152,6 +161,13 @@ public struct HardwareSpec: Equatable, Sendable {
     /// One buffer holds inputs, weights and outputs: each operand may keep a third of it
     /// resident, and what a fold streams from it shares its bandwidth.
     public var unifiedBuffer: Bool = false
+    public var attentionMapping: AttentionMapping = .perHead
+
+    /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
+    /// all its `count` instances together; everything else one at a time.
+    public func pipelinedInstances(of layer: Layer) -> Int {
+        attentionMapping == .headBatched && !layer.hasParameters && layer.shape != nil ? layer.count : 1
+    }
 
     /// Whether `pattern` can run on this array (dense always can).
     public func supports(_ pattern: NMPattern) -> Bool {
