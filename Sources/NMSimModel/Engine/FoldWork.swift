@@ -20,6 +20,8 @@ struct FoldWork {
     var sramWriteBytes = 0
     /// Groups decoded in total (at load or during streaming).
     var groups = 0
+    /// PEs the fold maps: rows used × columns used.
+    var mappedPEs = 0
 }
 
 /// What slowed a fold's streaming below one temporal step per cycle.
@@ -102,11 +104,12 @@ struct FoldCostModel {
 
     func work(_ f: Int) -> FoldWork {
         let (r, c) = plan.used(f)
+        var w = FoldWork()
+        w.mappedPEs = r * c
         let tiles = plan.tiles(of: f)
         let t = spec.dataTypes
         let s = plan.shape
         let R = plan.arrayRows, C = plan.arrayColumns
-        var w = FoldWork()
         let temporal = plan.temporal
         var stream = temporal
         func stretch(_ cycles: Int, _ cause: StreamLimit) {

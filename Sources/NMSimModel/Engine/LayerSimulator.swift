@@ -31,8 +31,8 @@ public struct LayerSimulator: Sendable {
     public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
                          eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
         let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, instances: instances)
-        if shape.denseMACs.multipliedReportingOverflow(by: Int64(instances)).partialValue > Int64(1) << 56
-            || shape.denseMACs.multipliedReportingOverflow(by: Int64(instances)).overflow {
+        let (total, overflow) = shape.denseMACs.multipliedReportingOverflow(by: Int64(instances))
+        if overflow || total > Int64(1) << 56 {
             throw .tooLarge("\(instances) instances of \(shape) would overflow the counters")
         }
         guard plan.folds <= Self.maxFolds else {
@@ -204,8 +204,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             traffic.sramReadBytes += Int64(w.sramReadBytes)
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
             groups += Int64(w.groups)
-            let used = plan.used(f)
-            mappedPEs += Int64(used.rows * used.columns)
+            mappedPEs += Int64(w.mappedPEs)
             emit(now, .fetch, f, w.fetchBytes)
             kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
         }
