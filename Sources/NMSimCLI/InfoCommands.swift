@@ -131,9 +131,11 @@ struct WorkloadStats {
 enum ShowCommand {
     static let spec = CommandSpec(
         name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
-        usage: "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment] [--output FILE]",
+        usage: "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment] [--layer NAME [--objective latency|energy|edp]] [--output FILE]",
         options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
-                  CommonOptions.spec, OptionSpec(name: "--format", value: "table|json|elsa|assignment", help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
+                  CommonOptions.spec,
+                  OptionSpec(name: "--layer", value: "NAME", help: "Show one GEMM layer's mapping on the spec: the schedules the mapper considered, their estimates, and why the winner won."),
+                  CommonOptions.objective, OptionSpec(name: "--format", value: "table|json|elsa|assignment", help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
                   CommonOptions.output])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
@@ -146,8 +148,30 @@ enum ShowCommand {
             try CLI.emit(JSONWriter.write(w.jsonValue()), a, c)
             return 0
         }
-        let spec = try InputLoader.spec(a.value("--spec")).spec
+        var spec = try CommonOptions.spec(a).spec
         let patterns = try CommonOptions.assignment(a, w).resolve(w, on: spec)
+        if let name = a.value("--layer") {
+            guard let i = w.layers.firstIndex(where: { $0.name == name }) else {
+                throw InputError(.usage, source: "--layer", "no layer \"\(name)\" in \(w.name); 'nmsim show --workload \(w.name)' lists them")
+            }
+            guard let shape = w.layers[i].shape else {
+                throw InputError(.usage, source: "--layer", "\(name) is a vector layer; only GEMM layers are mapped")
+            }
+            guard spec.timing == .native else {
+                throw InputError(.usage, source: "--layer", "\(spec.name) uses SCALE-Sim timing, which always runs the fixed schedule")
+            }
+            spec.mapping.mode = .search
+            let instances = spec.pipelinedInstances(of: w.layers[i])
+            let sim = LayerSimulator(spec: spec)
+            do {
+                let choice = try Mapper(spec: spec).choose(shape, pattern: patterns[i], instances: instances)
+                let fixed = try sim.simulate(shape, pattern: patterns[i], instances: instances, schedule: nil)
+                try CLI.emit(ReportFormatter.mappingExplanation(layer: name, shape: shape, pattern: patterns[i], spec: spec, choice: choice, fixed: fixed), a, c)
+            } catch {
+                throw InputError(.data, source: w.name, location: name, "\(error)")
+            }
+            return 0
+        }
         if format == "elsa" || format == "assignment" {
             let chosen = w.sparsifiableIndices.map { (w.layers[$0].name, patterns[$0]) }
             if format == "assignment" {

@@ -10,6 +10,8 @@ enum CommonOptions {
     static let pattern = OptionSpec(name: "--pattern", value: "N:M", help: "Apply one N:M pattern to every sparsifiable layer.")
     static let assignment = OptionSpec(name: "--assignment", value: "FILE|NAME", help: "Per-layer patterns: an assignment .json, an ELSA .yaml, or a built-in ELSA configuration name.")
     static let output = OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (whole or not at all) instead of stdout.")
+    static let mapping = OptionSpec(name: "--mapping", value: "search|fixed", help: "GEMM schedules: the mapper's per-layer choice (default) or the fixed schedule; overrides the spec's mapping.schedule.")
+    static let objective = OptionSpec(name: "--objective", value: "latency|energy|edp", help: "What the mapper minimises first (default latency); overrides the spec's mapping.objective.")
     static let serial = OptionSpec(name: "--serial", value: nil, help: "Simulate on one thread (results are identical either way).")
 
     static func workload(_ a: ParsedArguments) throws(InputError) -> Workload {
@@ -25,6 +27,14 @@ enum CommonOptions {
             sparsify = Set(kinds)
         }
         return try InputLoader.workload(w, image: image, batch: batch, sparsify: sparsify)
+    }
+
+    /// The spec from --spec with --mapping and --objective applied.
+    static func spec(_ a: ParsedArguments) throws(InputError) -> (spec: HardwareSpec, warnings: [Diagnostic]) {
+        var loaded = try InputLoader.spec(a.value("--spec"))
+        if let m = try a.choice("--mapping", MappingMode.allCases.map(\.rawValue)) { loaded.spec.mapping.mode = MappingMode(rawValue: m)! }
+        if let o = try a.choice("--objective", MappingObjective.allCases.map(\.rawValue)) { loaded.spec.mapping.objective = MappingObjective(rawValue: o)! }
+        return (loaded.spec, loaded.warnings)
     }
 
     static func assignment(_ a: ParsedArguments, _ w: Workload) throws(InputError) -> PatternAssignment {
@@ -48,9 +58,9 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--serial]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--mapping search|fixed] [--objective latency|energy|edp] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern,
-                  CommonOptions.assignment,
+                  CommonOptions.assignment, CommonOptions.mapping, CommonOptions.objective,
                   OptionSpec(name: "--format", value: "table|csv|json|scalesim", help: "Report format (default table); scalesim: SCALE-Sim's COMPUTE_REPORT.csv layout."),
                   CommonOptions.output,
                   OptionSpec(name: "--trace", value: "FILE", help: "Also write the event trace (Docs/Regression.md) to FILE."),
@@ -58,7 +68,7 @@ enum SimulateCommand {
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "csv", "json", "scalesim"]) ?? "table"
-        let loaded = try InputLoader.spec(a.value("--spec"))
+        let loaded = try CommonOptions.spec(a)
         let workload = try CommonOptions.workload(a)
         let patterns = try CommonOptions.assignment(a, workload).resolve(workload, on: loaded.spec)
         let report = try NetworkSimulator(spec: loaded.spec).run(workload, patterns: patterns, parallel: !a.has("--serial"))

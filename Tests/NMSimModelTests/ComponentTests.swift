@@ -106,9 +106,9 @@ struct FoldPlanTests {
     @Test func edgeFoldsUseOnlyTheRemainingRowsAndColumns() {
         let p = FoldPlan(shape: GEMMShape(m: 50, n: 40, k: 70), pattern: .dense, dataflow: .outputStationary, rows: 32, columns: 32)
         #expect(p.folds == 4)
-        #expect(p.used(0) == (32, 32))
-        #expect(p.used(1) == (32, 8))
-        #expect(p.used(2) == (18, 32))
-        #expect(p.used(3) == (18, 8))
+        #expect(p.used(p.tiles(of: 0)) == (32, 32, 70))
+        #expect(p.used(p.tiles(of: 1)) == (32, 8, 70))
+        #expect(p.used(p.tiles(of: 2)) == (18, 32, 70))
+        #expect(p.used(p.tiles(of: 3)) == (18, 8, 70))
     }
 }

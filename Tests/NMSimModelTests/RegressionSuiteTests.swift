@@ -86,7 +86,9 @@ struct GoldenCheckTests {
     /// Records DeiT-T at 2:4 on a copy of flex-nm4 with a trace; returns (dir, golden path).
     static func recorded() throws -> (URL, String) {
         let dir = try scratch()
-        try Presets.json(named: "flex-nm4")!.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
+        // The fixed schedule, whose first events the tests below name.
+        let fixed = Presets.json(named: "flex-nm4")!.replacingOccurrences(of: "\"clockGHz\": 1.0,", with: "\"clockGHz\": 1.0, \"mapping\": { \"schedule\": \"fixed\" },")
+        try fixed.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
         let (g, trace) = try GoldenCheck.record(specArg: "s.json", workloadArg: "deit-t", image: nil, batch: nil, pattern: "2:4", assignment: nil,
                                                  assignmentValue: PatternAssignment(uniform: NMPattern(n: 2, m: 4)!), traceFile: "g.trace",
                                                  version: "test", resolveFrom: dir)

@@ -119,6 +119,7 @@ struct SimulatorPropertyTests {
     func dramLatencyIsHiddenUpToTheStreamTimeAndExposedBeyond(latency: Int, gap: Int64) throws {
         var spec = try idealSpec(rows: 8, columns: 8, dataflow: .outputStationary, pipelined: true)
         spec.dram = DRAMSpec(model: .fixedLatency, bytesPerCycle: 800, latencyCycles: latency, burstBytes: 1)
+        spec.mapping.mode = .fixed
         let r = try LayerSimulator(spec: spec).simulate(GEMMShape(m: 8, n: 16, k: 100), pattern: .dense)
         // First fetch: 1,600 bytes = 2 bus cycles + latency. Last write: 64 bytes = 1 bus cycle + latency.
         #expect(r.stalls.memory == Int64(2 + latency) + gap + Int64(1 + latency))

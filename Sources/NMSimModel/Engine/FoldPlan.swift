@@ -9,8 +9,10 @@
 /// | output-stationary | M | N | K′ | outputs |
 /// | input-stationary | K′ | M | N | activations |
 ///
-/// Folds iterate the columns dimension outer and the rows dimension inner for WS and IS (so
-/// partial sums accumulate on chip), rows outer and columns inner for OS.
+/// A fold is one (row tile, column tile, temporal tile). The ``Schedule`` says how long a
+/// temporal tile is and in which order the three tile loops run; the fixed schedule streams the
+/// whole temporal extent per fold and runs the columns outer and the rows inner for WS and IS
+/// (so partial sums accumulate on chip), rows outer and columns inner for OS.
 public struct FoldPlan: Sendable {
     public let shape: GEMMShape
     public let pattern: NMPattern
@@ -23,15 +25,24 @@ public struct FoldPlan: Sendable {
     public let rowsExtent: Int
     /// Extent of the dimension mapped onto array columns.
     public let columnsExtent: Int
-    /// Cycles of streaming per fold at full rate.
+    /// Extent of the streamed dimension.
+    public let temporalExtent: Int
+    /// Cycles of streaming per full fold at full rate (the temporal tile).
     public let temporal: Int
     public let rowTiles: Int
     public let columnTiles: Int
+    public let temporalTiles: Int
+    public let schedule: Schedule
     /// Independent instances of the GEMM (heads of a head-batched attention product) whose
     /// folds run in one pipeline, one instance after another.
     public let instances: Int
+    /// Trip counts of the schedule's loops, outermost first.
+    @usableFromInline let trips: (Int, Int, Int)
+    /// Level (0 outermost … 2 innermost) of each loop, by ``Schedule/Loop`` raw value.
+    @usableFromInline let level: (rows: Int, columns: Int, temporal: Int)
 
-    public init(shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1) {
+    public init(shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1,
+                schedule: Schedule? = nil) {
         precondition(instances >= 1, "instances must be at least 1 (got \(instances))")
         self.instances = instances
         self.shape = shape
@@ -41,45 +52,143 @@ public struct FoldPlan: Sendable {
         arrayColumns = columns
         keptK = pattern.keptLength(shape.k)
         switch dataflow {
-        case .weightStationary: (rowsExtent, columnsExtent, temporal) = (keptK, shape.n, shape.m)
-        case .outputStationary: (rowsExtent, columnsExtent, temporal) = (shape.m, shape.n, keptK)
-        case .inputStationary: (rowsExtent, columnsExtent, temporal) = (keptK, shape.m, shape.n)
+        case .weightStationary: (rowsExtent, columnsExtent, temporalExtent) = (keptK, shape.n, shape.m)
+        case .outputStationary: (rowsExtent, columnsExtent, temporalExtent) = (shape.m, shape.n, keptK)
+        case .inputStationary: (rowsExtent, columnsExtent, temporalExtent) = (keptK, shape.m, shape.n)
         }
+        let s = schedule ?? Schedule.fixed(dataflow, temporalExtent: temporalExtent)
+        precondition(s.temporalTile >= 1 && (1...Schedule.maxPrefetch).contains(s.prefetch) && Set(s.order).count == 3, "invalid schedule \(s)")
+        self.schedule = s
+        temporal = Swift.min(s.temporalTile, Swift.max(temporalExtent, 1))
         rowTiles = (rowsExtent + rows - 1) / rows
         columnTiles = (columnsExtent + columns - 1) / columns
+        temporalTiles = Swift.max(1, (temporalExtent + temporal - 1) / temporal)
+        let counts = [Schedule.Loop.rows: rowTiles, .columns: columnTiles, .temporal: temporalTiles]
+        trips = (counts[s.order[0]]!, counts[s.order[1]]!, counts[s.order[2]]!)
+        let at = { (l: Schedule.Loop) in s.order.firstIndex(of: l)! }
+        level = (at(.rows), at(.columns), at(.temporal))
     }
 
     /// Folds of one instance.
-    public var foldsPerInstance: Int { rowTiles * columnTiles }
+    public var foldsPerInstance: Int { rowTiles * columnTiles * temporalTiles }
     public var folds: Int { foldsPerInstance * instances }
 
-    /// Fold `f`'s index within its instance.
-    @usableFromInline func local(_ f: Int) -> Int { f % foldsPerInstance }
-
-    /// Whether the row tile index varies fastest (WS, IS) or the column tile index (OS).
-    public var rowsInner: Bool { dataflow != .outputStationary }
-
-    /// The (row tile, column tile) of fold `f`.
-    @inlinable public func tiles(of f: Int) -> (row: Int, column: Int) {
-        let f = local(f)
-        return rowsInner ? (f % rowTiles, f / rowTiles) : (f / columnTiles, f % columnTiles)
+    /// The tile indices of fold `f` along rows, columns and the temporal dimension.
+    @inlinable public func tiles(of f: Int) -> FoldIndex {
+        var f = f % foldsPerInstance
+        let i2 = f % trips.2; f /= trips.2
+        let i1 = f % trips.1
+        let i0 = f / trips.1
+        let byLevel = (i0, i1, i2)
+        func pick(_ l: Int) -> Int { l == 0 ? byLevel.0 : (l == 1 ? byLevel.1 : byLevel.2) }
+        return FoldIndex(row: pick(level.rows), column: pick(level.columns), temporal: pick(level.temporal))
     }
 
-    /// Rows and columns of the array that fold `f` uses (edge folds use fewer).
-    @inlinable public func used(_ f: Int) -> (rows: Int, columns: Int) {
-        let t = tiles(of: f)
-        return (Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
-                Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns))
+    /// Rows, columns and temporal extent that fold `f` uses (edge folds use fewer).
+    @inlinable public func used(_ t: FoldIndex) -> (rows: Int, columns: Int, temporal: Int) {
+        (Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
+         Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns),
+         Swift.max(0, Swift.min(temporal, temporalExtent - t.temporal * temporal)))
     }
 
-    /// Whether fold `f` is the first to touch its outer tile (its reused operand is fetched then).
-    @inlinable public func isFirstInner(_ f: Int) -> Bool { rowsInner ? local(f) % rowTiles == 0 : local(f) % columnTiles == 0 }
-    /// Whether fold `f` is the last of the inner loop (partial sums are complete).
-    @inlinable public func isLastInner(_ f: Int) -> Bool {
-        rowsInner ? local(f) % rowTiles == rowTiles - 1 : local(f) % columnTiles == columnTiles - 1
+    /// Trip count of a loop.
+    public func tripCount(_ l: Schedule.Loop) -> Int {
+        switch l {
+        case .rows: return rowTiles
+        case .columns: return columnTiles
+        case .temporal: return temporalTiles
+        }
     }
-    /// Whether fold `f` belongs to the first pass of the outer loop.
-    @inlinable public func inFirstOuter(_ f: Int) -> Bool { rowsInner ? local(f) < rowTiles : local(f) < columnTiles }
+
+    /// Level of a loop in the schedule (0 outermost).
+    public func levelOf(_ l: Schedule.Loop) -> Int {
+        switch l {
+        case .rows: return level.rows
+        case .columns: return level.columns
+        case .temporal: return level.temporal
+        }
+    }
+
+    /// The loop that runs over the reduction (K′).
+    public var reductionLoop: Schedule.Loop { dataflow == .outputStationary ? .temporal : .rows }
+
+    /// The loop that does not index `operand`: the operand is reused across it when what it
+    /// needs inside that loop stays on chip.
+    public func reuseLoop(_ operand: Operand) -> Schedule.Loop {
+        switch (dataflow, operand) {
+        case (.weightStationary, .inputs), (.outputStationary, .inputs), (.inputStationary, .weights): return .columns
+        case (.inputStationary, .inputs), (.weightStationary, .weights), (.outputStationary, .outputs): return .temporal
+        case (.outputStationary, .weights), (.weightStationary, .outputs), (.inputStationary, .outputs): return .rows
+        }
+    }
+
+    /// Fold tile index along each loop.
+    public func index(_ t: FoldIndex, _ l: Schedule.Loop) -> Int {
+        switch l {
+        case .rows: return t.row
+        case .columns: return t.column
+        case .temporal: return t.temporal
+        }
+    }
+
+    /// The GEMM dimension (m, n or k) a loop runs over.
+    public func gemmDimension(_ l: Schedule.Loop) -> Character {
+        switch (dataflow, l) {
+        case (.weightStationary, .rows), (.inputStationary, .rows), (.outputStationary, .temporal): return "k"
+        case (.weightStationary, .columns), (.outputStationary, .columns), (.inputStationary, .temporal): return "n"
+        default: return "m"
+        }
+    }
+}
+
+/// A fold's tile index along each loop.
+public struct FoldIndex: Equatable, Sendable {
+    public var row: Int
+    public var column: Int
+    public var temporal: Int
+    @inlinable public init(row: Int, column: Int, temporal: Int) { self.row = row; self.column = column; self.temporal = temporal }
+}
+
+/// The operands of a GEMM.
+public enum Operand: String, Sendable, CaseIterable {
+    case inputs, weights, outputs
+}
+
+/// The order and temporal tile of a GEMM's tile loops.
+public struct Schedule: Hashable, Sendable, CustomStringConvertible {
+    /// The loops over array-sized tiles: rows, columns, and the streamed dimension.
+    public enum Loop: String, Sendable, CaseIterable { case rows, columns, temporal }
+    /// Outermost first.
+    public var order: [Loop]
+    /// Elements of the streamed dimension per fold.
+    public var temporalTile: Int
+    /// Folds whose tiles one buffer fill holds: the buffer-level tile along the fold order.
+    /// Fetches for up to this many folds ahead are in flight at once (their DRAM latencies
+    /// overlap); 1 is the fixed schedule's one fold per buffer half, each fetch waiting for the
+    /// previous one to arrive.
+    public var prefetch: Int
+
+    public init(order: [Loop], temporalTile: Int, prefetch: Int = 1) {
+        self.order = order; self.temporalTile = temporalTile; self.prefetch = prefetch
+    }
+
+    /// The schedule every layer had before the mapper: the whole streamed extent per fold, the
+    /// columns outer and the rows inner (WS, IS) or the rows outer and the columns inner (OS).
+    public static func fixed(_ dataflow: Dataflow, temporalExtent: Int) -> Schedule {
+        Schedule(order: dataflow == .outputStationary ? [.rows, .columns, .temporal] : [.temporal, .columns, .rows],
+                 temporalTile: Swift.max(temporalExtent, 1))
+    }
+
+    public var description: String { order.map(\.rawValue).joined(separator: ">") + " t\(temporalTile) p\(prefetch)" }
+
+    /// The most folds fetched ahead (the pipeline keeps in-flight folds in an 8-slot ring).
+    public static let maxPrefetch = 6
+
+    /// Every order of the three loops.
+    public static let orders: [[Loop]] = [
+        [.temporal, .columns, .rows], [.temporal, .rows, .columns], [.columns, .temporal, .rows],
+        [.columns, .rows, .temporal], [.rows, .temporal, .columns], [.rows, .columns, .temporal],
+    ]
 }
 
 /// The dimensions of a GEMM: output rows M, output columns N, reduction K.

@@ -22,6 +22,14 @@ struct FoldWork {
     var groups = 0
     /// PEs the fold maps: rows used × columns used.
     var mappedPEs = 0
+    /// Elements of the streamed dimension (cycles at full rate).
+    var temporal = 0
+    /// DRAM bytes by operand: fetched inputs, weights (with metadata) and partial sums, and
+    /// written partial sums; final outputs are `writeBytes − partialWriteBytes`.
+    var inputBytes = 0
+    var weightBytes = 0
+    var partialReadBytes = 0
+    var partialWriteBytes = 0
 }
 
 /// What slowed a fold's streaming below one temporal step per cycle.
@@ -41,6 +49,11 @@ enum StreamLimit {
 
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
 /// integer operations.
+///
+/// Each operand is indexed by two of the three tile loops; across the third (its reuse loop)
+/// it stays on chip when what it needs inside that loop fits its buffer (half of it when double
+/// buffered). Then it is fetched only in the reuse loop's first pass; otherwise in every fold.
+/// Partial sums that cannot stay go to DRAM and come back.
 struct FoldCostModel {
     let plan: FoldPlan
     let spec: HardwareSpec
@@ -48,9 +61,10 @@ struct FoldCostModel {
     let sparse: Bool
     /// Activations offered per kept reduction position (M/N for per-PE muxes, else 1).
     let expands: Bool
-    let actResident: Bool
-    let weightsResident: Bool
-    let outputsResident: Bool
+    /// Whether each operand stays on chip across its reuse loop, by `Operand` order.
+    private(set) var reused: (inputs: Bool, weights: Bool, outputs: Bool)
+    let reuseLoops: (inputs: Schedule.Loop, weights: Schedule.Loop, outputs: Schedule.Loop)
+    let reduction: Schedule.Loop
 
     init(plan: FoldPlan, spec: HardwareSpec) {
         self.plan = plan
@@ -58,22 +72,55 @@ struct FoldCostModel {
         scaleSim = spec.timing == .scaleSim
         sparse = !plan.pattern.isDense
         expands = sparse && spec.mux == .perPE
+        reduction = plan.reductionLoop
+        reuseLoops = (plan.reuseLoop(.inputs), plan.reuseLoop(.weights), plan.reuseLoop(.outputs))
+        reused = (false, false, false)
+        reused = (footprint(.inputs) <= spec.ifmap.residentBytes,
+                  footprint(.weights) <= spec.filter.residentBytes,
+                  footprint(.outputs) <= spec.ofmap.residentBytes)
+    }
+
+    /// Extent a block of `operand` covers along loop `l` while its reuse loop runs once: the
+    /// whole extent for loops inside the reuse loop, one tile for loops outside it.
+    private func cover(_ l: Schedule.Loop, inside reuse: Schedule.Loop) -> Int {
+        let whole = plan.levelOf(l) > plan.levelOf(reuse)
+        switch l {
+        case .rows: return whole ? plan.rowsExtent : Swift.min(plan.arrayRows, plan.rowsExtent)
+        case .columns: return whole ? plan.columnsExtent : Swift.min(plan.arrayColumns, plan.columnsExtent)
+        case .temporal: return whole ? plan.temporalExtent : plan.temporal
+        }
+    }
+
+    /// Original K positions whose activations `kept` kept positions need (all K when the whole
+    /// reduction is covered).
+    private func activationPositions(kept: Int) -> Int {
+        if kept >= plan.keptK { return plan.shape.k }
+        guard expands else { return kept }
+        return Swift.min(Self.ceilDiv(kept, plan.pattern.n) * plan.pattern.m, plan.shape.k)
+    }
+
+    /// Bytes `operand` keeps on chip to be reused across its reuse loop.
+    func footprint(_ operand: Operand) -> Int {
         let t = spec.dataTypes
+        let loop: Schedule.Loop
+        switch operand {
+        case .inputs: loop = reuseLoops.inputs
+        case .weights: loop = reuseLoops.weights
+        case .outputs: loop = reuseLoops.outputs
+        }
+        let rows = cover(.rows, inside: loop), cols = cover(.columns, inside: loop), time = cover(.temporal, inside: loop)
         let s = plan.shape
-        switch plan.dataflow {
-        case .weightStationary:
-            actResident = s.m * s.k * t.activationBytes <= spec.ifmap.residentBytes
-            weightsResident = false
-            outputsResident = s.m * Swift.min(plan.arrayColumns, s.n) * t.accumulatorBytes <= spec.ofmap.residentBytes
-        case .outputStationary:
-            let kAct = (sparse && spec.mux == .perRow) ? plan.keptK : s.k
-            actResident = Swift.min(plan.arrayRows, s.m) * kAct * t.activationBytes <= spec.ifmap.residentBytes
-            weightsResident = plan.keptK * s.n * t.weightBytes <= spec.filter.residentBytes
-            outputsResident = true
-        case .inputStationary:
-            actResident = false
-            weightsResident = plan.keptK * s.n * t.weightBytes <= spec.filter.residentBytes
-            outputsResident = Swift.min(plan.arrayColumns, s.m) * s.n * t.accumulatorBytes <= spec.ofmap.residentBytes
+        switch (plan.dataflow, operand) {
+        case (.weightStationary, .inputs): return time * activationPositions(kept: rows) * t.activationBytes
+        case (.outputStationary, .inputs):
+            let kAct = (sparse && !expands) ? Swift.min(time, plan.keptK) : (time >= plan.keptK ? s.k : activationPositions(kept: time))
+            return rows * kAct * t.activationBytes
+        case (.inputStationary, .inputs): return activationPositions(kept: rows) * cols * t.activationBytes
+        case (.weightStationary, .weights): return rows * cols * t.weightBytes
+        case (.outputStationary, .weights): return time * cols * t.weightBytes
+        case (.inputStationary, .weights): return rows * time * t.weightBytes
+        case (.weightStationary, .outputs), (.inputStationary, .outputs): return time * cols * t.accumulatorBytes
+        case (.outputStationary, .outputs): return rows * cols * t.accumulatorBytes
         }
     }
 
@@ -102,16 +149,22 @@ struct FoldCostModel {
         return Self.ceilDiv(indices, plan.pattern.n)
     }
 
-    func work(_ f: Int) -> FoldWork {
-        let (r, c) = plan.used(f)
+    /// Whether a fold at `index` fetches an operand: in every fold, unless the operand stays on
+    /// chip across its reuse loop, when only that loop's first pass fetches it.
+    @inline(__always) func fetches(_ reusedOperand: Bool, _ loop: Schedule.Loop, _ index: FoldIndex) -> Bool {
+        !reusedOperand || plan.index(index, loop) == 0
+    }
+
+    func work(_ f: Int) -> FoldWork { work(at: plan.tiles(of: f)) }
+
+    func work(at tiles: FoldIndex) -> FoldWork {
+        let (r, c, tt) = plan.used(tiles)
         var w = FoldWork()
         w.mappedPEs = r * c
-        let tiles = plan.tiles(of: f)
+        w.temporal = tt
         let t = spec.dataTypes
-        let s = plan.shape
         let R = plan.arrayRows, C = plan.arrayColumns
-        let temporal = plan.temporal
-        var stream = temporal
+        var stream = tt
         func stretch(_ cycles: Int, _ cause: StreamLimit) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
@@ -121,61 +174,78 @@ struct FoldCostModel {
             let total = parts.reduce(0) { $0 + $1.bytes }
             stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
         }
-        let firstOuter = plan.inFirstOuter(f)
-        let firstInner = plan.isFirstInner(f)
-        let lastInner = plan.isLastInner(f)
+        let fetchIn = fetches(reused.inputs, reuseLoops.inputs, tiles)
+        let fetchW = fetches(reused.weights, reuseLoops.weights, tiles)
+        let red = plan.index(tiles, reduction)
+        let firstRed = red == 0
+        let lastRed = red == plan.tripCount(reduction) - 1
+        // Output tile of the fold (elements) and its partial sums.
+        let outElements: Int
         switch plan.dataflow {
         case .weightStationary:
             let kSpan = activationSpan(start: tiles.row * R, r: r)
             let weightBytes = r * c * t.weightBytes + metadataBytes(kept: r * c, columns: c)
-            let actBytes = s.m * kSpan * t.activationBytes
-            let partialIn = (!outputsResident && !firstInner) ? s.m * c * t.accumulatorBytes : 0
-            w.fetchBytes = weightBytes + ((!actResident || firstOuter) ? actBytes : 0) + partialIn
+            let actBytes = tt * kSpan * t.activationBytes
+            outElements = tt * c
+            w.inputBytes = fetchIn ? actBytes : 0
+            w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
-            let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
+            let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
-            w.writeBytes = lastInner ? s.m * c * t.outputBytes : (outputsResident ? 0 : s.m * c * t.accumulatorBytes)
-            w.sramReadBytes = weightBytes + actBytes + (firstInner ? 0 : s.m * c * t.accumulatorBytes)
-            w.sramWriteBytes = w.fetchBytes + s.m * c * t.accumulatorBytes
+            w.sramReadBytes = weightBytes + actBytes
         case .outputStationary:
-            let kAct = (sparse && !expands) ? plan.keptK : s.k
+            let kt = tt
+            let kAct = (sparse && !expands) ? kt : (kt >= plan.keptK ? plan.shape.k : activationSpan(start: tiles.temporal * plan.temporal, r: kt))
             let actBytes = r * kAct * t.activationBytes
-            let weightBytes = plan.keptK * c * t.weightBytes + metadataBytes(kept: plan.keptK * c, columns: c)
-            w.fetchBytes = ((!actResident || firstInner) ? actBytes : 0) + ((!weightsResident || firstOuter) ? weightBytes : 0)
-            w.groups = groups(kept: plan.keptK * c, columns: c)
+            let weightBytes = kt * c * t.weightBytes + metadataBytes(kept: kt * c, columns: c)
+            outElements = r * c
+            w.inputBytes = fetchIn ? actBytes : 0
+            w.weightBytes = fetchW ? weightBytes : 0
+            w.groups = groups(kept: kt * c, columns: c)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (weightBytes, .weightBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
             }
-            w.writeBytes = r * c * t.outputBytes
             w.sramReadBytes = actBytes + weightBytes
-            w.sramWriteBytes = w.fetchBytes + r * c * t.outputBytes
         case .inputStationary:
             let kSpan = activationSpan(start: tiles.row * R, r: r)
             let actBytes = kSpan * c * t.activationBytes
-            let weightBytes = r * s.n * t.weightBytes + metadataBytes(kept: r * s.n, columns: s.n)
-            let partialIn = (!outputsResident && !firstInner) ? c * s.n * t.accumulatorBytes : 0
-            w.fetchBytes = actBytes + ((!weightsResident || firstOuter) ? weightBytes : 0) + partialIn
-            w.groups = groups(kept: r * s.n, columns: s.n)
+            let weightBytes = r * tt * t.weightBytes + metadataBytes(kept: r * tt, columns: tt)
+            outElements = c * tt
+            w.inputBytes = fetchIn ? actBytes : 0
+            w.weightBytes = fetchW ? weightBytes : 0
+            w.groups = groups(kept: r * tt, columns: tt)
             w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
-            let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
+            let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
-            w.writeBytes = lastInner ? c * s.n * t.outputBytes : (outputsResident ? 0 : c * s.n * t.accumulatorBytes)
-            w.sramReadBytes = actBytes + weightBytes + (firstInner ? 0 : c * s.n * t.accumulatorBytes)
-            w.sramWriteBytes = w.fetchBytes + c * s.n * t.accumulatorBytes
+            w.sramReadBytes = actBytes + weightBytes
+        }
+        let partial = outElements * t.accumulatorBytes
+        w.partialReadBytes = (!reused.outputs && !firstRed) ? partial : 0
+        w.partialWriteBytes = (!lastRed && !reused.outputs) ? partial : 0
+        w.fetchBytes = w.inputBytes + w.weightBytes + w.partialReadBytes
+        w.writeBytes = lastRed ? outElements * t.outputBytes : w.partialWriteBytes
+        if plan.dataflow == .outputStationary {
+            // Outputs accumulate in the PEs; partial sums only leave them between temporal tiles.
+            w.sramWriteBytes = w.fetchBytes + outElements * t.outputBytes
+            if !firstRed { w.sramReadBytes += partial }
+            if !lastRed { w.sramWriteBytes += partial - outElements * t.outputBytes }
+        } else {
+            if !firstRed { w.sramReadBytes += partial }
+            w.sramWriteBytes = w.fetchBytes + partial
         }
         w.streamCycles = stream
         if scaleSim {

@@ -86,6 +86,8 @@ public struct LayerResult: Equatable, Sendable {
     public var events: Int
     /// Σ over folds of the PEs each fold maps (rows used × columns used).
     public var mappedPEs: Int64 = 0
+    /// The schedule a GEMM ran with (nil for vector layers).
+    public var mapping: MappingSummary?
 
     public init(cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
                 weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int) {
@@ -110,6 +112,8 @@ public struct LayerResult: Equatable, Sendable {
                             decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
                             events: events * count)
         r.mappedPEs = mappedPEs * k
+        r.mapping = mapping
+        r.mapping?.dram = mapping?.dram.scaled(by: k) ?? OperandTraffic()
         return r
     }
 }

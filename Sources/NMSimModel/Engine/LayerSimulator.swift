@@ -27,23 +27,46 @@ public struct LayerSimulator: Sendable {
         case kernel(KernelError)
     }
 
-    /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer).
+    /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer),
+    /// with the schedule the spec asks for: the mapper's choice on the native timing, or the
+    /// fixed schedule (SCALE-Sim timing always uses it).
     public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
                          eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
-        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, instances: instances)
+        try Self.checkSize(shape, instances: instances)
+        guard spec.usesMapper else {
+            return try simulate(shape, pattern: pattern, instances: instances, schedule: nil, eventSink: eventSink)
+        }
+        let choice = try Mapper(spec: spec).choose(shape, pattern: pattern, instances: instances)
+        guard let eventSink else { return choice.result }
+        return try simulate(shape, pattern: pattern, instances: instances, schedule: choice.schedule, eventSink: eventSink)
+    }
+
+    static func checkSize(_ shape: GEMMShape, instances: Int) throws(Failure) {
         let (total, overflow) = shape.denseMACs.multipliedReportingOverflow(by: Int64(instances))
         if overflow || total > Int64(1) << 56 {
             throw .tooLarge("\(instances) instances of \(shape) would overflow the counters")
         }
+    }
+
+    /// Runs one schedule (nil: the fixed one) through the event pipeline.
+    public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
+                         mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+        try Self.checkSize(shape, instances: instances)
+        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                            instances: instances, schedule: schedule)
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
         let costs = FoldCostModel(plan: plan, spec: spec)
+        var r: LayerResult
         if spec.timing == .scaleSim || spec.dram.model == .ideal {
-            return try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
+            r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
+        } else {
+            let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
+            r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern)
         }
-        let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
-        return try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern)
+        r.mapping?.mode = mode ?? (schedule == nil ? .fixed : .search)
+        return r
     }
 
     private func run<D: DRAMModel>(_ pipeline: FoldPipeline<D>, _ shape: GEMMShape, _ pattern: NMPattern) throws(Failure) -> LayerResult {
@@ -129,6 +152,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var traffic = Traffic()
     var groups: Int64 = 0
     var mappedPEs: Int64 = 0
+    var operands = OperandTraffic()
 
     init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
@@ -192,9 +216,11 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         let now = kernel.now
         var progressed = false
         let folds = plan.folds
-        // Fetch: needs a free buffer half (double-buffered) or the whole buffer (single).
-        while fetchStarted < folds, fetchStarted == fetched,
-              streamed >= fetchStarted - (buffersDoubled ? 1 : 0) {
+        // Fetch: needs a free buffer half (double-buffered) or the whole buffer (single); with a
+        // buffer-level tile of several folds, fetches for that many folds ahead overlap.
+        let prefetch = plan.schedule.prefetch
+        while fetchStarted < folds, prefetch > 1 || fetchStarted == fetched,
+              streamed >= fetchStarted - (buffersDoubled ? prefetch : prefetch - 1) {
             let f = fetchStarted
             progressed = true
             let w = costs.work(f)
@@ -205,6 +231,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
             groups += Int64(w.groups)
             mappedPEs += Int64(w.mappedPEs)
+            operands.add(w)
             emit(now, .fetch, f, w.fetchBytes)
             kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
         }
@@ -243,8 +270,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             let w = work[slot(f)]
             attributeGap(fold: f, now: now)
             lastStreamStartAt = now
-            compute += Int64(plan.temporal)
-            w.streamCause.charge(Int64(w.streamCycles - plan.temporal), to: &stalls)
+            compute += Int64(w.temporal)
+            w.streamCause.charge(Int64(w.streamCycles - w.temporal), to: &stalls)
             let streamEnd = now + Cycles(w.streamCycles)
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
@@ -305,6 +332,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
             decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
         r.mappedPEs = mappedPEs
+        r.mapping = MappingSummary(plan: plan, costs: costs, traffic: operands)
         return r
     }
 }

@@ -162,13 +162,5 @@ public struct NetworkSimulator: Sendable {
     }
 
     /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.
-    public func energy(_ r: LayerResult) -> Double? {
-        guard let e = spec.energy else { return nil }
-        return Double(r.macs) * e.macPJ
-            + Double(r.traffic.sramReadBytes) * e.sramReadPJPerByte
-            + Double(r.traffic.sramWriteBytes) * e.sramWritePJPerByte
-            + Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes) * e.dramPJPerByte
-            + Double(r.decodedGroups) * e.decodePJPerGroup
-            + Double(r.vectorElementOps) * e.vectorPJPerElementOp
-    }
+    public func energy(_ r: LayerResult) -> Double? { spec.energyPJ(of: r) }
 }

@@ -20,7 +20,9 @@ public enum ReportFormatter {
                 ("energyPJ", l.energyPJ.map { .number($0) } ?? .null),
             ]
             switch l.layer.kind {
-            case .gemm(let s): o += [("type", "gemm"), ("m", .int(s.m)), ("n", .int(s.n)), ("k", .int(s.k))]
+            case .gemm(let s):
+                o += [("type", "gemm"), ("m", .int(s.m)), ("n", .int(s.n)), ("k", .int(s.k))]
+                if let m = l.result.mapping { o.append(("mapping", mapping(m))) }
             case let .vector(op, elements): o += [("type", "vector"), ("op", .string(op.rawValue)), ("elements", .int(elements))]
             }
             layers.append(.object(o))
@@ -34,6 +36,51 @@ public enum ReportFormatter {
             ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
             ("layers", .array(layers)),
         ])
+    }
+
+    /// A layer's schedule: mode, loop order (outermost first), the tile one fold computes,
+    /// the operands kept on chip and the DRAM bytes of each operand.
+    static func mapping(_ m: MappingSummary) -> JSONValue {
+        .object([("mode", .string(m.mode.rawValue)), ("loopOrder", .array(m.order.map { .string(String($0)) })),
+                 ("tile", .object([("m", .int(m.tileM)), ("n", .int(m.tileN)), ("k", .int(m.tileK))])), ("prefetchFolds", .int(m.prefetch)),
+                 ("resident", .array(m.resident.map { .string($0.rawValue) })),
+                 ("dramBytes", .object([("inputs", .integer(m.dram.inputs)), ("weights", .integer(m.dram.weights)),
+                                        ("outputs", .integer(m.dram.outputs)), ("partialSums", .integer(m.dram.partials))]))])
+    }
+
+    /// One layer's mapping decision: every candidate's closed-form estimate, the simulated
+    /// ones' cycles, and why the winner won.
+    public static func mappingExplanation(layer: String, shape: GEMMShape, pattern: NMPattern, spec: HardwareSpec,
+                                          choice: Mapper.Choice, fixed: LayerResult, maxRows: Int = 12) -> String {
+        var out = "\(layer) (\(shape.m)x\(shape.n)x\(shape.k) at \(pattern)) on \(spec.name), objective \(spec.mapping.objective.rawValue)\n"
+        out += "loops: rows = \(dim(spec.dataflow, .rows)), columns = \(dim(spec.dataflow, .columns)), streamed = \(dim(spec.dataflow, .temporal)) (\(spec.dataflow.rawValue))\n\n"
+        var rows = [["#", "loop order (outer>inner)", "tile MxNxK'", "prefetch", "resident", "estimated", "simulated", "DRAM bytes"]]
+        let plan = { (s: Schedule) in FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, schedule: s) }
+        for (i, c) in choice.candidates.enumerated() where i < maxRows || c.simulated != nil {
+            let p = plan(c.schedule)
+            let cm = FoldCostModel(plan: p, spec: spec)
+            let summary = MappingSummary(plan: p, costs: cm, traffic: OperandTraffic())
+            rows.append(["\(i + 1)\(i == choice.winner ? "*" : "")", summary.order.map(String.init).joined(separator: ">"),
+                         "\(summary.tileM)x\(summary.tileN)x\(summary.tileK)", "\(summary.prefetch)",
+                         summary.resident.isEmpty ? "-" : summary.resident.map(\.rawValue).joined(separator: ","),
+                         grouped(c.estimatedCycles), c.simulated.map { grouped($0.cycles) } ?? "-", grouped(c.dramBytes)])
+        }
+        out += align(rows, rightAligned: [0, 3, 5, 6, 7]) + "\n"
+        if choice.candidates.count > maxRows { out += "(\(choice.candidates.count) candidates; the \(maxRows) best estimates shown)\n" }
+        let w = choice.result
+        out += "\nwinner #\(choice.winner + 1): \(grouped(w.cycles)) cycles simulated, \(grouped(w.traffic.dramReadBytes + w.traffic.dramWriteBytes)) DRAM bytes"
+        out += "; the best estimates (\(choice.candidates.filter { $0.simulated != nil }.count) with the fixed schedule) were simulated and it ranked first on \(spec.mapping.objective.rawValue)"
+        out += spec.mapping.objective == .latency ? " (cycles, then DRAM bytes, then energy)\n" : " (then cycles, then DRAM bytes)\n"
+        out += "fixed schedule: \(grouped(fixed.cycles)) cycles, \(grouped(fixed.traffic.dramReadBytes + fixed.traffic.dramWriteBytes)) DRAM bytes"
+        out += String(format: " (the mapper is %.2fx faster)\n", Double(fixed.cycles) / Double(max(w.cycles, 1)))
+        if let m = w.mapping {
+            out += "winner's DRAM bytes: inputs \(grouped(m.dram.inputs)), weights \(grouped(m.dram.weights)), outputs \(grouped(m.dram.outputs)), partial sums \(grouped(m.dram.partials))\n"
+        }
+        return out
+    }
+
+    static func dim(_ d: Dataflow, _ l: Schedule.Loop) -> String {
+        String(FoldPlan(shape: GEMMShape(m: 1, n: 1, k: 1), pattern: .dense, dataflow: d, rows: 1, columns: 1).gemmDimension(l))
     }
 
     static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
@@ -72,10 +119,10 @@ public enum ReportFormatter {
 
     /// A readable terminal table with units and a summary.
     public static func table(_ r: NetworkReport, maxLayers: Int = 60) -> String {
-        var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (mem/dec/bw/load/fill)"]]
+        var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (mem/dec/bw/load/fill)", "mapping"]]
         let pes = Double(r.arrayPEs)
         for (i, l) in r.layers.enumerated() {
-            if i == maxLayers { rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", ""]); break }
+            if i == maxLayers { rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", "", ""]); break }
             let res = l.result
             let shape: String
             switch l.layer.kind {
@@ -87,7 +134,8 @@ public enum ReportFormatter {
             let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
             rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
                          grouped(res.cycles), util, res.limiter,
-                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))"])
+                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
+                         res.mapping?.brief ?? "-"])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
         let ratio = r.macs > 0 ? String(format: "%.2fx", Double(r.denseMACs) / Double(r.macs)) : "-"

@@ -125,8 +125,11 @@ extension HardwareSpec {
         }
 
         var attention = AttentionMapping.perHead
+        var mapping = MappingOptions()
         if let m = top.object("mapping") {
             attention = m.choice("attention", AttentionMapping.allCases.map { ($0.rawValue, $0) }, default: .perHead)!
+            mapping.mode = m.choice("schedule", MappingMode.allCases.map { ($0.rawValue, $0) }, default: .search)!
+            mapping.objective = m.choice("objective", MappingObjective.allCases.map { ($0.rawValue, $0) }, default: .latency)!
             m.finish()
         }
 
@@ -144,12 +147,14 @@ extension HardwareSpec {
         top.finish()
         try sink.throwIfAny()
 
-        return HardwareSpec(
+        var spec = HardwareSpec(
             name: name, summary: summary, clockGHz: clock, rows: rows, columns: columns, dataflow: dataflow,
             stationaryDoubleBuffered: stationaryDB, supportedPatterns: patterns, mux: mux, decoder: decoder,
             ifmap: buffers["ifmap"]!, filter: buffers["filter"]!, ofmap: buffers["ofmap"]!, dram: dram,
             vector: vector, dataTypes: types, energy: energy, timing: timing, unifiedBuffer: unified,
             attentionMapping: attention)
+        spec.mapping = mapping
+        return spec
     }
 
     /// Lane-cycles per element when the spec does not say: softmax 4 (max, exp, sum, divide),

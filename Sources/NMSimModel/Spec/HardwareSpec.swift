@@ -162,6 +162,8 @@ public struct HardwareSpec: Equatable, Sendable {
     /// resident, and what a fold streams from it shares its bandwidth.
     public var unifiedBuffer: Bool = false
     public var attentionMapping: AttentionMapping = .perHead
+    /// How GEMMs are scheduled on the native timing (`mapping.schedule`, `mapping.objective`).
+    public var mapping = MappingOptions()
 
     /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
     /// all its `count` instances together; everything else one at a time.

@@ -1,0 +1,292 @@
+/// Whether GEMMs get the mapper's schedule or the fixed one.
+public enum MappingMode: String, Sendable, CaseIterable {
+    /// The mapper searches tile sizes, loop orders and residency per layer (native timing).
+    case search
+    /// Full-array tiles over the whole streamed extent in one loop order (the schedule before
+    /// the mapper, and SCALE-Sim's).
+    case fixed
+}
+
+/// What the mapper minimises first; ties go to fewer cycles, then fewer DRAM bytes, then less energy.
+public enum MappingObjective: String, Sendable, CaseIterable {
+    case latency, energy, edp
+}
+
+/// The spec's `mapping` choices for GEMMs.
+public struct MappingOptions: Equatable, Sendable {
+    public var mode: MappingMode = .search
+    public var objective: MappingObjective = .latency
+    public init(mode: MappingMode = .search, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
+}
+
+extension HardwareSpec {
+    /// Whether GEMMs are scheduled by the mapper: native timing with `mapping.schedule: search`.
+    public var usesMapper: Bool { timing == .native && mapping.mode == .search }
+
+    /// Energy in picojoules of a result from the spec's per-action costs; nil without them.
+    public func energyPJ(of r: LayerResult) -> Double? {
+        guard let e = energy else { return nil }
+        return Double(r.macs) * e.macPJ
+            + Double(r.traffic.sramReadBytes) * e.sramReadPJPerByte
+            + Double(r.traffic.sramWriteBytes) * e.sramWritePJPerByte
+            + Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes) * e.dramPJPerByte
+            + Double(r.decodedGroups) * e.decodePJPerGroup
+            + Double(r.vectorElementOps) * e.vectorPJPerElementOp
+    }
+}
+
+/// DRAM bytes of one layer by operand.
+public struct OperandTraffic: Equatable, Sendable {
+    public var inputs: Int64 = 0
+    /// Weights with their metadata.
+    public var weights: Int64 = 0
+    /// Final outputs written.
+    public var outputs: Int64 = 0
+    /// Partial sums written to DRAM and read back.
+    public var partials: Int64 = 0
+    public init() {}
+
+    mutating func add(_ w: FoldWork) {
+        inputs += Int64(w.inputBytes)
+        weights += Int64(w.weightBytes)
+        partials += Int64(w.partialReadBytes + w.partialWriteBytes)
+        outputs += Int64(w.writeBytes - w.partialWriteBytes)
+    }
+
+    public func scaled(by k: Int64) -> OperandTraffic {
+        var r = self
+        r.inputs *= k; r.weights *= k; r.outputs *= k; r.partials *= k
+        return r
+    }
+}
+
+/// The schedule a GEMM ran with, as reports show it.
+public struct MappingSummary: Equatable, Sendable {
+    public var mode: MappingMode
+    /// GEMM dimensions of the tile loops, outermost first ("n,m,k": columns of the output
+    /// outermost, tokens, then the reduction innermost).
+    public var order: [Character]
+    /// The tile one fold computes: tokens, output columns and kept reduction positions.
+    public var tileM: Int, tileN: Int, tileK: Int
+    /// Folds whose tiles one buffer fill holds (fetched ahead together).
+    public var prefetch: Int
+    /// Operands kept on chip across the loop that does not index them.
+    public var resident: [Operand]
+    public var dram: OperandTraffic
+
+    init(plan: FoldPlan, costs: FoldCostModel, traffic: OperandTraffic) {
+        mode = .fixed
+        order = plan.schedule.order.filter { plan.tripCount($0) > 1 || plan.schedule.order.allSatisfy { plan.tripCount($0) == 1 } }
+            .map { plan.gemmDimension($0) }
+        var tile: [Character: Int] = [:]
+        tile[plan.gemmDimension(.rows)] = Swift.min(plan.arrayRows, plan.rowsExtent)
+        tile[plan.gemmDimension(.columns)] = Swift.min(plan.arrayColumns, plan.columnsExtent)
+        tile[plan.gemmDimension(.temporal)] = plan.temporal
+        (tileM, tileN, tileK) = (tile["m"]!, tile["n"]!, tile["k"]!)
+        prefetch = plan.schedule.prefetch
+        resident = []
+        if costs.reused.inputs { resident.append(.inputs) }
+        if costs.reused.weights { resident.append(.weights) }
+        if costs.reused.outputs { resident.append(.outputs) }
+        dram = traffic
+    }
+
+    /// Loop order outermost first, the tile (M×N×K′) and the folds per buffer fill, e.g. "mnk 99x32x32 p6".
+    public var brief: String { String(order) + " \(tileM)x\(tileN)x\(tileK) p\(prefetch)" }
+}
+
+/// One schedule the mapper considered, with its closed-form estimate.
+public struct MappingCandidate: Sendable {
+    public var schedule: Schedule
+    public var estimatedCycles: Int64
+    public var dramBytes: Int64
+    public var energyPJ: Double
+    /// Set for the candidates run through the event pipeline.
+    public var simulated: LayerResult?
+}
+
+/// Chooses each GEMM's schedule on the native timing.
+///
+/// Search space: every order of the three tile loops (rows, columns, streamed dimension) and
+/// temporal tiles that split the streamed extent (tokens for WS, K′ for OS, N for IS) into
+/// 1, 2, 3, 4, 6, 8, … equal parts. Array-level tiles are the array's rows and columns. Each
+/// operand stays on chip across the loop that does not index it when what it needs there fits
+/// its buffer (half when double buffered); otherwise it is fetched again. Candidates are
+/// estimated in closed form from the same per-fold work the pipeline uses (folds of a kind
+/// counted, not enumerated); the best few and the fixed schedule are run through the event
+/// pipeline and the winner is the best simulated one.
+public struct Mapper: Sendable {
+    public let spec: HardwareSpec
+    public init(spec: HardwareSpec) { self.spec = spec }
+
+    /// Candidates run through the event pipeline.
+    public static let simulatedCandidates = 2
+    /// The most candidates simulated for a small layer.
+    public static let maxSimulated = 8
+
+    public struct Choice: Sendable {
+        public var schedule: Schedule
+        public var result: LayerResult
+        /// Every candidate, best estimate first; the simulated ones carry their results.
+        public var candidates: [MappingCandidate]
+        /// Index into `candidates` of the winner.
+        public var winner: Int
+    }
+
+    /// Temporal tiles considered for an extent.
+    static func temporalTiles(_ extent: Int) -> [Int] {
+        var out: [Int] = []
+        var parts = 1
+        while parts <= extent {
+            let t = (extent + parts - 1) / parts
+            if out.last != t { out.append(t) }
+            parts = parts < 4 ? parts + 1 : parts + parts / 2
+        }
+        return out
+    }
+
+    /// Every distinct schedule, with its estimate, best first for the objective.
+    public func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
+        let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+        var seen = Set<String>()
+        var out: [MappingCandidate] = []
+        for t in Self.temporalTiles(probe.temporalExtent) {
+            for order in Schedule.orders {
+                var plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                                    instances: instances, schedule: Schedule(order: order, temporalTile: t))
+                // Loops of one trip do not change the schedule.
+                let key = order.filter { plan.tripCount($0) > 1 }.map(\.rawValue).joined(separator: ",") + "/\(plan.temporal)"
+                guard seen.insert(key).inserted else { continue }
+                let depth = prefetchDepth(plan)
+                if depth > 1 {
+                    plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                                    instances: instances, schedule: Schedule(order: order, temporalTile: t, prefetch: depth))
+                }
+                out.append(estimate(plan))
+            }
+        }
+        let keys = out.map { rank($0.estimatedCycles, $0.dramBytes, $0.energyPJ) }
+        let order = out.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
+        return order.map { out[$0] }
+    }
+
+    /// How many folds' fetched tiles fit one buffer half at once (at most ``Schedule/maxPrefetch``):
+    /// the first fold fetches the most of every operand.
+    func prefetchDepth(_ plan: FoldPlan) -> Int {
+        let w = FoldCostModel(plan: plan, spec: spec).work(at: FoldIndex(row: 0, column: 0, temporal: 0))
+        var depth = Schedule.maxPrefetch
+        if w.inputBytes > 0 { depth = Swift.min(depth, spec.ifmap.residentBytes / w.inputBytes) }
+        if w.weightBytes > 0 { depth = Swift.min(depth, spec.filter.residentBytes / w.weightBytes) }
+        if w.partialReadBytes > 0 { depth = Swift.min(depth, spec.ofmap.residentBytes / w.partialReadBytes) }
+        return Swift.max(depth, 1)
+    }
+
+    /// The objective's ordering key: first key, then cycles, DRAM bytes and energy.
+    func rank(_ cycles: Int64, _ dram: Int64, _ energy: Double) -> [Double] {
+        let c = Double(cycles), d = Double(dram)
+        switch spec.mapping.objective {
+        case .latency: return [c, d, energy]
+        case .energy: return [energy, c, d]
+        case .edp: return [energy * c, c, d]
+        }
+    }
+
+    func rank(_ r: LayerResult) -> [Double] {
+        rank(r.cycles, r.traffic.dramReadBytes + r.traffic.dramWriteBytes, energy(r.macs, r.traffic, r.decodedGroups))
+    }
+
+    /// Energy from the spec's costs; without them, DRAM bytes stand in.
+    func energy(_ macs: Int64, _ t: Traffic, _ groups: Int64) -> Double {
+        guard let e = spec.energy else { return Double(t.dramReadBytes + t.dramWriteBytes) }
+        return Double(macs) * e.macPJ + Double(t.sramReadBytes) * e.sramReadPJPerByte + Double(t.sramWriteBytes) * e.sramWritePJPerByte
+            + Double(t.dramReadBytes + t.dramWriteBytes) * e.dramPJPerByte + Double(groups) * e.decodePJPerGroup
+    }
+
+    /// Closed-form estimate of one schedule: folds of each kind (first, middle, last index
+    /// along each loop) counted once and weighted by how many there are. A fold takes the
+    /// longer of its stream and its fetch (a fetch starts when the previous one has arrived, so
+    /// each pays the DRAM latency); the DRAM bus carries every fetch and write; the decoder
+    /// decodes every group. The estimate is the largest of the three plus the pipeline's fill
+    /// (the first fetch, the first load and the last drain).
+    func estimate(_ plan: FoldPlan) -> MappingCandidate {
+        let costs = FoldCostModel(plan: plan, spec: spec)
+        let pipelined = spec.stationaryDoubleBuffered
+        let depth = Int64(plan.schedule.prefetch)
+        let ideal = spec.dram.model == .ideal
+        let dramModel = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles,
+                                         burstBytes: spec.dram.burstBytes)
+        func bus(_ bytes: Int) -> Int64 { ideal ? 0 : dramModel.busCycles(bytes: bytes).count }
+        let latency = ideal ? Int64(0) : Int64(spec.dram.latencyCycles)
+        func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
+            trips == 1 ? [(0, 1)] : (trips == 2 ? [(0, 1), (1, 1)] : [(0, 1), (1, trips - 2), (trips - 1, 1)])
+        }
+        var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0
+        var traffic = Traffic()
+        var first = FoldWork(), last = FoldWork()
+        for (ri, rn) in kinds(plan.rowTiles) {
+            for (ci, cn) in kinds(plan.columnTiles) {
+                for (ti, tn) in kinds(plan.temporalTiles) {
+                    let w = costs.work(at: FoldIndex(row: ri, column: ci, temporal: ti))
+                    let n = Int64(rn * cn * tn)
+                    let fold = Int64(w.streamCycles + (pipelined ? 0 : w.loadCycles + w.skewCycles))
+                    let fetch = w.fetchBytes > 0 ? (latency + bus(w.fetchBytes) + depth - 1) / depth : 0
+                    chain += n * Swift.max(fold, fetch)
+                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes))
+                    dram += n * Int64(w.fetchBytes + w.writeBytes)
+                    traffic.dramReadBytes += n * Int64(w.fetchBytes)
+                    traffic.dramWriteBytes += n * Int64(w.writeBytes)
+                    traffic.sramReadBytes += n * Int64(w.sramReadBytes)
+                    traffic.sramWriteBytes += n * Int64(w.sramWriteBytes)
+                    groups += n * Int64(w.groups)
+                    decode += n * Int64(w.decodeGroups)
+                    macs += n * Int64(w.mappedPEs) * Int64(w.temporal)
+                    if ri == 0 && ci == 0 && ti == 0 { first = w }
+                    if ri == plan.rowTiles - 1 && ci == plan.columnTiles - 1 && ti == plan.temporalTiles - 1 { last = w }
+                }
+            }
+        }
+        let k = Int64(plan.instances)
+        let decodeCycles = (decode + Int64(spec.decoder.groupsPerCycle) - 1) / Int64(spec.decoder.groupsPerCycle)
+        let fill = latency + bus(first.fetchBytes) + Int64(pipelined ? first.loadCycles + last.skewCycles : 0)
+        let cycles = Swift.max(chain, busy, decodeCycles) * k + fill
+        return MappingCandidate(schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
+                                energyPJ: energy(macs * k, traffic.scaled(by: k), groups * k), simulated: nil)
+    }
+
+    /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
+    /// among those simulated, so the mapper is never slower than it on its objective.
+    public func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
+        var all = candidates(shape, pattern: pattern, instances: instances)
+        let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+        let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
+        // The best estimates are simulated: at least `simulatedCandidates`, and up to
+        // `maxSimulated` while their folds stay within a few times the fixed schedule's.
+        let fixedFolds = probe.folds * instances
+        var simulate: [Int] = []
+        var folds = 0
+        for i in all.indices where simulate.count < Self.maxSimulated {
+            let f = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                             instances: instances, schedule: all[i].schedule).folds
+            guard simulate.count < Self.simulatedCandidates || folds + f <= 4 * fixedFolds + 4_096 else { break }
+            simulate.append(i)
+            folds += f
+        }
+        if !simulate.contains(where: { all[$0].schedule == fixed }) {
+            if let i = all.firstIndex(where: { $0.schedule == fixed }) { simulate.append(i) } else {
+                all.append(estimate(FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                                             instances: instances, schedule: fixed)))
+                simulate.append(all.count - 1)
+            }
+        }
+        let sim = LayerSimulator(spec: spec)
+        var best: (index: Int, key: [Double])?
+        var bestResult: LayerResult?
+        for i in simulate {
+            let r = try sim.simulate(shape, pattern: pattern, instances: instances, schedule: all[i].schedule, mode: .search)
+            all[i].simulated = r
+            let key = rank(r)
+            if best == nil || key.lexicographicallyPrecedes(best!.key) { best = (i, key); bestResult = r }
+        }
+        return Choice(schedule: all[best!.index].schedule, result: bestResult!, candidates: all, winner: best!.index)
+    }
+}
