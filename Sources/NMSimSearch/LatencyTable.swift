@@ -73,8 +73,10 @@ public struct LatencyTable: Sendable {
                 var row: [LayerOption] = []
                 for p in candidates {
                     let r = try results.result(l, p)
-                    row.append(LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
-                                           energyPJ: network.energy(r) ?? 0))
+                    row.append(
+                        LayerOption(
+                            pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
+                            energyPJ: network.energy(r) ?? 0))
                 }
                 options.append(row)
             } else {

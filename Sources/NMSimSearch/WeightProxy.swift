@@ -45,8 +45,10 @@ public enum WeightProxy {
         }
     }
 
-    public static func costs(path: String, table: LatencyTable, activations: String? = nil, probeRows: Int = 16,
-                             seed: UInt64 = 0) throws(InputError) -> CostTable {
+    public static func costs(
+        path: String, table: LatencyTable, activations: String? = nil, probeRows: Int = 16,
+        seed: UInt64 = 0
+    ) throws(InputError) -> CostTable {
         let weights = try TensorStore(path: path, flag: "--weights")
         let inputs = try activations.map { (a: String) throws(InputError) -> TensorStore in try TensorStore(path: a, flag: "--activations") }
         var costs: [[Double]] = []
@@ -63,7 +65,8 @@ public enum WeightProxy {
             }
             guard w.shape == [shape.n, shape.k] else {
                 let hint = w.shape == [shape.k, shape.n] ? " (transposed? expected PyTorch's [out, in] layout)" : ""
-                throw InputError(.data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
+                throw InputError(
+                    .data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
             }
             var probes: [[Double]]?
             if let inputs, let (x, name) = try inputs.find(layer.name + ".input") {
@@ -77,9 +80,10 @@ public enum WeightProxy {
                 probes = (0..<rows).map { r in x.values[(r * shape.k)..<((r + 1) * shape.k)].map(Double.init) }
                 supplied += 1
             }
-            costs.append(table.options[j].map {
-                score(w, rows: shape.n, k: shape.k, pattern: $0.pattern, probeRows: probeRows, seed: seed &+ UInt64(j), probes: probes)
-            })
+            costs.append(
+                table.options[j].map {
+                    score(w, rows: shape.n, k: shape.k, pattern: $0.pattern, probeRows: probeRows, seed: seed &+ UInt64(j), probes: probes)
+                })
         }
         if !missing.isEmpty {
             let list = missing.prefix(4).joined(separator: ", ") + (missing.count > 4 ? ", and \(missing.count - 4) more" : "")
@@ -87,7 +91,8 @@ public enum WeightProxy {
         }
         var kind = probeRows > 0 ? "weight proxy: relative output error on \(probeRows) Gaussian probes" : "weight proxy: relative weight energy removed"
         if activations != nil {
-            kind = "weight proxy: relative output error on supplied activations for \(supplied) of \(table.layerIndices.count) layers"
+            kind =
+                "weight proxy: relative output error on supplied activations for \(supplied) of \(table.layerIndices.count) layers"
                 + (supplied < table.layerIndices.count ? ", \(probeRows) Gaussian probes for the rest" : "")
         }
         return CostTable(costs: costs, kind: kind)
@@ -95,8 +100,10 @@ public enum WeightProxy {
 
     /// The pruned-weight mask's relative error for one layer; `w` is [rows (out), k (in)].
     /// `probes`, when given, are the input rows X; otherwise `probeRows` seeded Gaussian rows.
-    public static func score(_ w: Tensor, rows: Int, k: Int, pattern: NMPattern, probeRows: Int, seed: UInt64,
-                             probes: [[Double]]? = nil) -> Double {
+    public static func score(
+        _ w: Tensor, rows: Int, k: Int, pattern: NMPattern, probeRows: Int, seed: UInt64,
+        probes: [[Double]]? = nil
+    ) -> Double {
         if pattern.isDense { return 0 }
         // Δ = the pruned entries: per output row, per group of M inputs, all but the N largest |w|.
         var pruned: [(row: Int, col: Int, value: Float)] = []

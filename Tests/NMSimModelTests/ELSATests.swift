@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 @Suite("ELSA configurations")
@@ -53,7 +54,9 @@ struct ELSATests {
         #expect {
             _ = try AssignmentFile.elsa("NAS:\n  TEST_CONFIG:\n    TEST_SUBNET: [[1, 4], [2, 4]]\n", source: "x.yaml", for: w)
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["x.yaml: line 3 (TEST_SUBNET): has 2 genes but deit-b has 12 blocks × 4 sparsifiable layers = 48"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "x.yaml: line 3 (TEST_SUBNET): has 2 genes but deit-b has 12 blocks × 4 sparsifiable layers = 48"
+            ]
         }
     }
 

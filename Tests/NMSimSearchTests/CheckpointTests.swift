@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 @testable import NMSimSearch
 
@@ -9,7 +10,9 @@ func safetensors(_ tensors: [(String, String, [Int], [UInt8])], headerOverride: 
     var entries: [String] = []
     var body: [UInt8] = []
     for (name, dtype, shape, bytes) in tensors {
-        entries.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes.count)]}")
+        entries.append(
+            "\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes.count)]}"
+        )
         offset += bytes.count
         body += bytes
     }
@@ -68,7 +71,10 @@ struct CheckpointTests {
 
     @Test func wrongDtypeIsALocatedError() throws {
         let f = try SafeTensorsFile(data: safetensors([("w", "I8", [4], [1, 2, 3, 4])]), source: "t.safetensors")
-        #expect(throws: InputError(.data, source: "t.safetensors", location: "header.w.dtype", "dtype I8 is not supported for weights (expected F32, F16, BF16 or F64)")) {
+        #expect(
+            throws: InputError(
+                .data, source: "t.safetensors", location: "header.w.dtype", "dtype I8 is not supported for weights (expected F32, F16, BF16 or F64)")
+        ) {
             _ = try f.tensor("w")
         }
         #expect {
@@ -76,7 +82,9 @@ struct CheckpointTests {
         } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.dtype: unknown dtype \"Q4\""] }
         #expect {
             _ = try SafeTensorsFile(data: safetensors([("w", "F32", [4], [1, 2, 3, 4])]), source: "t.safetensors")
-        } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.data_offsets: 4 bytes for shape [4] of F32 (expected 16)"] }
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.data_offsets: 4 bytes for shape [4] of F32 (expected 16)"]
+        }
     }
 
     @Test func npyRoundTrip() throws {
@@ -106,17 +114,20 @@ struct CheckpointTests {
     @Test func suppliedActivationsReplaceTheGaussianProbes() throws {
         let w = Tensor(shape: [1, 8], values: [4, -1, 0.5, 3, 0.1, 0.2, -5, 1])
         // x = all ones: y = Σw = 2.8; the pruned entries (−1, 0.5, 0.1, 0.2) give Δy = −0.2.
-        let s = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 16, seed: 0,
-                                  probes: [Array(repeating: 1, count: 8)])
+        let s = WeightProxy.score(
+            w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 16, seed: 0,
+            probes: [Array(repeating: 1, count: 8)])
         #expect(abs(s - 0.04 / 7.84) < 1e-9)
     }
 
     @Test func checkpointDrivesTheSearchCosts() throws {
         let spec = try preset("flex-nm4")
-        let w = Workload(name: "tiny", layers: [
-            Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
-            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-        ])
+        let w = Workload(
+            name: "tiny",
+            layers: [
+                Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
+                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+            ])
         let table = try LatencyTable(spec: spec, workload: w)
         var rng = SeededGenerator(seed: 5)
         let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
@@ -138,8 +149,10 @@ struct CheckpointTests {
         try safetensors([("blocks.0.attn.qkv.input", "F32", [3, 7], f32((0..<21).map(Float.init)))]).write(to: URL(fileURLWithPath: acts))
         #expect(throws: InputError.self) { _ = try WeightProxy.costs(path: path, table: table, activations: acts) }
         // NaN weights are refused, not scored as free.
-        try safetensors([("blocks.0.attn.qkv.weight", "F32", [12, 8], f32([Float.nan] + qkv.dropFirst())), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
-            .write(to: URL(fileURLWithPath: path))
+        try safetensors([
+            ("blocks.0.attn.qkv.weight", "F32", [12, 8], f32([Float.nan] + qkv.dropFirst())), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1)),
+        ])
+        .write(to: URL(fileURLWithPath: path))
         #expect {
             _ = try WeightProxy.costs(path: path, table: table)
         } throws: { e in (e as! InputError).diagnostics[0].message == "contains NaN or infinite values" }
@@ -165,7 +178,8 @@ struct CheckpointEdgeCaseTests {
         d.append(contentsOf: Array(header.utf8))
         d.append(contentsOf: f32([1, 2, 3, 4]))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d, source: "a.npy") }
-        let negative = d.replacingOccurrences(of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
+        let negative = d.replacingOccurrences(
+            of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(negative, source: "b.npy") }
     }
 

@@ -23,8 +23,10 @@ public struct StallBreakdown: Equatable, Sendable {
 
     /// Names and values in report order.
     public var entries: [(name: String, cycles: Int64)] {
-        [("memory", memory), ("decoder", decoder), ("activationBandwidth", activationBandwidth),
-         ("weightBandwidth", weightBandwidth), ("outputBandwidth", outputBandwidth), ("load", load), ("fillDrain", fillDrain)]
+        [
+            ("memory", memory), ("decoder", decoder), ("activationBandwidth", activationBandwidth),
+            ("weightBandwidth", weightBandwidth), ("outputBandwidth", outputBandwidth), ("load", load), ("fillDrain", fillDrain),
+        ]
     }
 
     public static func + (a: StallBreakdown, b: StallBreakdown) -> StallBreakdown {
@@ -87,8 +89,10 @@ public struct LayerResult: Equatable, Sendable {
     /// Σ over folds of the PEs each fold maps (rows used × columns used).
     public var mappedPEs: Int64 = 0
 
-    public init(cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
-                weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int) {
+    public init(
+        cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
+        weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int
+    ) {
         self.cycles = cycles; self.computeCycles = computeCycles; self.stalls = stalls; self.folds = folds
         self.macs = macs; self.denseMACs = denseMACs; self.weightBytes = weightBytes; self.metadataBytes = metadataBytes
         self.decodedGroups = decodedGroups; self.traffic = traffic; self.vectorElementOps = vectorElementOps; self.events = events
@@ -105,10 +109,11 @@ public struct LayerResult: Equatable, Sendable {
     public func repeated(_ count: Int) -> LayerResult {
         guard count != 1 else { return self }
         let k = Int64(count)
-        var r = LayerResult(cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
-                            macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
-                            decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
-                            events: events * count)
+        var r = LayerResult(
+            cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
+            macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
+            decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
+            events: events * count)
         r.mappedPEs = mappedPEs * k
         return r
     }

@@ -39,11 +39,14 @@ public enum ReportFormatter {
     static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
 
     static func traffic(_ t: Traffic) -> JSONValue {
-        .object([("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
-                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes))])
+        .object([
+            ("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
+            ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes)),
+        ])
     }
 
-    public static let csvHeader = "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
+    public static let csvHeader =
+        "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
         + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
         + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes"
 
@@ -56,11 +59,15 @@ public enum ReportFormatter {
             case .vector(let op, let e): (type, m, n, k) = ("vector:\(op.rawValue)", "\(e)", "", "")
             }
             let res = l.result
-            var f = [csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
-                     "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter]
+            var f = [
+                csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter,
+            ]
             f += res.stalls.entries.map { "\($0.cycles)" }
-            f += ["\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
-                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)"]
+            f += [
+                "\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
+                "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)",
+            ]
             out += f.joined(separator: ",") + "\n"
         }
         return out
@@ -85,9 +92,11 @@ public enum ReportFormatter {
             let util = res.macs > 0 && res.cycles > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
             let s = res.stalls
             let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
-            rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
-                         grouped(res.cycles), util, res.limiter,
-                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))"])
+            rows.append([
+                l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
+                grouped(res.cycles), util, res.limiter,
+                "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
+            ])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
         let ratio = r.macs > 0 ? String(format: "%.2fx", Double(r.denseMACs) / Double(r.macs)) : "-"

@@ -39,16 +39,16 @@ extension HardwareSpec {
                     }
                     switch NMPattern.parse(s) {
                     case .success(let p):
-                        if patterns.contains(p) { sink.report(path, "duplicate pattern \(p)") }
-                        else if !p.isDense { patterns.append(p) }
+                        if patterns.contains(p) { sink.report(path, "duplicate pattern \(p)") } else if !p.isDense { patterns.append(p) }
                     case .failure(let e): sink.report(path, e.description)
                     }
                 }
             }
             mux = sp.choice("mux", MuxPlacement.allCases.map { ($0.rawValue, $0) }, default: .perPE)!
             if let d = sp.object("decoder", required: true) {
-                decoder = DecoderSpec(groupsPerCycle: d.int("groupsPerCycle", in: 1...(1 << 20)),
-                                      latencyCycles: d.int("latencyCycles", default: 0, in: 0...1_000_000))
+                decoder = DecoderSpec(
+                    groupsPerCycle: d.int("groupsPerCycle", in: 1...(1 << 20)),
+                    latencyCycles: d.int("latencyCycles", default: 0, in: 0...1_000_000))
                 d.finish()
             }
             sp.finish()
@@ -90,8 +90,9 @@ extension HardwareSpec {
             if model == .ideal {
                 _ = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 _ = d.int("burstBytes", default: 1, in: 1...65536)
-                dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
-                                latencyCycles: 0, burstBytes: 1)
+                dram = DRAMSpec(
+                    model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
+                    latencyCycles: 0, burstBytes: 1)
             } else {
                 let bpc = d.double("bytesPerCycle", min: 0.001, max: 1e6)
                 let lat = d.int("latencyCycles", default: 0, in: 0...1_000_000)

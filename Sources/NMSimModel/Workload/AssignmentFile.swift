@@ -89,8 +89,9 @@ public enum AssignmentFile {
         let prefixes = blockPrefixes(workload)
         let expected = prefixes.count * elsaGeneOrder.count
         guard genes.count == expected else {
-            throw InputError(.data, source: source, location: loc,
-                             "has \(genes.count) genes but \(workload.name) has \(prefixes.count) blocks × 4 sparsifiable layers = \(expected)")
+            throw InputError(
+                .data, source: source, location: loc,
+                "has \(genes.count) genes but \(workload.name) has \(prefixes.count) blocks × 4 sparsifiable layers = \(expected)")
         }
         var map: [String: NMPattern] = [:]
         var problems: [Diagnostic] = []
@@ -100,7 +101,8 @@ public enum AssignmentFile {
                 continue
             }
             guard let p = NMPattern(n: Int(n), m: Int(m)) else {
-                problems.append(Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
+                problems.append(
+                    Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
                 continue
             }
             map["\(prefixes[g / 4]).\(elsaGeneOrder[g % 4])"] = p
@@ -114,8 +116,10 @@ public enum AssignmentFile {
     /// ELSA's genes are the qkv, proj, fc1 and fc2 layers of each block; a sparse pattern on any
     /// other layer has no place in the format and is an error, never dropped. `flag` names the
     /// option in that error.
-    public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String,
-                                flag: String = "--export-elsa") throws(InputError) -> String {
+    public static func elsaText(
+        patterns: [String: NMPattern], workload: Workload, modelType: String,
+        flag: String = "--export-elsa"
+    ) throws(InputError) -> String {
         let blocks = blockPrefixes(workload)
         guard !blocks.isEmpty else {
             throw InputError(.usage, source: flag, "ELSA's format needs transformer blocks (layers named *.attn.qkv); \(workload.name) has none")
@@ -123,8 +127,9 @@ public enum AssignmentFile {
         let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
         let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
         if !outside.isEmpty {
-            throw InputError(.usage, source: flag,
-                             "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
+            throw InputError(
+                .usage, source: flag,
+                "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
         }
         var genes: [String] = []
         // Dense is written as M:M with the group size the other genes use (4 if none).
@@ -137,15 +142,15 @@ public enum AssignmentFile {
             }
         }
         return """
-        # Layer-wise N:M configuration for \(workload.name), exported by nmsim.
-        # Gene order per block: [proj, qkv, fc1, fc2].
-        MODEL:
-          TYPE: \(modelType)
-          NAME: \(workload.name)
-        NAS:
-          TEST_CONFIG:
-            TEST_SUBNET: [\(genes.joined(separator: ", "))]
+            # Layer-wise N:M configuration for \(workload.name), exported by nmsim.
+            # Gene order per block: [proj, qkv, fc1, fc2].
+            MODEL:
+              TYPE: \(modelType)
+              NAME: \(workload.name)
+            NAS:
+              TEST_CONFIG:
+                TEST_SUBNET: [\(genes.joined(separator: ", "))]
 
-        """
+            """
     }
 }
