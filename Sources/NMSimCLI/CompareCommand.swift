@@ -5,8 +5,9 @@ enum CompareCommand {
     static let spec = CommandSpec(
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
-        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.spec,
+        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
+        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+                  OptionSpec(name: "--spec", value: "FILE|PRESET", help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (repeatable: specs side by side; default \(Presets.defaultName)).", repeatable: true),
                   OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
                   OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),
                   OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
@@ -23,9 +24,11 @@ enum CompareCommand {
         if a.has("--all-presets") {
             for n in Presets.names { specs.append(try InputLoader.spec(n).spec) }
         } else {
-            let l = try InputLoader.spec(a.value("--spec"))
-            specs = [l.spec]
-            warnings = l.warnings
+            for name in a.values["--spec"] ?? [Presets.defaultName] {
+                let l = try InputLoader.spec(name)
+                specs.append(l.spec)
+                warnings += l.warnings
+            }
         }
         // Named configurations: those given, else ELSA's releases for this model.
         var named: [(label: String, assignment: PatternAssignment)] = []

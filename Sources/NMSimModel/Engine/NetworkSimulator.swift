@@ -56,7 +56,13 @@ public struct NetworkSimulator: Sendable {
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
-        let results = try simulate(workload, parallel: parallel) { [patterns[$0]] }
+        return try report(workload, patterns: patterns, from: simulate(workload, parallel: parallel) { [patterns[$0]] })
+    }
+
+    /// The network report of `workload` at `patterns`, from results that include every layer at
+    /// its pattern: several configurations can share one set of layer simulations.
+    public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
+        precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
