@@ -11,7 +11,7 @@ enum SearchCommand {
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
                   OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
                   OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
-                  OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy at most UJ microjoules (spec must give energies)."),
+                  OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
                   OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
                   OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
                   OptionSpec(name: "--activations", value: "FILE", help: "With --weights: recorded layer inputs (<layer>.input tensors) to score on instead of Gaussian probes."),
@@ -101,7 +101,6 @@ enum SearchCommand {
             guard let b = Units.bytes(v) else { throw InputError(.usage, source: "--memory", "expected bytes or a size such as 40MiB, found \"\(v)\"") }
             return .memory(maxBytes: b)
         default:
-            guard spec.energy != nil else { throw InputError(.usage, source: "--energy", "spec \(spec.name) gives no per-action energies") }
             let uj = try a.double("--energy", min: 0)!
             guard uj <= 1e9 else { throw InputError(.usage, source: "--energy", "must be at most 1000000000 uJ (got \(JSONWriter.format(uj)))") }
             return .energy(maxPJ: uj * 1e6)
