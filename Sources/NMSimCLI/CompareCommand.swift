@@ -74,8 +74,8 @@ enum CompareCommand {
     }
 
     static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
-        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter |\n"
-        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
         for cmp in cmps {
             for row in cmp.rows {
                 let r = row.report
@@ -85,7 +85,8 @@ enum CompareCommand {
                 out += "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
                     + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
                     + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
-                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") |\n"
+                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") | "
+                    + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
             }
         }
         if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }

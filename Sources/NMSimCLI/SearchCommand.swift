@@ -11,16 +11,16 @@ enum SearchCommand {
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
                   OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
                   OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
-                  OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy at most UJ microjoules (spec must give energies)."),
+                  OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
                   OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
                   OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
-                  OptionSpec(name: "--activations", value: "FILE", help: "With --weights: recorded layer inputs (<layer>.input tensors) to score on instead of Gaussian probes."),
+                  OptionSpec(name: "--activations", value: "FILE", help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
                   OptionSpec(name: "--optimizer", value: "dp|evolutionary|both", help: "Optimiser (default both: the exact DP answers, the evolutionary runs beside it)."),
                   OptionSpec(name: "--pareto", value: nil, help: "Also report the Pareto front of cost against latency over all budgets."),
                   OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary search (default 0)."),
                   OptionSpec(name: "--format", value: "table|json", help: "Report format (default table)."),
                   CommonOptions.output,
-                  OptionSpec(name: "--export-elsa", value: "FILE", help: "Write the chosen configuration in ELSA's YAML form."),
+                  OptionSpec(name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
                   OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
                   CommonOptions.serial])
 
@@ -58,9 +58,8 @@ enum SearchCommand {
         // Every destination is checked before any is written.
         try OutputFile.precheck([("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),
                                  ("--export-assignment", a.value("--export-assignment"))].compactMap { f, p in p.map { ($0, f) } })
-        let type = workload.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
         let elsa = a.value("--export-elsa") != nil
-            ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload, modelType: type) : nil
+            ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
         if let f = a.value("--export-elsa"), let elsa {
             try OutputFile.write(elsa, to: f, flag: "--export-elsa")
         }

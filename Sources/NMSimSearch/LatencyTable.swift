@@ -90,7 +90,7 @@ public struct LatencyTable: Sendable {
                 for p in candidates {
                     let r = try results.result(l, p)
                     row.append(LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
-                                           energyPJ: network.energy(r) ?? 0))
+                                           energyPJ: network.energy(r, pattern: p)))
                 }
                 options.append(row)
             } else {
@@ -98,7 +98,7 @@ public struct LatencyTable: Sendable {
                 fixedCycles += r.cycles
                 fixedMACs += r.macs
                 fixedBytes += l.hasParameters ? r.weightBytes : 0
-                fixedEnergy += network.energy(r) ?? 0
+                fixedEnergy += network.energy(r, pattern: l.pattern ?? .dense)
             }
         }
         self.options = options

@@ -50,8 +50,7 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The constraint on `spec`, whose dense network takes `denseCycles`. A budget the spec
-    /// cannot express (energy without per-action energies) is a usage error at the option.
+    /// The constraint on `spec`, whose dense network takes `denseCycles`.
     public func constraint(denseCycles: Int64, spec: HardwareSpec) throws(InputError) -> SearchConstraint {
         switch self {
         case .speedup(let x): return .latency(maxCycles: Int64((Double(denseCycles) / x).rounded(.down)))
@@ -62,9 +61,7 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
             return .latency(maxCycles: c)
         case let .macsWindow(lo, hi): return .macsWindow(min: Int64((lo * 1e9).rounded(.up)), max: Int64((hi * 1e9).rounded(.down)))
         case .memory(let v): return .memory(maxBytes: Units.bytes(v) ?? 0)
-        case .energy(let uj):
-            guard spec.energy != nil else { throw InputError(.usage, source: "--energy", "spec \(spec.name) gives no per-action energies") }
-            return .energy(maxPJ: uj * 1e6)
+        case .energy(let uj): return .energy(maxPJ: uj * 1e6)
         }
     }
 

@@ -170,8 +170,8 @@ public struct SweepEvaluator: Sendable {
         var counts: [NMPattern: Int] = [:]
         for l in r.layers where l.layer.sparsifiable { counts[l.pattern, default: 0] += 1 }
         return SweepRow(index: index, workload: w.label, mode: label, status: .ok, pes: spec.rows * spec.columns, cycles: r.totalCycles,
-                        seconds: r.seconds, inferencesPerSecond: r.seconds > 0 ? Double(w.batch) / r.seconds : nil, macs: r.macs,
-                        energyPJ: r.energyPJ, areaMM2: nil, weightBytes: r.weightBytes,
+                        seconds: r.seconds, inferencesPerSecond: r.seconds > 0 ? Double(r.images) / r.seconds : nil, macs: r.macs,
+                        energyPJ: r.energyPJ, areaMM2: r.area.entries.isEmpty ? nil : r.area.total, weightBytes: r.weightBytes,
                         patternCounts: counts.keys.sorted(by: >).map { (patternName($0), counts[$0]!) })
     }
 
