@@ -34,7 +34,7 @@ public struct Comparison: Sendable {
         var t = [
             [
                 "configuration", "GMACs", "MACs ratio", "cycles", "time", "speedup", "of ideal", "weights", "gemm", "attention", "vector", "memory stalls",
-                "decoder stalls",
+                "decoder stalls", "energy/image", "area",
             ]
         ]
         for row in rows {
@@ -47,10 +47,11 @@ public struct Comparison: Sendable {
                 ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds),
                 String(format: "%.2fx", speedup(r)), ReportFormatter.percent(speedup(r) / macsRatio(r)),
                 ReportFormatter.formatBytes(r.weightBytes), share(gemm), share(cat["attention"] ?? 0), share(cat["vector"] ?? 0),
-                share(r.stalls.memory), share(r.stalls.decoder),
+                share(r.stalls.memory), share(r.stalls.decoder), ReportFormatter.formatEnergy(r.energyPerImagePJ),
+                ReportFormatter.formatArea(r.area.total),
             ])
         }
-        return ReportFormatter.align(t, rightAligned: Set(1..<13)) + "\n"
+        return ReportFormatter.align(t, rightAligned: Set(1..<15)) + "\n"
     }
 
     public func json() -> JSONValue {
@@ -67,6 +68,9 @@ public struct Comparison: Sendable {
                             ("speedup", .number(speedup(r))), ("weightBytes", .integer(r.weightBytes)), ("metadataBytes", .integer(r.metadataBytes)),
                             ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
                             ("stalls", ReportFormatter.stalls(r.stalls)),
+                            ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
+                            ("energy", ReportFormatter.breakdown(r.energy)), ("areaMM2", .number(r.area.total)),
+                            ("area", ReportFormatter.breakdown(r.area)),
                         ])
                     })
             ),

@@ -97,7 +97,7 @@ public enum SCALESimConfig {
             dram: DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1),
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
-            energy: nil, timing: .scaleSim)
+            timing: .scaleSim)
         return Result(spec: spec, warnings: warnings)
     }
 }

@@ -131,7 +131,7 @@ public struct VisionTransformer: Sendable, Equatable {
             layers[i].sparsifiable = Self.kind(of: layers[i].name).map { sparsify.contains($0) } ?? false
         }
         let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
-        return Workload(name: name + suffix, layers: layers)
+        return Workload(name: name + suffix, layers: layers, images: batch)
     }
 
     /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token

@@ -49,10 +49,13 @@ public struct Workload: Equatable, Sendable {
     public static let currentVersion = 1
     public var name: String
     public var layers: [Layer]
+    /// Images one run processes (a batched model's batch); energy is reported per image.
+    public var images: Int
 
-    public init(name: String, layers: [Layer]) {
+    public init(name: String, layers: [Layer], images: Int = 1) {
         self.name = name
         self.layers = layers
+        self.images = images
     }
 
     /// Indices of layers whose weights may be pruned.
