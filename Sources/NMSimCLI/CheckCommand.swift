@@ -4,11 +4,15 @@ import NMSimModel
 enum RecordCommand {
     static let spec = CommandSpec(
         name: "record", summary: "Record a golden: the run's spec, workload and patterns with its cycles per layer (and optionally a trace).",
-        usage: "nmsim record --golden FILE [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--trace]",
-        options: [OptionSpec(name: "--golden", value: "FILE", help: "The golden JSON to write (whole or not at all)."),
-                  CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
-                  CommonOptions.pattern, CommonOptions.assignment,
-                  OptionSpec(name: "--trace", value: nil, help: "Also write the event trace beside it (BASE.HASH.trace, HASH from its content) and compare it on check.")])
+        usage:
+            "nmsim record --golden FILE [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--trace]",
+        options: [
+            OptionSpec(name: "--golden", value: "FILE", help: "The golden JSON to write (whole or not at all)."),
+            CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+            CommonOptions.pattern, CommonOptions.assignment,
+            OptionSpec(
+                name: "--trace", value: nil, help: "Also write the event trace beside it (BASE.HASH.trace, HASH from its content) and compare it on check."),
+        ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         guard let path = a.value("--golden") else { throw InputError(.usage, source: "--golden", "is required") }
@@ -36,8 +40,10 @@ enum RecordCommand {
     /// `afterTrace` runs between the two writes (tests interrupt there).
     /// Returns the trace's file name.
     @discardableResult
-    static func writePair(_ golden: Golden, to path: String, trace: String?, console: Console,
-                          afterTrace: () throws(InputError) -> Void = {}) throws(InputError) -> String? {
+    static func writePair(
+        _ golden: Golden, to path: String, trace: String?, console: Console,
+        afterTrace: () throws(InputError) -> Void = {}
+    ) throws(InputError) -> String? {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         var base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         if base.hasSuffix(".golden") { base.removeLast(".golden".count) }
@@ -72,10 +78,14 @@ enum CheckCommand {
     static let spec = CommandSpec(
         name: "check", summary: "Re-run goldens and compare cycles (and traces) exactly or within a tolerance.",
         usage: "nmsim check --golden PATH... [--tolerance REL] [--spec CFG --workload CSV]",
-        options: [OptionSpec(name: "--golden", value: "PATH", help: "A golden JSON, a folder of *.golden.json, or a SCALE-Sim COMPUTE_REPORT.csv (repeatable).", repeatable: true),
-                  OptionSpec(name: "--tolerance", value: "REL", help: "Relative difference allowed, e.g. 0.01 for 1% (default 0: exact)."),
-                  OptionSpec(name: "--spec", value: "CFG", help: "For a COMPUTE_REPORT.csv: its SCALE-Sim config (default: config.cfg beside it)."),
-                  OptionSpec(name: "--workload", value: "CSV", help: "For a COMPUTE_REPORT.csv: its topology (default: topology.csv beside it).")],
+        options: [
+            OptionSpec(
+                name: "--golden", value: "PATH", help: "A golden JSON, a folder of *.golden.json, or a SCALE-Sim COMPUTE_REPORT.csv (repeatable).",
+                repeatable: true),
+            OptionSpec(name: "--tolerance", value: "REL", help: "Relative difference allowed, e.g. 0.01 for 1% (default 0: exact)."),
+            OptionSpec(name: "--spec", value: "CFG", help: "For a COMPUTE_REPORT.csv: its SCALE-Sim config (default: config.cfg beside it)."),
+            OptionSpec(name: "--workload", value: "CSV", help: "For a COMPUTE_REPORT.csv: its topology (default: topology.csv beside it)."),
+        ],
         details: "Prints one line per mismatch and closes with 'N passed, N failed'. Exit status: 0 all passed, 1 a mismatch, 65 a golden that cannot be read.")
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
@@ -100,9 +110,10 @@ enum CheckCommand {
                 let mismatches: [GoldenMismatch]
                 if f.hasSuffix(".csv") {
                     let dir = URL(fileURLWithPath: f).deletingLastPathComponent()
-                    mismatches = try GoldenCheck.checkSCALESim(report: f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
-                                                               topology: a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path,
-                                                               tolerance: tolerance)
+                    mismatches = try GoldenCheck.checkSCALESim(
+                        report: f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
+                        topology: a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path,
+                        tolerance: tolerance)
                 } else {
                     mismatches = try GoldenCheck.check(goldenAt: f, tolerance: tolerance, version: CLI.version)
                 }

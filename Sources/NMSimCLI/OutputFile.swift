@@ -1,9 +1,10 @@
 import Foundation
 import NMSimModel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Output files, written whole or not at all.
@@ -94,8 +95,10 @@ enum OutputFile {
 
     /// Writes what `body` produces, whole or not at all: the target is replaced only when `body`
     /// returns, and an error thrown by `body` leaves it untouched.
-    static func stream(to path: String, flag: String = "--output", console: Console,
-                       _ body: (OutputSink) throws(InputError) -> Void) throws(InputError) {
+    static func stream(
+        to path: String, flag: String = "--output", console: Console,
+        _ body: (OutputSink) throws(InputError) -> Void
+    ) throws(InputError) {
         switch try target(path, flag: flag) {
         case .standardOutput:
             let sink = OutputSink { bytes throws(InputError) in console.out(String(decoding: bytes, as: UTF8.self)) }

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+
 @testable import NMSimCLI
 @testable import NMSimModel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Output files: never written through a planted link, devices and FIFOs never replaced,
@@ -90,7 +92,9 @@ struct OutputFileTests {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in path.utf8.enumerated() { p[i] = b } }
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
         #expect(bound == 0)
         let r = runInProcess(["show", "--workload", "deit-t", "--format", "json", "--output", path])
         #expect(r.status == 73 && r.stderr.contains("neither a regular file"), "\(r.stderr)")
@@ -160,9 +164,10 @@ struct OutputFileTests {
         #expect(old.trace.map { $0.hasPrefix("g.") && $0.hasSuffix(".trace") && $0.count == "g.".count + 16 + ".trace".count } == true)
 
         struct Interrupted: Error {}
-        let (g, trace) = try GoldenCheck.record(specArg: "flex-nm4", workloadArg: "deit-t", image: nil, batch: nil, pattern: "1:4", assignment: nil,
-                                                 assignmentValue: PatternAssignment(uniform: NMPattern(n: 1, m: 4)!), traceFile: "", version: "test",
-                                                 resolveFrom: dir)
+        let (g, trace) = try GoldenCheck.record(
+            specArg: "flex-nm4", workloadArg: "deit-t", image: nil, batch: nil, pattern: "1:4", assignment: nil,
+            assignmentValue: PatternAssignment(uniform: NMPattern(n: 1, m: 4)!), traceFile: "", version: "test",
+            resolveFrom: dir)
         #expect(throws: InputError.self) {
             try RecordCommand.writePair(g, to: golden, trace: trace, console: Console(out: { _ in }, err: { _ in })) { () throws(InputError) in
                 throw InputError(.cannotCreate, source: "test", "interrupted")

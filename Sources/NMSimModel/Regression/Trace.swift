@@ -41,8 +41,10 @@ public enum Trace {
 
     /// Simulates `workload` with `patterns` and hands the trace text to `emit` a layer at a
     /// time, so a trace can go to a file without being held whole in memory.
-    public static func record(spec: HardwareSpec, workload: Workload, patterns: [NMPattern],
-                              emit: (String) throws(InputError) -> Void) throws(InputError) {
+    public static func record(
+        spec: HardwareSpec, workload: Workload, patterns: [NMPattern],
+        emit: (String) throws(InputError) -> Void
+    ) throws(InputError) {
         let sim = LayerSimulator(spec: spec)
         let vector = VectorUnit(spec.vector)
         var first: [String: Int] = [:]
@@ -117,13 +119,16 @@ public enum Trace {
                 header[f[0]] = f[1]
             case "layer":
                 guard f.count == 10, let idx = Int(f[1]), f[4] == "count", let count = Int(f[5]), f[6] == "cycles", let cycles = Int64(f[7]),
-                      let amount = Int(f[9]), f[8] == "events" || f[8] == "same" else {
+                    let amount = Int(f[9]), f[8] == "events" || f[8] == "same"
+                else {
                     throw fail(n, "expected 'layer <index> <name> <pattern> count <n> cycles <n> events|same <n>'")
                 }
                 guard idx == layers.count else { throw fail(n, "expected layer \(layers.count), found \(idx)") }
                 var t = LayerTrace(index: idx, name: f[2], pattern: f[3], count: count, cycles: cycles, events: nil, sameAs: nil)
                 if f[8] == "same" {
-                    guard amount >= 0, amount < idx, layers[amount].events != nil else { throw fail(n, "'same \(amount)' does not name an earlier traced layer") }
+                    guard amount >= 0, amount < idx, layers[amount].events != nil else {
+                        throw fail(n, "'same \(amount)' does not name an earlier traced layer")
+                    }
                     t.sameAs = amount
                 } else {
                     guard amount >= 0, amount <= lines.count - i else { throw fail(n, "announces \(amount) events but the file ends first (truncated?)") }
