@@ -1,9 +1,10 @@
 import Foundation
 import NMSimModel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An external accuracy evaluator spoken to in JSON Lines: one request per line on its
@@ -58,9 +59,10 @@ public final class EvaluatorClient {
         // nmsim keeps only its own ends, so the evaluator's exit is seen as end of file.
         try? toChild.fileHandleForReading.close()
         try? fromChild.fileHandleForWriting.close()
-        self.init(command: command, table: table, batch: batch, timeout: timeout, process: p,
-                  input: toChild.fileHandleForWriting.fileDescriptor, output: fromChild.fileHandleForReading.fileDescriptor,
-                  keepAlive: [toChild, fromChild])
+        self.init(
+            command: command, table: table, batch: batch, timeout: timeout, process: p,
+            input: toChild.fileHandleForWriting.fileDescriptor, output: fromChild.fileHandleForReading.fileDescriptor,
+            keepAlive: [toChild, fromChild])
     }
 
     /// A client over already open descriptors (for an evaluator that is not a child process).
@@ -159,7 +161,10 @@ public final class EvaluatorClient {
             if pending.isEmpty { break }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 {
-                throw fail(.software, "no reply within \(JSONWriter.format(timeout)) s (--evaluator-timeout) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))")
+                throw fail(
+                    .software,
+                    "no reply within \(JSONWriter.format(timeout)) s (--evaluator-timeout) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))"
+                )
             }
             var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: input, events: Int16(POLLOUT), revents: 0)]
             let r = poll(&fds, bytes.isEmpty ? 1 : 2, Int32(min(left * 1000 + 1, 60_000)))

@@ -152,15 +152,18 @@ public struct EvolutionarySearch: Sendable {
             pop = Array((top + scored).prefix(population))
             if let b = Self.best(scored), Self.better(b, than: best) { best = b }
         }
-        var notes = ["\(generations) generations, population \(population), \(evaluations) candidates evaluated (\(binMutations) by bin mutation), seed \(seed)"]
+        var notes = [
+            "\(generations) generations, population \(population), \(evaluations) candidates evaluated (\(binMutations) by bin mutation), seed \(seed)"
+        ]
         var choice = best.choice
         if polish && score == nil {
             let before = best.cost
             let moves = Self.polish(&choice, problem)
             notes.append(String(format: "local refinement: %d moves, cost %.6f -> %.6f", moves, before, problem.costs.cost(choice)))
         }
-        return SearchResult(choice: choice, cost: score == nil ? problem.costs.cost(choice) : best.cost, predictedCycles: problem.table.cycles(choice),
-                            optimizer: "evolutionary", notes: notes)
+        return SearchResult(
+            choice: choice, cost: score == nil ? problem.costs.cost(choice) : best.cost, predictedCycles: problem.table.cycles(choice),
+            optimizer: "evolutionary", notes: notes)
     }
 
     /// Costs equal within a relative 1e-9 tie; then fewer resource units win, then the
@@ -176,8 +179,10 @@ public struct EvolutionarySearch: Sendable {
     }
 
     /// ELSA's bin mutation (see the type's documentation); returns new feasible, unseen children.
-    func binMutation(_ top: [Candidate], _ problem: SearchProblem, range: (lo: Int64, hi: Int64), count: Int,
-                     rng: inout SeededGenerator, seen: inout Set<[Int]>) -> [[Int]] {
+    func binMutation(
+        _ top: [Candidate], _ problem: SearchProblem, range: (lo: Int64, hi: Int64), count: Int,
+        rng: inout SeededGenerator, seen: inout Set<[Int]>
+    ) -> [[Int]] {
         let b = max(1, bins)
         guard range.hi > range.lo, count > 0, b > 1, !top.isEmpty else { return [] }
         let width = Double(range.hi - range.lo) / Double(b)
@@ -203,12 +208,15 @@ public struct EvolutionarySearch: Sendable {
             let steps = abs(bins[d] - target)
             // Layers that have an option in that direction, a random `steps` of them moved.
             var movable = (0..<problem.layerCount).filter { j in
-                problem.allowed[j].contains { o in up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j]) }
+                problem.allowed[j].contains { o in up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j])
+                }
             }
             for _ in 0..<min(steps, movable.count) {
                 let k = Int(rng.next() % UInt64(movable.count))
                 let j = movable.remove(at: k)
-                let options = problem.allowed[j].filter { o in up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j]) }
+                let options = problem.allowed[j].filter { o in
+                    up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j])
+                }
                 c[j] = options[Int(rng.next() % UInt64(options.count))]
             }
             if problem.feasible(c), seen.insert(c).inserted { out.append(c) }
@@ -288,7 +296,8 @@ public struct EvolutionarySearch: Sendable {
             !pop.contains { o in (o.cost <= c.cost && o.resource <= c.resource) && (o.cost < c.cost || o.resource < c.resource) }
         }
         let scored = pop.map { c -> (Double, Candidate) in
-            let s = (onFront(c) ? 1.0 : 0.0)
+            let s =
+                (onFront(c) ? 1.0 : 0.0)
                 + (cMax > cMin ? (cMax - c.cost) / (cMax - cMin) : 0)
                 + (rMax > rMin ? (rMax - Double(c.resource)) / (rMax - rMin) : 0)
             return (s, c)

@@ -71,8 +71,10 @@ public struct ParetoDP: Sendable {
                     parents.append(p.trace)
                     options.append(Int16(o))
                     let opt = problem.table.options[j][o]
-                    next.append(Point(resource: r, cost: p.cost + problem.costs.costs[j][o], cycles: p.cycles + opt.cycles,
-                                      bytes: p.bytes + opt.weightBytes, trace: Int32(parents.count - 1)))
+                    next.append(
+                        Point(
+                            resource: r, cost: p.cost + problem.costs.costs[j][o], cycles: p.cycles + opt.cycles,
+                            bytes: p.bytes + opt.weightBytes, trace: Int32(parents.count - 1)))
                 }
             }
             front = Self.prune(next, safeFrom: problem.bounds.min == .min ? .min : problem.bounds.min - minRest)
@@ -155,11 +157,13 @@ public struct ParetoDP: Sendable {
             return x.1.lexicographicallyPrecedes(y.1)
         }!
         let choice = best.1
-        let note = f.bucketWidth == 0
+        let note =
+            f.bucketWidth == 0
             ? "exact Pareto dynamic program (\(f.points.count) front points)"
             : "Pareto dynamic program with buckets of \(f.bucketWidth) resource units; optimal within \(f.errorBound) units of the budget"
-        return SearchResult(choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
-                            optimizer: "dp", notes: [note])
+        return SearchResult(
+            choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+            optimizer: "dp", notes: [note])
     }
 }
 
@@ -188,7 +192,8 @@ public enum ExhaustiveSearch {
             }
         }
         guard let best else { return nil }
-        return SearchResult(choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
-                            optimizer: "exhaustive", notes: ["\(count) combinations tried"])
+        return SearchResult(
+            choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
+            optimizer: "exhaustive", notes: ["\(count) combinations tried"])
     }
 }

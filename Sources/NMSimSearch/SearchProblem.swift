@@ -49,8 +49,9 @@ public struct SearchProblem: Sendable {
     /// external evaluator, the prior, so that only an option no denser than another of no more
     /// resource is dropped.
     public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint, dominance: CostTable? = nil) {
-        precondition(costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
-                     "cost table shape does not match the latency table")
+        precondition(
+            costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
+            "cost table shape does not match the latency table")
         self.table = table
         self.costs = costs
         self.constraint = constraint
@@ -66,12 +67,13 @@ public struct SearchProblem: Sendable {
             let all = Array(table.options[j].indices)
             if case .macsWindow = constraint { allowed.append(all); continue }
             let r = all.map { res(table.options[j][$0]) }
-            allowed.append(all.filter { o in
-                !all.contains { p in
-                    p != o && r[p] <= r[o] && judge[j][p] <= judge[j][o]
-                        && (p < o || r[p] < r[o] || judge[j][p] < judge[j][o])
-                }
-            })
+            allowed.append(
+                all.filter { o in
+                    !all.contains { p in
+                        p != o && r[p] <= r[o] && judge[j][p] <= judge[j][o]
+                            && (p < o || r[p] < r[o] || judge[j][p] < judge[j][o])
+                    }
+                })
         }
         self.allowed = allowed
         self.dominance = dominance

@@ -43,8 +43,10 @@ public struct SearchSession: Sendable {
     /// Wall-clock seconds of the optimisers, the evaluator's waiting included.
     public var searchSeconds: Double = 0
 
-    public static func run(_ problem: SearchProblem, spec: HardwareSpec, optimizer: String, seed: UInt64, pareto: Bool,
-                           evaluator: EvaluatorClient? = nil, parallel: Bool = true) throws(InputError) -> SearchSession {
+    public static func run(
+        _ problem: SearchProblem, spec: HardwareSpec, optimizer: String, seed: UInt64, pareto: Bool,
+        evaluator: EvaluatorClient? = nil, parallel: Bool = true
+    ) throws(InputError) -> SearchSession {
         let began = Date()
         var results: [SearchResult] = []
         var dpFront: ParetoDP.Front?
@@ -68,9 +70,12 @@ public struct SearchSession: Sendable {
                     for (i, p) in inside.reversed().enumerated() where i % step == 0 && seeds.count <= want { seeds.append(f.choice(p)) }
                 }
                 let search = EvolutionarySearch(seed: seed)
-                if var r = try search.solve(problem, seeds: seeds, score: { (c: [[Int]]) throws(InputError) -> [Double] in
-                    try evaluator.accuracies(c).map { -$0 }
-                }) {
+                if var r = try search.solve(
+                    problem, seeds: seeds,
+                    score: { (c: [[Int]]) throws(InputError) -> [Double] in
+                        try evaluator.accuracies(c).map { -$0 }
+                    })
+                {
                     r.accuracy = -r.cost
                     r.cost = problem.costs.cost(r.choice)
                     if optimizer == "both" { r.notes.append("seeded with \(seeds.count) DP configurations") }
@@ -103,19 +108,22 @@ public struct SearchSession: Sendable {
             }
         }
         let ev = evaluator.map {
-            EvaluatorReport(command: $0.command, evaluations: $0.evaluations, cacheHits: $0.cacheHits, batches: $0.batches,
-                            batchSize: $0.batch, seconds: $0.waitSeconds)
+            EvaluatorReport(
+                command: $0.command, evaluations: $0.evaluations, cacheHits: $0.cacheHits, batches: $0.batches,
+                batchSize: $0.batch, seconds: $0.waitSeconds)
         }
-        return SearchSession(problem: problem, specName: spec.name, results: results, chosen: chosen, resimulated: report,
-                             pareto: front, evaluator: ev, searchSeconds: searchSeconds)
+        return SearchSession(
+            problem: problem, specName: spec.name, results: results, chosen: chosen, resimulated: report,
+            pareto: front, evaluator: ev, searchSeconds: searchSeconds)
     }
 
     /// The front of evaluated configurations: less of the resource or higher accuracy, each
     /// point beaten by no other on both.
     static func front(evaluated: [(choice: [Int], accuracy: Double)], _ problem: SearchProblem) -> [FrontPoint] {
         let points = evaluated.map { e in
-            FrontPoint(resource: problem.total(e.choice), cost: problem.costs.cost(e.choice), accuracy: e.accuracy,
-                       cycles: problem.table.cycles(e.choice), choice: e.choice)
+            FrontPoint(
+                resource: problem.total(e.choice), cost: problem.costs.cost(e.choice), accuracy: e.accuracy,
+                cycles: problem.table.cycles(e.choice), choice: e.choice)
         }.sorted { a, b in
             if a.resource != b.resource { return a.resource < b.resource }
             if a.accuracy! != b.accuracy! { return a.accuracy! > b.accuracy! }
@@ -147,7 +155,7 @@ public struct SearchSession: Sendable {
         case .latency(let c): return (Double(r.totalCycles), "\(c) cycles", r.totalCycles <= c)
         case let .macsWindow(lo, hi): return (Double(r.macs), "[\(lo), \(hi)] MACs", r.macs >= lo && r.macs <= hi)
         case .memory(let b): return (Double(r.weightBytes), "\(b) bytes", r.weightBytes <= b)
-        case .energy(let e): return (r.energyPJ ?? 0, "\(e) pJ", (r.energyPJ ?? 0) <= e * (1 + 1e-12))
+        case .energy(let e): return (r.energyPJ, "\(e) pJ", r.energyPJ <= e * (1 + 1e-12))
         }
     }
 
@@ -163,27 +171,61 @@ public struct SearchSession: Sendable {
             ("predictedCycles", .integer(chosen.predictedCycles)), ("resimulatedCycles", .integer(resimulated.totalCycles)),
             ("denseCycles", .integer(t.denseCycles)), ("speedup", .number(speedup)),
             ("macs", .integer(resimulated.macs)), ("denseMacs", .integer(t.denseMACs)), ("weightBytes", .integer(resimulated.weightBytes)),
-            ("constraint", .object([("type", .string(constraintName)), ("limit", .string(check.limit)), ("value", .number(check.value)), ("met", .bool(check.met))])),
-            ("optimizers", .array(results.map { r in
-                .object([("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
-                         ("notes", .array(r.notes.map { .string($0) }))] + (r.accuracy.map { [("accuracy", JSONValue.number($0))] } ?? []))
-            })),
-            ("latencyTable", .object([("simulations", .int(t.simulations)),
-                                      ("dominatedDropped", .int(problem.droppedOptions))])),
+            (
+                "constraint",
+                .object([("type", .string(constraintName)), ("limit", .string(check.limit)), ("value", .number(check.value)), ("met", .bool(check.met))])
+            ),
+            (
+                "optimizers",
+                .array(
+                    results.map { r in
+                        .object(
+                            [
+                                ("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
+                                ("notes", .array(r.notes.map { .string($0) })),
+                            ] + (r.accuracy.map { [("accuracy", JSONValue.number($0))] } ?? []))
+                    })
+            ),
+            (
+                "latencyTable",
+                .object([
+                    ("simulations", .int(t.simulations)),
+                    ("dominatedDropped", .int(problem.droppedOptions)),
+                ])
+            ),
         ]
         if let a = chosen.accuracy { o.append(("accuracy", .number(a))) }
         if let e = evaluator {
-            o.append(("evaluator", .object([("command", .string(e.command)), ("evaluations", .int(e.evaluations)), ("cacheHits", .int(e.cacheHits)),
-                                            ("batches", .int(e.batches)), ("batchSize", .int(e.batchSize)), ("seconds", .number(e.seconds))])))
+            o.append(
+                (
+                    "evaluator",
+                    .object([
+                        ("command", .string(e.command)), ("evaluations", .int(e.evaluations)), ("cacheHits", .int(e.cacheHits)),
+                        ("batches", .int(e.batches)), ("batchSize", .int(e.batchSize)), ("seconds", .number(e.seconds)),
+                    ])
+                ))
         }
         if let pareto {
-            o.append(("pareto", .object([("resource", .string(resourceName)), ("unit", .string(resourceUnit)), ("points", .array(pareto.map { p in
-                var m: [(key: String, value: JSONValue)] = [("resource", resourceValue(p.resource)), ("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
-                         ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
-                         ("patternCounts", counts(p.choice)), ("assignment", assignmentJSON(p.choice))]
-                if let a = p.accuracy { m.append(("accuracy", .number(a))) }
-                return .object(m)
-            }))])))
+            o.append(
+                (
+                    "pareto",
+                    .object([
+                        ("resource", .string(resourceName)), ("unit", .string(resourceUnit)),
+                        (
+                            "points",
+                            .array(
+                                pareto.map { p in
+                                    var m: [(key: String, value: JSONValue)] = [
+                                        ("resource", resourceValue(p.resource)), ("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
+                                        ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
+                                        ("patternCounts", counts(p.choice)), ("assignment", assignmentJSON(p.choice)),
+                                    ]
+                                    if let a = p.accuracy { m.append(("accuracy", .number(a))) }
+                                    return .object(m)
+                                })
+                        ),
+                    ])
+                ))
         }
         return .object(o)
     }
@@ -239,10 +281,14 @@ public struct SearchSession: Sendable {
         let t = problem.table
         let check = constraintCheck
         var out = "nmsim search: \(t.workload.name) on \(specName), \(problem.constraint)\n"
-        out += "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
-        out += "objective: " + (evaluator != nil ? "accuracy from the evaluator (higher is better); \(problem.costs.kind) as the additive prior" : problem.costs.kind) + "\n"
+        out +=
+            "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
+        out +=
+            "objective: "
+            + (evaluator != nil ? "accuracy from the evaluator (higher is better); \(problem.costs.kind) as the additive prior" : problem.costs.kind) + "\n"
         if let e = evaluator {
-            out += "evaluator: \(e.command): \(e.evaluations) configurations evaluated in \(e.batches) batches of up to \(e.batchSize), "
+            out +=
+                "evaluator: \(e.command): \(e.evaluations) configurations evaluated in \(e.batches) batches of up to \(e.batchSize), "
                 + "\(e.cacheHits) answered from the cache; \(String(format: "%.3f", e.seconds)) s waiting for it, "
                 + "\(String(format: "%.3f", max(0, searchSeconds - e.seconds))) s searching\n"
         }
@@ -250,29 +296,42 @@ public struct SearchSession: Sendable {
         let acc = evaluator != nil
         var rows = [["optimizer"] + (acc ? ["accuracy"] : []) + ["cost", "predicted cycles", "speedup", "notes"]]
         for r in results {
-            rows.append([r.optimizer] + (acc ? [r.accuracy.map { String(format: "%.4f", $0) } ?? "-"] : [])
-                        + [String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
-                           String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; ")])
+            rows.append(
+                [r.optimizer] + (acc ? [r.accuracy.map { String(format: "%.4f", $0) } ?? "-"] : [])
+                    + [
+                        String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
+                        String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; "),
+                    ])
         }
         out += ReportFormatter.align(rows, rightAligned: acc ? [1, 2, 3, 4] : [1, 2, 3]) + "\n\n"
-        out += "chosen (\(chosen.optimizer)): " + counts(chosen.choice).briefCounts + (chosen.accuracy.map { String(format: "; accuracy %.4f", $0) } ?? "") + "\n"
+        out +=
+            "chosen (\(chosen.optimizer)): " + counts(chosen.choice).briefCounts + (chosen.accuracy.map { String(format: "; accuracy %.4f", $0) } ?? "") + "\n"
         out += "predicted    \(ReportFormatter.grouped(chosen.predictedCycles)) cycles\n"
-        out += "re-simulated \(ReportFormatter.grouped(resimulated.totalCycles)) cycles = \(ReportFormatter.formatTime(resimulated.seconds)), "
+        out +=
+            "re-simulated \(ReportFormatter.grouped(resimulated.totalCycles)) cycles = \(ReportFormatter.formatTime(resimulated.seconds)), "
             + String(format: "%.3fx over dense (%@ cycles)\n", speedup, ReportFormatter.grouped(t.denseCycles))
-        out += String(format: "MACs         %.3f G of %.3f G dense (%.2fx fewer); weights %@\n", Double(resimulated.macs) / 1e9, Double(t.denseMACs) / 1e9,
-                      Double(t.denseMACs) / Double(max(resimulated.macs, 1)), ReportFormatter.formatBytes(resimulated.weightBytes))
+        out += String(
+            format: "MACs         %.3f G of %.3f G dense (%.2fx fewer); weights %@\n", Double(resimulated.macs) / 1e9, Double(t.denseMACs) / 1e9,
+            Double(t.denseMACs) / Double(max(resimulated.macs, 1)), ReportFormatter.formatBytes(resimulated.weightBytes))
         out += "constraint   \(constraintName) \(check.met ? "met" : "NOT met"): \(JSONWriter.format(check.value)) against \(check.limit)\n\n"
         out += layerGrid()
         if let pareto {
             let what = evaluator != nil ? "accuracy" : "cost"
-            out += "\nPareto front (\(what) against \(resourceName == "cycles" ? "latency" : resourceName), \(pareto.count) points; every point's assignment is in --format json):\n"
+            out +=
+                "\nPareto front (\(what) against \(resourceName == "cycles" ? "latency" : resourceName), \(pareto.count) points; every point's assignment is in --format json):\n"
             var pr = [[resourceUnit, "speedup", what, "patterns"]]
             let step = max(1, pareto.count / 20)
             for (i, p) in pareto.enumerated() where i % step == 0 || i == pareto.count - 1 {
                 let r: String
-                if case .energy = problem.constraint { r = JSONWriter.format(Double(p.resource) / problem.energyUnitsPerPJ) } else { r = ReportFormatter.grouped(p.resource) }
-                pr.append([r, String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
-                           p.accuracy.map { String(format: "%.4f", $0) } ?? String(format: "%.6f", p.cost), counts(p.choice).briefCounts])
+                if case .energy = problem.constraint {
+                    r = JSONWriter.format(Double(p.resource) / problem.energyUnitsPerPJ)
+                } else {
+                    r = ReportFormatter.grouped(p.resource)
+                }
+                pr.append([
+                    r, String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
+                    p.accuracy.map { String(format: "%.4f", $0) } ?? String(format: "%.6f", p.cost), counts(p.choice).briefCounts,
+                ])
             }
             out += ReportFormatter.align(pr, rightAligned: [0, 1, 2]) + "\n"
         }

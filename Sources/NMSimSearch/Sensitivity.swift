@@ -31,15 +31,22 @@ public enum Sensitivity {
             var row: [Double] = []
             let listed = t.costs[names[j]] ?? [:]
             for o in opts {
-                if let c = listed.first(where: { $0.key.sameLevel(as: o.pattern) })?.value { row.append(c) }
-                else if o.pattern.isDense { row.append(0) }
-                else if policy == .interpolate, let c = interpolate(listed, at: o.pattern.density) { row.append(c); interpolated += 1 }
-                else { missing.append("\(names[j]) \(o.pattern)"); row.append(0) }
+                if let c = listed.first(where: { $0.key.sameLevel(as: o.pattern) })?.value {
+                    row.append(c)
+                } else if o.pattern.isDense {
+                    row.append(0)
+                } else if policy == .interpolate, let c = interpolate(listed, at: o.pattern.density) {
+                    row.append(c); interpolated += 1
+                } else {
+                    missing.append("\(names[j]) \(o.pattern)"); row.append(0)
+                }
             }
             out.append(row)
         }
         let unknown = Set(t.costs.keys).subtracting(names)
-        var diags: [Diagnostic] = unknown.sorted().prefix(5).map { Diagnostic(source: t.source, location: $0, message: "no searchable layer of that name in \(table.workload.name)") }
+        var diags: [Diagnostic] = unknown.sorted().prefix(5).map {
+            Diagnostic(source: t.source, location: $0, message: "no searchable layer of that name in \(table.workload.name)")
+        }
         if !missing.isEmpty {
             let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
             let hint = policy == .error ? " (list them, or pass --missing-cost interpolate)" : " (no listed sparse level to interpolate from)"
@@ -89,7 +96,9 @@ public enum Sensitivity {
         for name in values.keys.sorted() {
             guard let dense = values[name]!.first(where: { $0.key.isDense })?.value else { continue }
             for (p, v) in values[name]!.sorted(by: { $0.key > $1.key }) where !p.isDense && v > dense {
-                sink.report(at[name]![p]!, "\(name) \(p): accuracy \(JSONWriter.format(v)) is above the layer's dense accuracy \(JSONWriter.format(dense)), a negative cost")
+                sink.report(
+                    at[name]![p]!,
+                    "\(name) \(p): accuracy \(JSONWriter.format(v)) is above the layer's dense accuracy \(JSONWriter.format(dense)), a negative cost")
             }
         }
     }
@@ -106,7 +115,8 @@ public enum Sensitivity {
         let sink = DiagnosticSink(source: source)
         let lines = text.lineList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
-              header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2]) else {
+            header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2])
+        else {
             throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
         }
         var values: [String: [NMPattern: Double]] = [:]

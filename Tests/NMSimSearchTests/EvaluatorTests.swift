@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 @testable import NMSimSearch
 
@@ -19,8 +20,10 @@ final class SwiftEvaluator: @unchecked Sendable {
     private var _served = 0
     var served: Int { lock.withLock { _served } }
 
-    init(reverseEvery: Int = 1, crashAfter: Int? = nil, override: @escaping @Sendable (Int, Int) -> String? = { _, _ in nil },
-         accuracy: @escaping @Sendable ([String: String]) -> Double?) {
+    init(
+        reverseEvery: Int = 1, crashAfter: Int? = nil, override: @escaping @Sendable (Int, Int) -> String? = { _, _ in nil },
+        accuracy: @escaping @Sendable ([String: String]) -> Double?
+    ) {
         self.accuracy = accuracy
         self.reverseEvery = reverseEvery
         self.override = override
@@ -29,8 +32,9 @@ final class SwiftEvaluator: @unchecked Sendable {
     }
 
     func client(_ table: LatencyTable, batch: Int, timeout: Double = 30) -> EvaluatorClient {
-        EvaluatorClient(command: "swift-evaluator", table: table, batch: batch, timeout: timeout,
-                        writeTo: requests.fileHandleForWriting.fileDescriptor, readFrom: replies.fileHandleForReading.fileDescriptor)
+        EvaluatorClient(
+            command: "swift-evaluator", table: table, batch: batch, timeout: timeout,
+            writeTo: requests.fileHandleForWriting.fileDescriptor, readFrom: replies.fileHandleForReading.fileDescriptor)
     }
 
     private func serve() {
@@ -47,7 +51,9 @@ final class SwiftEvaluator: @unchecked Sendable {
                 guard let v = try? JSONParser.parse(line), case .integer(let id)? = v["id"], case .object(let m)? = v["assignment"] else { continue }
                 var assignment: [String: String] = [:]
                 for (k, p) in m { if case .string(let s) = p { assignment[k] = s } }
-                let n = lock.withLock { _served += 1; return _served }
+                let n = lock.withLock {
+                    _served += 1; return _served
+                }
                 if let crashAfter, n > crashAfter { try? out.close(); return }
                 if let line = override(n, Int(id)) {
                     held.append(line)
@@ -110,13 +116,19 @@ struct EvaluatorTests {
     @Test func aMalformedReplyIsLocatedByItsLine() throws {
         let e = try #require(try Self.failure(SwiftEvaluator(override: { n, _ in n == 3 ? "accuracy: 80" : nil }) { _ in 80 }))
         #expect(e.kind == .data)
-        #expect(e.diagnostics.map(\.description) == ["evaluator: reply line 3: not a JSON reply (unexpected character 'a' (expected a value) at column 1): \"accuracy: 80\""])
+        #expect(
+            e.diagnostics.map(\.description) == [
+                "evaluator: reply line 3: not a JSON reply (unexpected character 'a' (expected a value) at column 1): \"accuracy: 80\""
+            ])
     }
 
     @Test func anUnknownIdAnErrorReplyAndANonNumberAreDataErrors() throws {
         let unknown = try #require(try Self.failure(SwiftEvaluator(override: { n, _ in n == 2 ? "{\"id\": 99, \"accuracy\": 1}" : nil }) { _ in 80 }))
-        #expect(unknown.kind == .data && unknown.diagnostics[0].description == "evaluator: reply line 2: id 99 was not asked for or was already answered (waiting for 2)")
-        let reported = try #require(try Self.failure(SwiftEvaluator(override: { n, id in n == 1 ? "{\"id\": \(id), \"error\": \"CUDA out of memory\"}" : nil }) { _ in 80 }))
+        #expect(
+            unknown.kind == .data
+                && unknown.diagnostics[0].description == "evaluator: reply line 2: id 99 was not asked for or was already answered (waiting for 2)")
+        let reported = try #require(
+            try Self.failure(SwiftEvaluator(override: { n, id in n == 1 ? "{\"id\": \(id), \"error\": \"CUDA out of memory\"}" : nil }) { _ in 80 }))
         #expect(reported.diagnostics[0].description == "evaluator: reply line 1: the evaluator reports an error for id 1: CUDA out of memory")
         let nan = try #require(try Self.failure(SwiftEvaluator(override: { n, id in n == 1 ? "{\"id\": \(id), \"accuracy\": \"high\"}" : nil }) { _ in 80 }))
         #expect(nan.diagnostics[0].message.hasPrefix("id 1: expected a finite number \"accuracy\""))
@@ -127,7 +139,9 @@ struct EvaluatorTests {
         #expect(crash.kind == .software)
         #expect(crash.diagnostics[0].description == "evaluator: exited before answering ids 3, 4")
         let silent = try #require(try Self.failure(SwiftEvaluator { _ in nil }, timeout: 0.2))
-        #expect(silent.kind == .software && silent.diagnostics[0].description == "evaluator: no reply within 0.2 s (--evaluator-timeout) while waiting for ids 1, 2")
+        #expect(
+            silent.kind == .software && silent.diagnostics[0].description == "evaluator: no reply within 0.2 s (--evaluator-timeout) while waiting for ids 1, 2"
+        )
     }
 
     @Test func theEvaluatorDrivenSearchBeatsTheDPOnTheAdditivePriorWhenAccuracyIsNotAdditive() throws {
@@ -186,7 +200,9 @@ struct SensitivityFileTests {
         #expect {
             _ = try Sensitivity.csv("layer,pattern,accuracy\nl0,4:4,80\nl0,2:4,80.5\n", source: "a.csv")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["a.csv: line 3: l0 2:4: accuracy 80.5 is above the layer's dense accuracy 80, a negative cost"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "a.csv: line 3: l0 2:4: accuracy 80.5 is above the layer's dense accuracy 80, a negative cost"
+            ]
         }
     }
 

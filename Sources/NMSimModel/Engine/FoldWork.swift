@@ -18,6 +18,8 @@ struct FoldWork {
     /// On-chip bytes read by the array and written into buffers.
     var sramReadBytes = 0
     var sramWriteBytes = 0
+    /// The same bytes by operand and buffer (``Traffic`` documents each).
+    var split = OperandTraffic()
     /// Groups decoded in total (at load or during streaming).
     var groups = 0
     /// PEs the fold maps: rows used × columns used.
@@ -109,7 +111,7 @@ struct FoldCostModel {
         let tiles = plan.tiles(of: f)
         let t = spec.dataTypes
         let s = plan.shape
-        let R = plan.arrayRows, C = plan.arrayColumns
+        let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         let temporal = plan.temporal
         var stream = temporal
         func stretch(_ cycles: Int, _ cause: StreamLimit) {
@@ -126,14 +128,14 @@ struct FoldCostModel {
         let lastInner = plan.isLastInner(f)
         switch plan.dataflow {
         case .weightStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let weightBytes = r * c * t.weightBytes + metadataBytes(kept: r * c, columns: c)
             let actBytes = s.m * kSpan * t.activationBytes
             let partialIn = (!outputsResident && !firstInner) ? s.m * c * t.accumulatorBytes : 0
             w.fetchBytes = weightBytes + ((!actResident || firstOuter) ? actBytes : 0) + partialIn
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
             let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -143,6 +145,12 @@ struct FoldCostModel {
             w.writeBytes = lastInner ? s.m * c * t.outputBytes : (outputsResident ? 0 : s.m * c * t.accumulatorBytes)
             w.sramReadBytes = weightBytes + actBytes + (firstInner ? 0 : s.m * c * t.accumulatorBytes)
             w.sramWriteBytes = w.fetchBytes + s.m * c * t.accumulatorBytes
+            w.split = OperandTraffic(
+                dramInput: (!actResident || firstOuter) ? actBytes : 0, dramWeight: weightBytes,
+                dramMetadata: metadataBytes(kept: r * c, columns: c), metadataRead: metadataBytes(kept: r * c, columns: c), dramPartialRead: partialIn,
+                dramPartialWrite: lastInner ? 0 : w.writeBytes,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: firstInner ? 0 : s.m * c * t.accumulatorBytes,
+                ofmapWrite: partialIn + s.m * c * t.accumulatorBytes)
         case .outputStationary:
             let kAct = (sparse && !expands) ? plan.keptK : s.k
             let actBytes = r * kAct * t.activationBytes
@@ -158,14 +166,20 @@ struct FoldCostModel {
             w.writeBytes = r * c * t.outputBytes
             w.sramReadBytes = actBytes + weightBytes
             w.sramWriteBytes = w.fetchBytes + r * c * t.outputBytes
+            w.split = OperandTraffic(
+                dramInput: (!actResident || firstInner) ? actBytes : 0, dramWeight: (!weightsResident || firstOuter) ? weightBytes : 0,
+                dramMetadata: (!weightsResident || firstOuter) ? metadataBytes(kept: plan.keptK * c, columns: c) : 0,
+                metadataRead: metadataBytes(kept: plan.keptK * c, columns: c),
+                dramPartialRead: 0, dramPartialWrite: 0,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: 0, ofmapWrite: r * c * t.outputBytes)
         case .inputStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let actBytes = kSpan * c * t.activationBytes
             let weightBytes = r * s.n * t.weightBytes + metadataBytes(kept: r * s.n, columns: s.n)
             let partialIn = (!outputsResident && !firstInner) ? c * s.n * t.accumulatorBytes : 0
             w.fetchBytes = actBytes + ((!weightsResident || firstOuter) ? weightBytes : 0) + partialIn
             w.groups = groups(kept: r * s.n, columns: s.n)
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
             let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -176,10 +190,18 @@ struct FoldCostModel {
             w.writeBytes = lastInner ? c * s.n * t.outputBytes : (outputsResident ? 0 : c * s.n * t.accumulatorBytes)
             w.sramReadBytes = actBytes + weightBytes + (firstInner ? 0 : c * s.n * t.accumulatorBytes)
             w.sramWriteBytes = w.fetchBytes + c * s.n * t.accumulatorBytes
+            let weightFetched = (!weightsResident || firstOuter) ? weightBytes : 0
+            w.split = OperandTraffic(
+                dramInput: actBytes, dramWeight: weightFetched,
+                dramMetadata: weightFetched > 0 ? metadataBytes(kept: r * s.n, columns: s.n) : 0,
+                metadataRead: metadataBytes(kept: r * s.n, columns: s.n),
+                dramPartialRead: partialIn, dramPartialWrite: lastInner ? 0 : w.writeBytes,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: firstInner ? 0 : c * s.n * t.accumulatorBytes,
+                ofmapWrite: partialIn + c * s.n * t.accumulatorBytes)
         }
         w.streamCycles = stream
         if scaleSim {
-            w.skewCycles = R + C - 2
+            w.skewCycles = arrayRows + arrayColumns - 2
         } else {
             let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
             w.skewCycles = r + c - 2 + decoderFill
