@@ -41,8 +41,10 @@ public struct FoldPlan: Sendable {
     /// Level (0 outermost … 2 innermost) of each loop, by ``Schedule/Loop`` raw value.
     @usableFromInline let level: (rows: Int, columns: Int, temporal: Int)
 
-    public init(shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1,
-                schedule: Schedule? = nil) {
+    public init(
+        shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1,
+        schedule: Schedule? = nil
+    ) {
         precondition(instances >= 1, "instances must be at least 1 (got \(instances))")
         self.instances = instances
         self.shape = shape
@@ -86,9 +88,11 @@ public struct FoldPlan: Sendable {
 
     /// Rows, columns and temporal extent that fold `f` uses (edge folds use fewer).
     @inlinable public func used(_ t: FoldIndex) -> (rows: Int, columns: Int, temporal: Int) {
-        (Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
-         Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns),
-         Swift.max(0, Swift.min(temporal, temporalExtent - t.temporal * temporal)))
+        (
+            Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
+            Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns),
+            Swift.max(0, Swift.min(temporal, temporalExtent - t.temporal * temporal))
+        )
     }
 
     /// Trip count of a loop.
@@ -175,8 +179,9 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
     /// The schedule every layer had before the mapper: the whole streamed extent per fold, the
     /// columns outer and the rows inner (WS, IS) or the rows outer and the columns inner (OS).
     public static func fixed(_ dataflow: Dataflow, temporalExtent: Int) -> Schedule {
-        Schedule(order: dataflow == .outputStationary ? [.rows, .columns, .temporal] : [.temporal, .columns, .rows],
-                 temporalTile: Swift.max(temporalExtent, 1))
+        Schedule(
+            order: dataflow == .outputStationary ? [.rows, .columns, .temporal] : [.temporal, .columns, .rows],
+            temporalTile: Swift.max(temporalExtent, 1))
     }
 
     public var description: String { order.map(\.rawValue).joined(separator: ">") + " t\(temporalTile) p\(prefetch)" }

@@ -30,6 +30,8 @@ struct FoldWork {
     var weightBytes = 0
     var partialReadBytes = 0
     var partialWriteBytes = 0
+    /// The same bytes by operand and buffer (``Traffic`` documents each).
+    var split = OperandTraffic()
 }
 
 /// What slowed a fold's streaming below one temporal step per cycle.
@@ -75,9 +77,11 @@ struct FoldCostModel {
         reduction = plan.reductionLoop
         reuseLoops = (plan.reuseLoop(.inputs), plan.reuseLoop(.weights), plan.reuseLoop(.outputs))
         reused = (false, false, false)
-        reused = (footprint(.inputs) <= spec.ifmap.residentBytes,
-                  footprint(.weights) <= spec.filter.residentBytes,
-                  footprint(.outputs) <= spec.ofmap.residentBytes)
+        reused = (
+            footprint(.inputs) <= spec.ifmap.residentBytes,
+            footprint(.weights) <= spec.filter.residentBytes,
+            footprint(.outputs) <= spec.ofmap.residentBytes
+        )
     }
 
     /// Extent a block of `operand` covers along loop `l` while its reuse loop runs once: the
@@ -163,7 +167,7 @@ struct FoldCostModel {
         w.mappedPEs = r * c
         w.temporal = tt
         let t = spec.dataTypes
-        let R = plan.arrayRows, C = plan.arrayColumns
+        let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         var stream = tt
         func stretch(_ cycles: Int, _ cause: StreamLimit) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
@@ -181,9 +185,10 @@ struct FoldCostModel {
         let lastRed = red == plan.tripCount(reduction) - 1
         // Output tile of the fold (elements) and its partial sums.
         let outElements: Int
+        var meta = 0, actRead = 0, weightRead = 0
         switch plan.dataflow {
         case .weightStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let weightBytes = r * c * t.weightBytes + metadataBytes(kept: r * c, columns: c)
             let actBytes = tt * kSpan * t.activationBytes
             outElements = tt * c
@@ -191,7 +196,7 @@ struct FoldCostModel {
             w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
             let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -199,6 +204,7 @@ struct FoldCostModel {
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
             w.sramReadBytes = weightBytes + actBytes
+            (meta, actRead, weightRead) = (metadataBytes(kept: r * c, columns: c), actBytes, weightBytes)
         case .outputStationary:
             let kt = tt
             let kAct = (sparse && !expands) ? kt : (kt >= plan.keptK ? plan.shape.k : activationSpan(start: tiles.temporal * plan.temporal, r: kt))
@@ -215,15 +221,16 @@ struct FoldCostModel {
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
             }
             w.sramReadBytes = actBytes + weightBytes
+            (meta, actRead, weightRead) = (metadataBytes(kept: kt * c, columns: c), actBytes, weightBytes)
         case .inputStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let actBytes = kSpan * c * t.activationBytes
             let weightBytes = r * tt * t.weightBytes + metadataBytes(kept: r * tt, columns: tt)
             outElements = c * tt
             w.inputBytes = fetchIn ? actBytes : 0
             w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: r * tt, columns: tt)
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
             let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -232,6 +239,7 @@ struct FoldCostModel {
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
             }
             w.sramReadBytes = actBytes + weightBytes
+            (meta, actRead, weightRead) = (metadataBytes(kept: r * tt, columns: tt), actBytes, weightBytes)
         }
         let partial = outElements * t.accumulatorBytes
         w.partialReadBytes = (!reused.outputs && !firstRed) ? partial : 0
@@ -247,9 +255,15 @@ struct FoldCostModel {
             if !firstRed { w.sramReadBytes += partial }
             w.sramWriteBytes = w.fetchBytes + partial
         }
+        let outputsOS = plan.dataflow == .outputStationary
+        w.split = OperandTraffic(
+            dramInput: w.inputBytes, dramWeight: w.weightBytes, dramMetadata: w.weightBytes > 0 ? meta : 0, metadataRead: meta,
+            dramPartialRead: w.partialReadBytes, dramPartialWrite: w.partialWriteBytes,
+            ifmapRead: actRead, filterRead: weightRead, ofmapRead: firstRed ? 0 : partial,
+            ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial)
         w.streamCycles = stream
         if scaleSim {
-            w.skewCycles = R + C - 2
+            w.skewCycles = arrayRows + arrayColumns - 2
         } else {
             let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
             w.skewCycles = r + c - 2 + decoderFill

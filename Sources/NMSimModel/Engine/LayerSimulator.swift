@@ -30,15 +30,17 @@ public struct LayerSimulator: Sendable {
     /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer),
     /// with the schedule the spec asks for: the mapper's choice on the native timing, or the
     /// fixed schedule (SCALE-Sim timing always uses it).
-    public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
-                         eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+    public func simulate(
+        _ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
+        eventSink: ((TraceEvent) -> Void)? = nil
+    ) throws(Failure) -> LayerResult {
         try Self.checkSize(shape, instances: instances)
         guard spec.usesMapper else {
             return try simulate(shape, pattern: pattern, instances: instances, schedule: nil, eventSink: eventSink)
         }
         let choice = try Mapper(spec: spec).choose(shape, pattern: pattern, instances: instances)
         guard let eventSink else { return choice.result }
-        return try simulate(shape, pattern: pattern, instances: instances, schedule: choice.schedule, eventSink: eventSink)
+        return try simulate(shape, pattern: pattern, instances: instances, schedule: choice.schedule, mode: .search, eventSink: eventSink)
     }
 
     static func checkSize(_ shape: GEMMShape, instances: Int) throws(Failure) {
@@ -49,11 +51,14 @@ public struct LayerSimulator: Sendable {
     }
 
     /// Runs one schedule (nil: the fixed one) through the event pipeline.
-    public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
-                         mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+    public func simulate(
+        _ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
+        mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil
+    ) throws(Failure) -> LayerResult {
         try Self.checkSize(shape, instances: instances)
-        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                            instances: instances, schedule: schedule)
+        let plan = FoldPlan(
+            shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+            instances: instances, schedule: schedule)
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
@@ -62,7 +67,8 @@ public struct LayerSimulator: Sendable {
         if spec.timing == .scaleSim || spec.dram.model == .ideal {
             r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
         } else {
-            let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
+            let dram = FixedLatencyDRAM(
+                bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
             r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern)
         }
         r.mapping?.mode = mode ?? (schedule == nil ? .fixed : .search)
@@ -75,7 +81,10 @@ public struct LayerSimulator: Sendable {
         var kernel = Kernel<FoldPipelineEvent>(eventLimit: plan.folds * 8 + 16)
         model.start(&kernel)
         do { try kernel.run(&model) } catch { throw .kernel(error) }
-        precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))")
+        precondition(
+            model.drained == plan.folds,
+            "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))"
+        )
         return model.result(events: kernel.eventsFired)
     }
 }
@@ -106,7 +115,11 @@ public struct TraceEvent: Equatable, Sendable {
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
 /// inputs are ready; a stage's completion is an event.
 enum FoldPipelineEvent: Sendable {
-    case fetched(Int), decoded(Int), loaded(Int), streamed(Int), written
+    case fetched(Int)
+    case decoded(Int)
+    case loaded(Int)
+    case streamed(Int)
+    case written
     /// A fold has drained; it carries the fold's output bytes, because many folds may drain
     /// after the ring slot holding its work has been reused.
     case drained(Int, writeBytes: Int)
@@ -152,7 +165,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var traffic = Traffic()
     var groups: Int64 = 0
     var mappedPEs: Int64 = 0
-    var operands = OperandTraffic()
 
     init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
@@ -220,7 +232,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         // buffer-level tile of several folds, fetches for that many folds ahead overlap.
         let prefetch = plan.schedule.prefetch
         while fetchStarted < folds, prefetch > 1 || fetchStarted == fetched,
-              streamed >= fetchStarted - (buffersDoubled ? prefetch : prefetch - 1) {
+            streamed >= fetchStarted - (buffersDoubled ? prefetch : prefetch - 1)
+        {
             let f = fetchStarted
             progressed = true
             let w = costs.work(f)
@@ -229,9 +242,9 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             traffic.dramReadBytes += Int64(w.fetchBytes)
             traffic.sramReadBytes += Int64(w.sramReadBytes)
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
+            traffic.byOperand = traffic.byOperand + w.split
             groups += Int64(w.groups)
             mappedPEs += Int64(w.mappedPEs)
-            operands.add(w)
             emit(now, .fetch, f, w.fetchBytes)
             kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
         }
@@ -253,7 +266,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         // Load: into shadow registers once the previous fold has started streaming, or into
         // the PEs once the previous fold has drained.
         if loadStarted < decoded, loadStarted == loaded,
-           pipelined ? streamStarted >= loadStarted : drained >= loadStarted {
+            pipelined ? streamStarted >= loadStarted : drained >= loadStarted
+        {
             let f = loadStarted
             progressed = true
             loadStarted += 1
@@ -332,7 +346,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
             decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
         r.mappedPEs = mappedPEs
-        r.mapping = MappingSummary(plan: plan, costs: costs, traffic: operands)
+        r.mapping = MappingSummary(plan: plan, costs: costs)
         return r
     }
 }

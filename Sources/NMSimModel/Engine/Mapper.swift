@@ -22,42 +22,6 @@ public struct MappingOptions: Equatable, Sendable {
 extension HardwareSpec {
     /// Whether GEMMs are scheduled by the mapper: native timing with `mapping.schedule: search`.
     public var usesMapper: Bool { timing == .native && mapping.mode == .search }
-
-    /// Energy in picojoules of a result from the spec's per-action costs; nil without them.
-    public func energyPJ(of r: LayerResult) -> Double? {
-        guard let e = energy else { return nil }
-        return Double(r.macs) * e.macPJ
-            + Double(r.traffic.sramReadBytes) * e.sramReadPJPerByte
-            + Double(r.traffic.sramWriteBytes) * e.sramWritePJPerByte
-            + Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes) * e.dramPJPerByte
-            + Double(r.decodedGroups) * e.decodePJPerGroup
-            + Double(r.vectorElementOps) * e.vectorPJPerElementOp
-    }
-}
-
-/// DRAM bytes of one layer by operand.
-public struct OperandTraffic: Equatable, Sendable {
-    public var inputs: Int64 = 0
-    /// Weights with their metadata.
-    public var weights: Int64 = 0
-    /// Final outputs written.
-    public var outputs: Int64 = 0
-    /// Partial sums written to DRAM and read back.
-    public var partials: Int64 = 0
-    public init() {}
-
-    mutating func add(_ w: FoldWork) {
-        inputs += Int64(w.inputBytes)
-        weights += Int64(w.weightBytes)
-        partials += Int64(w.partialReadBytes + w.partialWriteBytes)
-        outputs += Int64(w.writeBytes - w.partialWriteBytes)
-    }
-
-    public func scaled(by k: Int64) -> OperandTraffic {
-        var r = self
-        r.inputs *= k; r.weights *= k; r.outputs *= k; r.partials *= k
-        return r
-    }
 }
 
 /// The schedule a GEMM ran with, as reports show it.
@@ -72,9 +36,8 @@ public struct MappingSummary: Equatable, Sendable {
     public var prefetch: Int
     /// Operands kept on chip across the loop that does not index them.
     public var resident: [Operand]
-    public var dram: OperandTraffic
 
-    init(plan: FoldPlan, costs: FoldCostModel, traffic: OperandTraffic) {
+    init(plan: FoldPlan, costs: FoldCostModel) {
         mode = .fixed
         order = plan.schedule.order.filter { plan.tripCount($0) > 1 || plan.schedule.order.allSatisfy { plan.tripCount($0) == 1 } }
             .map { plan.gemmDimension($0) }
@@ -88,7 +51,6 @@ public struct MappingSummary: Equatable, Sendable {
         if costs.reused.inputs { resident.append(.inputs) }
         if costs.reused.weights { resident.append(.weights) }
         if costs.reused.outputs { resident.append(.outputs) }
-        dram = traffic
     }
 
     /// Loop order outermost first, the tile (M×N×K′) and the folds per buffer fill, e.g. "mnk 99x32x32 p6".
@@ -117,7 +79,11 @@ public struct MappingCandidate: Sendable {
 /// pipeline and the winner is the best simulated one.
 public struct Mapper: Sendable {
     public let spec: HardwareSpec
-    public init(spec: HardwareSpec) { self.spec = spec }
+    let costModel: CostModel
+    public init(spec: HardwareSpec) {
+        self.spec = spec
+        costModel = CostModel(spec: spec)
+    }
 
     /// Candidates run through the event pipeline.
     public static let simulatedCandidates = 2
@@ -152,15 +118,17 @@ public struct Mapper: Sendable {
         var out: [MappingCandidate] = []
         for t in Self.temporalTiles(probe.temporalExtent) {
             for order in Schedule.orders {
-                var plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                                    instances: instances, schedule: Schedule(order: order, temporalTile: t))
+                var plan = FoldPlan(
+                    shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                    instances: instances, schedule: Schedule(order: order, temporalTile: t))
                 // Loops of one trip do not change the schedule.
                 let key = order.filter { plan.tripCount($0) > 1 }.map(\.rawValue).joined(separator: ",") + "/\(plan.temporal)"
                 guard seen.insert(key).inserted else { continue }
                 let depth = prefetchDepth(plan)
                 if depth > 1 {
-                    plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                                    instances: instances, schedule: Schedule(order: order, temporalTile: t, prefetch: depth))
+                    plan = FoldPlan(
+                        shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                        instances: instances, schedule: Schedule(order: order, temporalTile: t, prefetch: depth))
                 }
                 out.append(estimate(plan))
             }
@@ -191,15 +159,8 @@ public struct Mapper: Sendable {
         }
     }
 
-    func rank(_ r: LayerResult) -> [Double] {
-        rank(r.cycles, r.traffic.dramReadBytes + r.traffic.dramWriteBytes, energy(r.macs, r.traffic, r.decodedGroups))
-    }
-
-    /// Energy from the spec's costs; without them, DRAM bytes stand in.
-    func energy(_ macs: Int64, _ t: Traffic, _ groups: Int64) -> Double {
-        guard let e = spec.energy else { return Double(t.dramReadBytes + t.dramWriteBytes) }
-        return Double(macs) * e.macPJ + Double(t.sramReadBytes) * e.sramReadPJPerByte + Double(t.sramWriteBytes) * e.sramWritePJPerByte
-            + Double(t.dramReadBytes + t.dramWriteBytes) * e.dramPJPerByte + Double(groups) * e.decodePJPerGroup
+    func rank(_ r: LayerResult, _ pattern: NMPattern) -> [Double] {
+        rank(r.cycles, r.traffic.dramReadBytes + r.traffic.dramWriteBytes, costModel.energy(r, pattern: pattern).total)
     }
 
     /// Closed-form estimate of one schedule: folds of each kind (first, middle, last index
@@ -213,8 +174,9 @@ public struct Mapper: Sendable {
         let pipelined = spec.stationaryDoubleBuffered
         let depth = Int64(plan.schedule.prefetch)
         let ideal = spec.dram.model == .ideal
-        let dramModel = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles,
-                                         burstBytes: spec.dram.burstBytes)
+        let dramModel = FixedLatencyDRAM(
+            bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles,
+            burstBytes: spec.dram.burstBytes)
         func bus(_ bytes: Int) -> Int64 { ideal ? 0 : dramModel.busCycles(bytes: bytes).count }
         let latency = ideal ? Int64(0) : Int64(spec.dram.latencyCycles)
         func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
@@ -223,6 +185,7 @@ public struct Mapper: Sendable {
         var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0
         var traffic = Traffic()
         var first = FoldWork(), last = FoldWork()
+        var cycleBound: Int64 = 0
         for (ri, rn) in kinds(plan.rowTiles) {
             for (ci, cn) in kinds(plan.columnTiles) {
                 for (ti, tn) in kinds(plan.temporalTiles) {
@@ -237,6 +200,8 @@ public struct Mapper: Sendable {
                     traffic.dramWriteBytes += n * Int64(w.writeBytes)
                     traffic.sramReadBytes += n * Int64(w.sramReadBytes)
                     traffic.sramWriteBytes += n * Int64(w.sramWriteBytes)
+                    traffic.byOperand = traffic.byOperand + w.split.scaled(by: n)
+                    cycleBound += n * Int64(w.temporal)
                     groups += n * Int64(w.groups)
                     decode += n * Int64(w.decodeGroups)
                     macs += n * Int64(w.mappedPEs) * Int64(w.temporal)
@@ -249,8 +214,13 @@ public struct Mapper: Sendable {
         let decodeCycles = (decode + Int64(spec.decoder.groupsPerCycle) - 1) / Int64(spec.decoder.groupsPerCycle)
         let fill = latency + bus(first.fetchBytes) + Int64(pipelined ? first.loadCycles + last.skewCycles : 0)
         let cycles = Swift.max(chain, busy, decodeCycles) * k + fill
-        return MappingCandidate(schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
-                                energyPJ: energy(macs * k, traffic.scaled(by: k), groups * k), simulated: nil)
+        var r = LayerResult(
+            cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
+            weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
+        r.mappedPEs = 0
+        return MappingCandidate(
+            schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
+            energyPJ: costModel.energy(r, pattern: plan.pattern).total, simulated: nil)
     }
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
@@ -265,16 +235,23 @@ public struct Mapper: Sendable {
         var simulate: [Int] = []
         var folds = 0
         for i in all.indices where simulate.count < Self.maxSimulated {
-            let f = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                             instances: instances, schedule: all[i].schedule).folds
+            let f = FoldPlan(
+                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                instances: instances, schedule: all[i].schedule
+            ).folds
             guard simulate.count < Self.simulatedCandidates || folds + f <= 4 * fixedFolds + 4_096 else { break }
             simulate.append(i)
             folds += f
         }
         if !simulate.contains(where: { all[$0].schedule == fixed }) {
-            if let i = all.firstIndex(where: { $0.schedule == fixed }) { simulate.append(i) } else {
-                all.append(estimate(FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                                             instances: instances, schedule: fixed)))
+            if let i = all.firstIndex(where: { $0.schedule == fixed }) {
+                simulate.append(i)
+            } else {
+                all.append(
+                    estimate(
+                        FoldPlan(
+                            shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                            instances: instances, schedule: fixed)))
                 simulate.append(all.count - 1)
             }
         }
@@ -284,7 +261,7 @@ public struct Mapper: Sendable {
         for i in simulate {
             let r = try sim.simulate(shape, pattern: pattern, instances: instances, schedule: all[i].schedule, mode: .search)
             all[i].simulated = r
-            let key = rank(r)
+            let key = rank(r, pattern)
             if best == nil || key.lexicographicallyPrecedes(best!.key) { best = (i, key); bestResult = r }
         }
         return Choice(schedule: all[best!.index].schedule, result: bestResult!, candidates: all, winner: best!.index)

@@ -7,7 +7,9 @@ public struct LayerReport: Equatable, Sendable {
     public var pattern: NMPattern
     /// All `layer.count` instances together.
     public var result: LayerResult
-    public var energyPJ: Double?
+    /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
+    public var energy: Breakdown
+    public var energyPJ: Double { energy.total }
 }
 
 /// A whole workload run on one spec.
@@ -17,6 +19,12 @@ public struct NetworkReport: Equatable, Sendable {
     public var clockGHz: Double
     public var arrayPEs: Int
     public var layers: [LayerReport]
+    /// Area by component, mm² (``CostModel``).
+    public var area: Breakdown = Breakdown([])
+    /// Images one run processes (the batch); energy per inference is per image.
+    public var images: Int = 1
+    /// The process the area and energy are costed in.
+    public var technology = TechnologySpec()
 
     public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
     public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }
@@ -28,10 +36,11 @@ public struct NetworkReport: Equatable, Sendable {
     public var stalls: StallBreakdown { layers.reduce(StallBreakdown()) { $0 + $1.result.stalls } }
     public var traffic: Traffic { layers.reduce(Traffic()) { $0 + $1.result.traffic } }
     public var events: Int { layers.reduce(0) { $0 + $1.result.events } }
-    public var energyPJ: Double? {
-        guard layers.allSatisfy({ $0.energyPJ != nil }), !layers.isEmpty else { return nil }
-        return layers.reduce(0) { $0 + $1.energyPJ! }
-    }
+    /// Energy of the whole run by component, pJ.
+    public var energy: Breakdown { layers.reduce(Breakdown([])) { $0 + $1.energy } }
+    public var energyPJ: Double { energy.total }
+    /// Energy per image, pJ.
+    public var energyPerImagePJ: Double { energyPJ / Double(max(images, 1)) }
     /// Cycles by layer category (gemm, attention, vector, ...), sorted by name.
     public var cyclesByCategory: [(category: String, cycles: Int64)] {
         var d: [String: Int64] = [:]
@@ -49,14 +58,24 @@ public struct NetworkReport: Equatable, Sendable {
 /// Layers run back to back without overlap, so the network's cycles are the sum of its layers'.
 public struct NetworkSimulator: Sendable {
     public let spec: HardwareSpec
+    public let costs: CostModel
 
-    public init(spec: HardwareSpec) { self.spec = spec }
+    public init(spec: HardwareSpec) {
+        self.spec = spec
+        costs = CostModel(spec: spec)
+    }
 
     struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern; var instances: Int }
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
-        let results = try simulate(workload, parallel: parallel) { [patterns[$0]] }
+        return try report(workload, patterns: patterns, from: simulate(workload, parallel: parallel) { [patterns[$0]] })
+    }
+
+    /// The network report of `workload` at `patterns`, from results that include every layer at
+    /// its pattern: several configurations can share one set of layer simulations.
+    public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
+        precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
@@ -67,10 +86,12 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: layer.name, "the network's totals would overflow the counters")
             }
             total = sum
-            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
+            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i])))
         }
-        return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
-                             arrayPEs: spec.rows * spec.columns, layers: reports)
+        return NetworkReport(
+            specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
+            arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
+            technology: spec.technology)
     }
 
     /// Results of every layer of a workload at every pattern asked for, each distinct
@@ -97,17 +118,21 @@ public struct NetworkSimulator: Sendable {
                 guard let c = vector.cycles(op, elements: elements) else {
                     throw InputError(.data, source: layer.name, "vector layer too large to simulate")
                 }
-                return try Self.repeated(LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
-                                                     weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
-                                                     vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
+                return try Self.repeated(
+                    LayerResult(
+                        cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
+                        weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
+                        vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
             }
         }
 
         /// `layer.count` instances, rejected (not wrapped) if any counter would overflow.
         /// The largest of a result's counters: a bound for adding results without overflow.
         public static func largestCounter(_ r: LayerResult) -> Int64 {
-            [r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
-             r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
+            [
+                r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
+                r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events),
+            ].max()!
         }
 
         static func repeated(_ r: LayerResult, _ layer: Layer) throws(InputError) -> LayerResult {
@@ -120,8 +145,10 @@ public struct NetworkSimulator: Sendable {
 
     /// Simulates every GEMM layer of `workload` at each of `patterns(i)`: each distinct
     /// (shape, pattern) once, in parallel when asked, results placed by index.
-    public func simulate(_ workload: Workload, parallel: Bool = true,
-                         patterns: (Int) -> [NMPattern]) throws(InputError) -> LayerResults {
+    public func simulate(
+        _ workload: Workload, parallel: Bool = true,
+        patterns: (Int) -> [NMPattern]
+    ) throws(InputError) -> LayerResults {
         var keys: [Key] = []
         var index: [Key: Int] = [:]
         var names: [String] = []
@@ -136,9 +163,11 @@ public struct NetworkSimulator: Sendable {
         let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
         let jobs = keys
         let work: @Sendable (Int) -> Void = { i in
-            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in
-                try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
-            })
+            box.set(
+                i,
+                Result { () throws(LayerSimulator.Failure) -> LayerResult in
+                    try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
+                })
         }
         if parallel && keys.count > 1 {
             DispatchQueue.concurrentPerform(iterations: keys.count, execute: work)
@@ -161,6 +190,6 @@ public struct NetworkSimulator: Sendable {
         return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector), spec: spec)
     }
 
-    /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.
-    public func energy(_ r: LayerResult) -> Double? { spec.energyPJ(of: r) }
+    /// Energy of a layer result in picojoules (the total of ``CostModel/energy(_:pattern:)``).
+    public func energy(_ r: LayerResult, pattern: NMPattern) -> Double { costs.energy(r, pattern: pattern).total }
 }

@@ -17,12 +17,12 @@ public enum ReportFormatter {
                 ("stalls", stalls(l.result.stalls)), ("traffic", traffic(l.result.traffic)),
                 ("weightBytes", .integer(l.layer.hasParameters ? l.result.weightBytes : 0)),
                 ("metadataBytes", .integer(l.layer.hasParameters ? l.result.metadataBytes : 0)),
-                ("energyPJ", l.energyPJ.map { .number($0) } ?? .null),
+                ("energyPJ", .number(l.energyPJ)), ("energy", breakdown(l.energy)),
             ]
             switch l.layer.kind {
             case .gemm(let s):
                 o += [("type", "gemm"), ("m", .int(s.m)), ("n", .int(s.n)), ("k", .int(s.k))]
-                if let m = l.result.mapping { o.append(("mapping", mapping(m))) }
+                if let m = l.result.mapping { o.append(("mapping", mapping(m, l.result.traffic))) }
             case let .vector(op, elements): o += [("type", "vector"), ("op", .string(op.rawValue)), ("elements", .int(elements))]
             }
             layers.append(.object(o))
@@ -32,67 +32,42 @@ public enum ReportFormatter {
             ("clockGHz", .number(r.clockGHz)), ("totalCycles", .integer(r.totalCycles)), ("seconds", .number(r.seconds)),
             ("macs", .integer(r.macs)), ("denseMacs", .integer(r.denseMACs)), ("weightBytes", .integer(r.weightBytes)),
             ("metadataBytes", .integer(r.metadataBytes)), ("utilisation", .number(r.utilisation)),
-            ("energyPJ", r.energyPJ.map { .number($0) } ?? .null), ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
+            ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
+            ("energy", breakdown(r.energy)), ("areaMM2", .number(r.area.total)), ("area", breakdown(r.area)),
+            ("technology", .object([("nodeNm", .int(r.technology.nodeNm)), ("voltage", .number(r.technology.volts))])),
+            ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
             ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
             ("layers", .array(layers)),
         ])
     }
 
-    /// A layer's schedule: mode, loop order (outermost first), the tile one fold computes,
-    /// the operands kept on chip and the DRAM bytes of each operand.
-    static func mapping(_ m: MappingSummary) -> JSONValue {
-        .object([("mode", .string(m.mode.rawValue)), ("loopOrder", .array(m.order.map { .string(String($0)) })),
-                 ("tile", .object([("m", .int(m.tileM)), ("n", .int(m.tileN)), ("k", .int(m.tileK))])), ("prefetchFolds", .int(m.prefetch)),
-                 ("resident", .array(m.resident.map { .string($0.rawValue) })),
-                 ("dramBytes", .object([("inputs", .integer(m.dram.inputs)), ("weights", .integer(m.dram.weights)),
-                                        ("outputs", .integer(m.dram.outputs)), ("partialSums", .integer(m.dram.partials))]))])
+    static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
+
+    /// Components by name (area in mm², energy in pJ).
+    public static func breakdown(_ b: Breakdown) -> JSONValue { .object(b.entries.map { ($0.name, .number($0.value)) }) }
+
+    static func traffic(_ t: Traffic) -> JSONValue {
+        .object([
+            ("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
+            ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes)),
+            ("byOperand", .object(t.byOperand.entries.map { ($0.name, .integer($0.bytes)) })),
+        ])
     }
 
-    /// One layer's mapping decision: every candidate's closed-form estimate, the simulated
-    /// ones' cycles, and why the winner won.
-    public static func mappingExplanation(layer: String, shape: GEMMShape, pattern: NMPattern, spec: HardwareSpec,
-                                          choice: Mapper.Choice, fixed: LayerResult, maxRows: Int = 12) -> String {
-        var out = "\(layer) (\(shape.m)x\(shape.n)x\(shape.k) at \(pattern)) on \(spec.name), objective \(spec.mapping.objective.rawValue)\n"
-        out += "loops: rows = \(dim(spec.dataflow, .rows)), columns = \(dim(spec.dataflow, .columns)), streamed = \(dim(spec.dataflow, .temporal)) (\(spec.dataflow.rawValue))\n\n"
-        var rows = [["#", "loop order (outer>inner)", "tile MxNxK'", "prefetch", "resident", "estimated", "simulated", "DRAM bytes"]]
-        let plan = { (s: Schedule) in FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, schedule: s) }
-        for (i, c) in choice.candidates.enumerated() where i < maxRows || c.simulated != nil {
-            let p = plan(c.schedule)
-            let cm = FoldCostModel(plan: p, spec: spec)
-            let summary = MappingSummary(plan: p, costs: cm, traffic: OperandTraffic())
-            rows.append(["\(i + 1)\(i == choice.winner ? "*" : "")", summary.order.map(String.init).joined(separator: ">"),
-                         "\(summary.tileM)x\(summary.tileN)x\(summary.tileK)", "\(summary.prefetch)",
-                         summary.resident.isEmpty ? "-" : summary.resident.map(\.rawValue).joined(separator: ","),
-                         grouped(c.estimatedCycles), c.simulated.map { grouped($0.cycles) } ?? "-", grouped(c.dramBytes)])
-        }
-        out += align(rows, rightAligned: [0, 3, 5, 6, 7]) + "\n"
-        if choice.candidates.count > maxRows { out += "(\(choice.candidates.count) candidates; the \(maxRows) best estimates shown)\n" }
-        let w = choice.result
-        out += "\nwinner #\(choice.winner + 1): \(grouped(w.cycles)) cycles simulated, \(grouped(w.traffic.dramReadBytes + w.traffic.dramWriteBytes)) DRAM bytes"
-        out += "; the best estimates (\(choice.candidates.filter { $0.simulated != nil }.count) with the fixed schedule) were simulated and it ranked first on \(spec.mapping.objective.rawValue)"
-        out += spec.mapping.objective == .latency ? " (cycles, then DRAM bytes, then energy)\n" : " (then cycles, then DRAM bytes)\n"
-        out += "fixed schedule: \(grouped(fixed.cycles)) cycles, \(grouped(fixed.traffic.dramReadBytes + fixed.traffic.dramWriteBytes)) DRAM bytes"
-        out += String(format: " (the mapper is %.2fx faster)\n", Double(fixed.cycles) / Double(max(w.cycles, 1)))
-        if let m = w.mapping {
-            out += "winner's DRAM bytes: inputs \(grouped(m.dram.inputs)), weights \(grouped(m.dram.weights)), outputs \(grouped(m.dram.outputs)), partial sums \(grouped(m.dram.partials))\n"
+    public static let csvHeader =
+        "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
+        + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
+        + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes,energy_pj,"
+        + CostModel.energyComponents.map { "energy_\(snake($0))_pj" }.joined(separator: ",")
+
+    /// `dramPartialSums` → `dram_partial_sums`.
+    static func snake(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
         }
         return out
     }
-
-    static func dim(_ d: Dataflow, _ l: Schedule.Loop) -> String {
-        String(FoldPlan(shape: GEMMShape(m: 1, n: 1, k: 1), pattern: .dense, dataflow: d, rows: 1, columns: 1).gemmDimension(l))
-    }
-
-    static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
-
-    static func traffic(_ t: Traffic) -> JSONValue {
-        .object([("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
-                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes))])
-    }
-
-    public static let csvHeader = "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
-        + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
-        + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes"
 
     public static func csv(_ r: NetworkReport) -> String {
         var out = csvHeader + "\n"
@@ -103,11 +78,17 @@ public enum ReportFormatter {
             case .vector(let op, let e): (type, m, n, k) = ("vector:\(op.rawValue)", "\(e)", "", "")
             }
             let res = l.result
-            var f = [csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
-                     "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter]
+            var f = [
+                csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter,
+            ]
             f += res.stalls.entries.map { "\($0.cycles)" }
-            f += ["\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
-                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)"]
+            f += [
+                "\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
+                "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)",
+                JSONWriter.format(l.energyPJ),
+            ]
+            f += l.energy.entries.map { JSONWriter.format($0.value) }
             out += f.joined(separator: ",") + "\n"
         }
         return out
@@ -122,7 +103,9 @@ public enum ReportFormatter {
         var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (mem/dec/bw/load/fill)", "mapping"]]
         let pes = Double(r.arrayPEs)
         for (i, l) in r.layers.enumerated() {
-            if i == maxLayers { rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", "", ""]); break }
+            if i == maxLayers {
+                rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", "", ""]); break
+            }
             let res = l.result
             let shape: String
             switch l.layer.kind {
@@ -132,10 +115,12 @@ public enum ReportFormatter {
             let util = res.macs > 0 && res.cycles > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
             let s = res.stalls
             let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
-            rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
-                         grouped(res.cycles), util, res.limiter,
-                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
-                         res.mapping?.brief ?? "-"])
+            rows.append([
+                l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
+                grouped(res.cycles), util, res.limiter,
+                "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
+                res.mapping?.brief ?? "-",
+            ])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
         let ratio = r.macs > 0 ? String(format: "%.2fx", Double(r.denseMACs) / Double(r.macs)) : "-"
@@ -148,8 +133,32 @@ public enum ReportFormatter {
         let s = r.stalls
         out += "stalls       " + s.entries.filter { $0.cycles > 0 }.map { "\($0.name) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
         out += "by category  " + r.cyclesByCategory.map { "\($0.category) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
-        if let e = r.energyPJ { out += "energy       \(formatEnergy(e))\n" }
+        let batch = r.images > 1 ? " per image (\(formatEnergy(r.energyPJ)) for the batch of \(r.images))" : " per inference"
+        out += "energy       \(formatEnergy(r.energyPerImagePJ))\(batch)\n"
+        out += wrapped(
+            r.energy.entries.filter { $0.value > 0 }.map {
+                "\($0.name) \(formatEnergy($0.value / Double(max(r.images, 1)))) (\(percent($0.value / max(r.energyPJ, 1e-300))))"
+            })
+        out += "area         \(formatArea(r.area.total)) at \(r.technology.nodeNm) nm, \(String(format: "%.2f", r.technology.volts)) V\n"
+        out += wrapped(
+            r.area.entries.filter { $0.value > 0 }.map {
+                "\($0.name) \(formatArea($0.value)) (\(percent($0.value / max(r.area.total, 1e-300))))"
+            })
         return out
+    }
+
+    /// Items joined by commas into indented lines of at most about 100 characters.
+    static func wrapped(_ items: [String]) -> String {
+        var out = "", line = ""
+        for item in items {
+            if !line.isEmpty && line.count + item.count + 2 > 84 { out += "             " + line + ",\n"; line = "" }
+            line += (line.isEmpty ? "" : ", ") + item
+        }
+        return line.isEmpty ? out : out + "             " + line + "\n"
+    }
+
+    public static func formatArea(_ mm2: Double) -> String {
+        mm2 >= 0.1 ? String(format: "%.2f mm²", mm2) : String(format: "%.0f µm²", mm2 * 1e6)
     }
 
     public static func align(_ rows: [[String]], rightAligned: Set<Int>) -> String {
@@ -196,6 +205,7 @@ public enum ReportFormatter {
     public static func formatEnergy(_ pj: Double) -> String {
         if pj >= 1e9 { return String(format: "%.3f mJ", pj / 1e9) }
         if pj >= 1e6 { return String(format: "%.3f uJ", pj / 1e6) }
+        if pj >= 1e3 { return String(format: "%.3f nJ", pj / 1e3) }
         return String(format: "%.1f pJ", pj)
     }
 }

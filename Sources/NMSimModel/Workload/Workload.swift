@@ -20,8 +20,10 @@ public struct Layer: Equatable, Sendable {
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
     public var category: String
 
-    public init(name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
-                hasParameters: Bool = true, count: Int = 1, category: String? = nil) {
+    public init(
+        name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
+        hasParameters: Bool = true, count: Int = 1, category: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.pattern = pattern
@@ -47,10 +49,13 @@ public struct Workload: Equatable, Sendable {
     public static let currentVersion = 1
     public var name: String
     public var layers: [Layer]
+    /// Images one run processes (a batched model's batch); energy is reported per image.
+    public var images: Int
 
-    public init(name: String, layers: [Layer]) {
+    public init(name: String, layers: [Layer], images: Int = 1) {
         self.name = name
         self.layers = layers
+        self.images = images
     }
 
     /// Indices of layers whose weights may be pruned.
