@@ -5,24 +5,31 @@ import NMSimSearch
 enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
-        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
-        options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
-                  OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
-                  OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
-                  OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
-                  OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
-                  OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
-                  OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
-                  OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
-                  OptionSpec(name: "--activations", value: "FILE", help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
-                  OptionSpec(name: "--optimizer", value: "dp|evolutionary|both", help: "Optimiser (default both: the exact DP answers, the evolutionary runs beside it)."),
-                  OptionSpec(name: "--pareto", value: nil, help: "Also report the Pareto front of cost against latency over all budgets."),
-                  OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary search (default 0)."),
-                  OptionSpec(name: "--format", value: "table|json", help: "Report format (default table)."),
-                  CommonOptions.output,
-                  OptionSpec(name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
-                  OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
-                  CommonOptions.serial])
+        usage:
+            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
+        options: [
+            CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+            OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
+            OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
+            OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
+            OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
+            OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
+            OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
+            OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
+            OptionSpec(
+                name: "--activations", value: "FILE",
+                help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
+            OptionSpec(
+                name: "--optimizer", value: "dp|evolutionary|both", help: "Optimiser (default both: the exact DP answers, the evolutionary runs beside it)."),
+            OptionSpec(name: "--pareto", value: nil, help: "Also report the Pareto front of cost against latency over all budgets."),
+            OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary search (default 0)."),
+            OptionSpec(name: "--format", value: "table|json", help: "Report format (default table)."),
+            CommonOptions.output,
+            OptionSpec(
+                name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
+            OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
+            CommonOptions.serial,
+        ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
@@ -51,21 +58,26 @@ enum SearchCommand {
             costs = Sensitivity.prior(for: table)
         }
         let problem = SearchProblem(table: table, costs: costs, constraint: constraint)
-        let session = try SearchSession.run(problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto"),
-                                            parallel: !a.has("--serial"))
+        let session = try SearchSession.run(
+            problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto"),
+            parallel: !a.has("--serial"))
         CLI.warn(loaded.warnings, c)
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Every destination is checked before any is written.
-        try OutputFile.precheck([("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),
-                                 ("--export-assignment", a.value("--export-assignment"))].compactMap { f, p in p.map { ($0, f) } })
-        let elsa = a.value("--export-elsa") != nil
+        try OutputFile.precheck(
+            [
+                ("--output", a.value("--output") ?? "-"), ("--export-elsa", a.value("--export-elsa")),
+                ("--export-assignment", a.value("--export-assignment")),
+            ].compactMap { f, p in p.map { ($0, f) } })
+        let elsa =
+            a.value("--export-elsa") != nil
             ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
         if let f = a.value("--export-elsa"), let elsa {
-            try OutputFile.write(elsa, to: f, flag: "--export-elsa")
+            try OutputFile.write(elsa, to: f, flag: "--export-elsa", console: c)
         }
         if let f = a.value("--export-assignment") {
             let list = table.layerNames.map { ($0, session.patternsByName[$0]!) }
-            try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment")
+            try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment", console: c)
         }
         try CLI.emit(text, a, c)
         return 0
@@ -79,9 +91,11 @@ enum SearchCommand {
     static func budget(_ a: ParsedArguments, command: String = "search") throws(InputError) -> SearchBudget {
         let given = SearchBudget.options.filter { a.value($0) != nil }
         guard given.count == 1 else {
-            throw InputError(.usage, source: given.count > 1 ? given[1] : command,
-                             given.isEmpty ? "needs one budget: --speedup, --latency, --flops-window, --memory or --energy"
-                                           : "only one budget may be given (also got \(given[0]))")
+            throw InputError(
+                .usage, source: given.count > 1 ? given[1] : command,
+                given.isEmpty
+                    ? "needs one budget: --speedup, --latency, --flops-window, --memory or --energy"
+                    : "only one budget may be given (also got \(given[0]))")
         }
         return try SearchBudget.parse(given[0], a.values[given[0]]!)
     }

@@ -119,8 +119,9 @@ public struct EvolutionarySearch: Sendable {
             let moves = Self.polish(&choice, problem)
             notes.append(String(format: "local refinement: %d moves, cost %.6f -> %.6f", moves, before, problem.costs.cost(choice)))
         }
-        return SearchResult(choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
-                            optimizer: "evolutionary", notes: notes)
+        return SearchResult(
+            choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+            optimizer: "evolutionary", notes: notes)
     }
 
     /// Applies the best improving feasible single- or two-layer change until none remains;
@@ -195,7 +196,8 @@ public struct EvolutionarySearch: Sendable {
             !pop.contains { o in (o.cost <= c.cost && o.resource <= c.resource) && (o.cost < c.cost || o.resource < c.resource) }
         }
         let scored = pop.map { c -> (Double, Candidate) in
-            let s = (onFront(c) ? 1.0 : 0.0)
+            let s =
+                (onFront(c) ? 1.0 : 0.0)
                 + (cMax > cMin ? (cMax - c.cost) / (cMax - cMin) : 0)
                 + (rMax > rMin ? (rMax - Double(c.resource)) / (rMax - rMin) : 0)
             return (s, c)

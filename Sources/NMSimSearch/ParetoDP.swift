@@ -126,11 +126,13 @@ public struct ParetoDP: Sendable {
         let b = problem.bounds
         guard let best = f.points.filter({ $0.resource >= b.min && $0.resource <= b.max }).min(by: { $0.cost < $1.cost }) else { return nil }
         let choice = f.choice(best)
-        let note = f.bucketWidth == 0
+        let note =
+            f.bucketWidth == 0
             ? "exact Pareto dynamic program (\(f.points.count) front points)"
             : "Pareto dynamic program with buckets of \(f.bucketWidth) resource units; optimal within \(f.errorBound) units of the budget"
-        return SearchResult(choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
-                            optimizer: "dp", notes: [note])
+        return SearchResult(
+            choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+            optimizer: "dp", notes: [note])
     }
 }
 
@@ -159,7 +161,8 @@ public enum ExhaustiveSearch {
             }
         }
         guard let best else { return nil }
-        return SearchResult(choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
-                            optimizer: "exhaustive", notes: ["\(count) combinations tried"])
+        return SearchResult(
+            choice: best.choice, cost: best.cost, predictedCycles: problem.table.cycles(best.choice),
+            optimizer: "exhaustive", notes: ["\(count) combinations tried"])
     }
 }

@@ -46,8 +46,9 @@ public struct SearchProblem: Sendable {
     public let allowed: [[Int]]
 
     public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint) {
-        precondition(costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
-                     "cost table shape does not match the latency table")
+        precondition(
+            costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
+            "cost table shape does not match the latency table")
         self.table = table
         self.costs = costs
         self.constraint = constraint
@@ -62,12 +63,13 @@ public struct SearchProblem: Sendable {
             let all = Array(table.options[j].indices)
             if case .macsWindow = constraint { allowed.append(all); continue }
             let r = all.map { res(table.options[j][$0]) }
-            allowed.append(all.filter { o in
-                !all.contains { p in
-                    p != o && r[p] <= r[o] && costs.costs[j][p] <= costs.costs[j][o]
-                        && (p < o || r[p] < r[o] || costs.costs[j][p] < costs.costs[j][o])
-                }
-            })
+            allowed.append(
+                all.filter { o in
+                    !all.contains { p in
+                        p != o && r[p] <= r[o] && costs.costs[j][p] <= costs.costs[j][o]
+                            && (p < o || r[p] < r[o] || costs.costs[j][p] < costs.costs[j][o])
+                    }
+                })
         }
         self.allowed = allowed
     }

@@ -15,8 +15,10 @@ public struct SearchSession: Sendable {
     /// Pareto front of (predicted cycles, cost), when asked for.
     public var pareto: [(cycles: Int64, cost: Double, choice: [Int])]?
 
-    public static func run(_ problem: SearchProblem, spec: HardwareSpec, optimizer: String, seed: UInt64, pareto: Bool,
-                           parallel: Bool = true) throws(InputError) -> SearchSession {
+    public static func run(
+        _ problem: SearchProblem, spec: HardwareSpec, optimizer: String, seed: UInt64, pareto: Bool,
+        parallel: Bool = true
+    ) throws(InputError) -> SearchSession {
         var results: [SearchResult] = []
         if optimizer != "evolutionary", let r = ParetoDP().solve(problem) { results.append(r) }
         if optimizer != "dp", let r = EvolutionarySearch(seed: seed).solve(problem) { results.append(r) }
@@ -70,20 +72,41 @@ public struct SearchSession: Sendable {
             ("predictedCycles", .integer(chosen.predictedCycles)), ("resimulatedCycles", .integer(resimulated.totalCycles)),
             ("denseCycles", .integer(t.denseCycles)), ("speedup", .number(speedup)),
             ("macs", .integer(resimulated.macs)), ("denseMacs", .integer(t.denseMACs)), ("weightBytes", .integer(resimulated.weightBytes)),
-            ("constraint", .object([("type", .string(constraintName)), ("limit", .string(check.limit)), ("value", .number(check.value)), ("met", .bool(check.met))])),
-            ("optimizers", .array(results.map { r in
-                .object([("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
-                         ("notes", .array(r.notes.map { .string($0) }))])
-            })),
-            ("latencyTable", .object([("simulations", .int(t.simulations)),
-                                      ("dominatedDropped", .int(problem.droppedOptions))])),
+            (
+                "constraint",
+                .object([("type", .string(constraintName)), ("limit", .string(check.limit)), ("value", .number(check.value)), ("met", .bool(check.met))])
+            ),
+            (
+                "optimizers",
+                .array(
+                    results.map { r in
+                        .object([
+                            ("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
+                            ("notes", .array(r.notes.map { .string($0) })),
+                        ])
+                    })
+            ),
+            (
+                "latencyTable",
+                .object([
+                    ("simulations", .int(t.simulations)),
+                    ("dominatedDropped", .int(problem.droppedOptions)),
+                ])
+            ),
         ]
         if let pareto {
-            o.append(("pareto", .array(pareto.map { p in
-                .object([("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
-                         ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
-                         ("patternCounts", counts(p.choice))])
-            })))
+            o.append(
+                (
+                    "pareto",
+                    .array(
+                        pareto.map { p in
+                            .object([
+                                ("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
+                                ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
+                                ("patternCounts", counts(p.choice)),
+                            ])
+                        })
+                ))
         }
         return .object(o)
     }
@@ -107,20 +130,25 @@ public struct SearchSession: Sendable {
         let t = problem.table
         let check = constraintCheck
         var out = "nmsim search: \(t.workload.name) on \(specName), \(problem.constraint)\n"
-        out += "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
+        out +=
+            "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
         out += "objective: \(problem.costs.kind)\n\n"
         var rows = [["optimizer", "cost", "predicted cycles", "speedup", "notes"]]
         for r in results {
-            rows.append([r.optimizer, String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
-                         String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; ")])
+            rows.append([
+                r.optimizer, String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
+                String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; "),
+            ])
         }
         out += ReportFormatter.align(rows, rightAligned: [1, 2, 3]) + "\n\n"
         out += "chosen (\(chosen.optimizer)): " + counts(chosen.choice).briefCounts + "\n"
         out += "predicted    \(ReportFormatter.grouped(chosen.predictedCycles)) cycles\n"
-        out += "re-simulated \(ReportFormatter.grouped(resimulated.totalCycles)) cycles = \(ReportFormatter.formatTime(resimulated.seconds)), "
+        out +=
+            "re-simulated \(ReportFormatter.grouped(resimulated.totalCycles)) cycles = \(ReportFormatter.formatTime(resimulated.seconds)), "
             + String(format: "%.3fx over dense (%@ cycles)\n", speedup, ReportFormatter.grouped(t.denseCycles))
-        out += String(format: "MACs         %.3f G of %.3f G dense (%.2fx fewer); weights %@\n", Double(resimulated.macs) / 1e9, Double(t.denseMACs) / 1e9,
-                      Double(t.denseMACs) / Double(max(resimulated.macs, 1)), ReportFormatter.formatBytes(resimulated.weightBytes))
+        out += String(
+            format: "MACs         %.3f G of %.3f G dense (%.2fx fewer); weights %@\n", Double(resimulated.macs) / 1e9, Double(t.denseMACs) / 1e9,
+            Double(t.denseMACs) / Double(max(resimulated.macs, 1)), ReportFormatter.formatBytes(resimulated.weightBytes))
         out += "constraint   \(constraintName) \(check.met ? "met" : "NOT met"): \(JSONWriter.format(check.value)) against \(check.limit)\n\n"
         out += layerGrid()
         if let pareto {
@@ -128,8 +156,10 @@ public struct SearchSession: Sendable {
             var pr = [["cycles", "speedup", "cost", "patterns"]]
             let step = max(1, pareto.count / 20)
             for (i, p) in pareto.enumerated() where i % step == 0 || i == pareto.count - 1 {
-                pr.append([ReportFormatter.grouped(p.cycles), String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
-                           String(format: "%.6f", p.cost), counts(p.choice).briefCounts])
+                pr.append([
+                    ReportFormatter.grouped(p.cycles), String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
+                    String(format: "%.6f", p.cost), counts(p.choice).briefCounts,
+                ])
             }
             out += ReportFormatter.align(pr, rightAligned: [0, 1, 2]) + "\n"
         }

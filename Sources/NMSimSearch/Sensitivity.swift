@@ -19,14 +19,20 @@ public enum Sensitivity {
         for (j, opts) in table.options.enumerated() {
             var row: [Double] = []
             for o in opts {
-                if let c = t.costs[names[j]]?.first(where: { $0.key.sameLevel(as: o.pattern) })?.value { row.append(c) }
-                else if o.pattern.isDense { row.append(0) }
-                else { missing.append("\(names[j]) \(o.pattern)"); row.append(0) }
+                if let c = t.costs[names[j]]?.first(where: { $0.key.sameLevel(as: o.pattern) })?.value {
+                    row.append(c)
+                } else if o.pattern.isDense {
+                    row.append(0)
+                } else {
+                    missing.append("\(names[j]) \(o.pattern)"); row.append(0)
+                }
             }
             out.append(row)
         }
         let unknown = Set(t.costs.keys).subtracting(names)
-        var diags: [Diagnostic] = unknown.sorted().prefix(5).map { Diagnostic(source: t.source, location: $0, message: "no searchable layer of that name in \(table.workload.name)") }
+        var diags: [Diagnostic] = unknown.sorted().prefix(5).map {
+            Diagnostic(source: t.source, location: $0, message: "no searchable layer of that name in \(table.workload.name)")
+        }
         if !missing.isEmpty {
             let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
             diags.append(Diagnostic(source: t.source, message: "no cost for \(list)"))
@@ -47,7 +53,8 @@ public enum Sensitivity {
         let sink = DiagnosticSink(source: source)
         let lines = text.lineList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
-              header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2]) else {
+            header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2])
+        else {
             throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
         }
         var values: [String: [NMPattern: Double]] = [:]
