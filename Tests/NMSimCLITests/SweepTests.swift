@@ -184,8 +184,11 @@ struct SweepTests {
 
     @Test func aPointWhoseValuesClashGetsInvalidRowsAndTheSweepGoesOn() throws {
         let dir = try temporaryDirectory()
-        let r = try nmsim(["sweep", "--workload", "deit-t", "--set", #"buffers={"unified":{"capacityKiB":2048,"bankWidthBytes":16}},{"ifmap":{"capacityKiB":1024,"bankWidthBytes":8},"filter":{"capacityKiB":512,"bankWidthBytes":4},"ofmap":{"capacityKiB":256,"bankWidthBytes":4}}"#,
-                           "--set", "buffers.ifmap.capacityKiB=512", "--pattern", "dense,2:4", "--output", dir.path + "/out", "--quiet"])
+        let r = try nmsim([
+            "sweep", "--workload", "deit-t", "--set",
+            #"buffers={"unified":{"capacityKiB":2048,"bankWidthBytes":16}},{"ifmap":{"capacityKiB":1024,"bankWidthBytes":8},"filter":{"capacityKiB":512,"bankWidthBytes":4},"ofmap":{"capacityKiB":256,"bankWidthBytes":4}}"#,
+            "--set", "buffers.ifmap.capacityKiB=512", "--pattern", "dense,2:4", "--output", dir.path + "/out", "--quiet",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let rows = try String(contentsOf: dir.appendingPathComponent("out/points.csv"), encoding: .utf8).split(separator: "\n")
         #expect(rows.count == 5)
