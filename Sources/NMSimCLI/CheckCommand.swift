@@ -16,6 +16,7 @@ enum RecordCommand {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         let specArg = a.value("--spec") ?? Presets.defaultName
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
         let assignment = try CommonOptions.assignment(a, w)
         var base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         if base.hasSuffix(".golden") { base.removeLast(".golden".count) }

@@ -139,6 +139,7 @@ enum ShowCommand {
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json", "elsa", "assignment"]) ?? "table"
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
         if format == "json" {
             if a.value("--pattern") != nil || a.value("--assignment") != nil {
                 throw InputError(.usage, source: "--format", "json prints the workload itself; patterns go with --format elsa or assignment")

@@ -53,7 +53,7 @@ enum SearchCommand {
         let problem = SearchProblem(table: table, costs: costs, constraint: constraint)
         let session = try SearchSession.run(problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto"),
                                             parallel: !a.has("--serial"))
-        CLI.warn(loaded.warnings, c)
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck([("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),

@@ -62,7 +62,7 @@ enum SimulateCommand {
         let workload = try CommonOptions.workload(a)
         let patterns = try CommonOptions.assignment(a, workload).resolve(workload, on: loaded.spec)
         let report = try NetworkSimulator(spec: loaded.spec).run(workload, patterns: patterns, parallel: !a.has("--serial"))
-        CLI.warn(loaded.warnings, c)
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text: String
         switch format {
         case "csv": text = ReportFormatter.csv(report)

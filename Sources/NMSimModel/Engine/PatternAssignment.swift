@@ -26,7 +26,9 @@ public struct PatternAssignment: Equatable, Sendable {
         var out: [NMPattern] = []
         var unsupported: [String] = []
         for layer in workload.layers {
-            var p = layer.pattern ?? .dense
+            // A SCALE-Sim config with SparsitySupport = false runs every layer dense, whatever
+            // the topology's N:M column says.
+            var p = (spec.scaleSim?.sparsity == .off ? nil : layer.pattern) ?? .dense
             if let u = uniform, layer.sparsifiable { p = u }
             if let named = byName[layer.name] {
                 if !layer.sparsifiable, !named.isDense {

@@ -47,6 +47,8 @@ public struct Workload: Equatable, Sendable {
     public static let currentVersion = 1
     public var name: String
     public var layers: [Layer]
+    /// Problems in the file that did not stop it loading (printed on stderr).
+    public var warnings: [Diagnostic] = []
 
     public init(name: String, layers: [Layer]) {
         self.name = name

@@ -1,0 +1,23 @@
+/// What a SCALE-Sim `.cfg` says beyond the array itself: how the topology's N:M column is
+/// used and the run settings its reports depend on.
+public struct SCALESimSettings: Equatable, Sendable {
+    public enum Sparsity: Equatable, Sendable {
+        /// `SparsitySupport = false`: the topology's N:M column is ignored; every layer runs dense.
+        case off
+        /// `OptimizedMapping = false`: each layer takes the N:M of its topology row, any N:M
+        /// (`BlockSize` is not read).
+        case layerWise
+        /// `OptimizedMapping = true` (weight-stationary only): every weight column draws its N in
+        /// 1...BlockSize/2 from numpy's legacy generator seeded with `seed`; K is halved.
+        case rowWise(blockSize: Int, seed: UInt32)
+    }
+
+    public var sparsity: Sparsity
+    /// `SparseRep` (`csr`, `csc` or `ellpack_block`), reported in `SPARSE_REPORT.csv`.
+    public var sparseRepresentation: String
+
+    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block") {
+        self.sparsity = sparsity
+        self.sparseRepresentation = sparseRepresentation
+    }
+}
