@@ -107,11 +107,17 @@ enum ArgumentParser {
             var taken: [String] = []
             if let inline { taken = [inline] }
             while taken.count < option.arity {
-                guard i < args.count, !(args[i].hasPrefix("--") && !taken.isEmpty) else {
+                guard i < args.count else {
                     throw InputError(.usage, source: name, "expects \(option.arity == 1 ? "a value" : "\(option.arity) values") (\(option.value!))")
+                }
+                if looksLikeOption(args[i]) {
+                    throw InputError(.usage, source: name, "expects a value (\(option.value!)) but the next argument \"\(args[i])\" looks like an option; write \(name)=VALUE for a value that starts with a dash")
                 }
                 taken.append(args[i])
                 i += 1
+            }
+            if taken.contains(where: \.isEmpty) {
+                throw InputError(.usage, source: name, "expects a value (\(option.value!)), found an empty one")
             }
             if parsed.values[name] != nil, !option.repeatable {
                 throw InputError(.usage, source: name, "given more than once")
@@ -119,6 +125,13 @@ enum ArgumentParser {
             parsed.values[name, default: []].append(contentsOf: taken)
         }
         return parsed
+    }
+
+    /// An argument taken for an option rather than a value: a dash followed by a letter or
+    /// another dash. `-` (standard output) and negative numbers are values.
+    static func looksLikeOption(_ arg: String) -> Bool {
+        let chars = Array(arg.prefix(2))
+        return chars.count == 2 && chars[0] == "-" && (chars[1] == "-" || chars[1].isLetter)
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
