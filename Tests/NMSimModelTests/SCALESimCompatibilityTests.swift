@@ -55,9 +55,46 @@ struct SCALESimCompatibilityTests {
         #expect(try PatternAssignment.none.resolve(w, on: spec) == [NMPattern(n: 1, m: 2)!, NMPattern(n: 2, m: 8)!, NMPattern(n: 1, m: 16)!])
     }
 
+    @Test func rowWiseModeIsWeightStationaryOnlyAsInSCALESim() {
+        let cfg = Self.cfg("SparsitySupport = true\nOptimizedMapping = true\nBlockSize = 16\nRandomNumberGeneratorSeed = 40\n")
+            .replacingOccurrences(of: "Dataflow = ws", with: "Dataflow = os")
+        #expect {
+            _ = try SCALESimConfig.parse(cfg, source: "a.cfg")
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == [
+                "a.cfg: line 13: BlockSize 16 must not exceed ArrayHeight 8 in row-wise mode (OptimizedMapping = true), as in SCALE-Sim",
+                "a.cfg: line 12: row-wise sparsity (OptimizedMapping = true) runs only with Dataflow = ws, as in SCALE-Sim",
+            ]
+        }
+    }
+
     @Test func sparsityOffRunsTheTopologysPatternsDense() throws {
         let spec = try SCALESimConfig.parse(Self.cfg("SparsitySupport = false\n"), source: "a.cfg").spec
         let w = try SCALESimTopology.parse("Layer, M, N, K, Sparsity,\na, 8, 8, 64, 2:4,\n", source: "t.csv")
         #expect(try PatternAssignment.none.resolve(w, on: spec) == [.dense])
+    }
+}
+
+@Suite("numpy's legacy generator")
+struct NumpyLegacyRandomTests {
+    /// `np.random.seed(seed); [np.random.randint(1, high) for _ in range(n)]` with numpy 2.3.5.
+    @Test(arguments: [
+        (UInt32(40), 3, [1, 2, 2, 2, 1, 1, 1, 2, 1, 2, 1, 2, 2, 1, 2, 2, 2, 2, 2, 1, 2, 2, 2, 1]),
+        (7, 5, [4, 1, 2, 3, 4, 4, 4, 4, 1, 2, 3, 4, 1, 2, 3, 3, 3, 1, 4, 3, 1, 1, 4, 4, 1, 1, 4, 4, 3, 3]),
+        (123456, 9, [2, 3, 3, 2, 1, 4, 8, 4, 4, 1, 8, 5, 1, 3, 3, 5, 4, 5, 4, 8, 3, 7, 7, 8, 3, 7, 7, 3, 3, 8, 5, 7, 6, 5, 8, 5, 5, 5, 6, 4]),
+        (0, 129, [45, 48, 118, 65, 68, 124, 68, 104, 10, 84]),
+        (4294967295, 2, [1, 1, 1]),
+        (1, 6, [4, 5, 1, 2, 4, 1, 1, 2, 5, 5, 2, 3, 5, 3, 5, 4, 5, 3, 5, 3, 5, 2, 2, 1, 2, 2, 2, 2, 1, 5]),
+    ])
+    func randintEqualsNumpy(seed: UInt32, high: Int, expected: [Int]) {
+        var r = NumpyLegacyRandom(seed: seed)
+        #expect((0..<expected.count).map { _ in r.randint(1, high) } == expected)
+    }
+
+    @Test func drawsPastTheFirstStateBlockEqualNumpy() {
+        // More than 624 outputs: the state is regenerated.
+        var r = NumpyLegacyRandom(seed: 5)
+        let draws = (0..<700).map { _ in r.randint(1, 33) }
+        #expect(Array(draws.suffix(5)) == [6, 12, 32, 25, 13])
     }
 }

@@ -56,11 +56,20 @@ public struct NetworkSimulator: Sendable {
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
-        let results = try simulate(workload, parallel: parallel) { [patterns[$0]] }
+        // SCALE-Sim's row-wise N:M runs each layer as a dense one with fewer rows.
+        let rowWise = spec.scaleSim.flatMap(SCALESimRowWise.init)
+        var simulated = workload
+        if let rowWise {
+            for i in simulated.layers.indices {
+                if let s = simulated.layers[i].shape { simulated.layers[i].kind = .gemm(rowWise.lowered(s)) }
+            }
+        }
+        let results = try simulate(simulated, parallel: parallel) { [patterns[$0]] }
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
-            let r = try results.result(layer, patterns[i])
+            var r = try results.result(simulated.layers[i], patterns[i])
+            if let rowWise, let s = layer.shape { r = rowWise.restated(r, shape: s, count: layer.count) }
             // Every network total (cycles, MACs, bytes) is at most the sum of the layers' largest counters.
             let (sum, overflow) = total.addingReportingOverflow(LayerResults.largestCounter(r))
             if overflow || sum > Int64(1) << 62 {

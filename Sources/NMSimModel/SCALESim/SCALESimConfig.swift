@@ -69,6 +69,7 @@ public enum SCALESimConfig {
             default: sink.report("line \(d.line)", "Dataflow must be one of: os, ws, is (got \"\(d.value)\")")
             }
         } else { sink.report("[architecture_presets] Dataflow", "is required") }
+        let filterOffset = int("architecture_presets", "FilterOffset", 0...Int(Int32.max), default: 10_000_000)
         // SCALE-Sim reads [sparsity] the same way: OptimizedMapping, BlockSize and the seed only
         // matter with SparsitySupport on, and BlockSize only in row-wise mode.
         let sparse = bool("sparsity", "SparsitySupport", default: false)
@@ -86,7 +87,6 @@ public enum SCALESimConfig {
                     sink.report("line \(line)", "row-wise sparsity (OptimizedMapping = true) runs only with Dataflow = ws, as in SCALE-Sim")
                 }
                 sparsity = .rowWise(blockSize: block, seed: UInt32(seed))
-                sink.report("line \(lookup("sparsity", "OptimizedMapping")!.line)", "OptimizedMapping = true (row-wise random N) is not reproduced; use layer-wise N:M (false)")
             }
         }
         let representation = lookup("sparsity", "SparseRep")?.value ?? "ellpack_block"
@@ -112,7 +112,7 @@ public enum SCALESimConfig {
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
             energy: nil, timing: .scaleSim)
-        spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation)
+        spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation, filterOffset: filterOffset)
         return Result(spec: spec, warnings: warnings)
     }
 }

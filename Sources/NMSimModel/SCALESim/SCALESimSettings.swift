@@ -15,9 +15,15 @@ public struct SCALESimSettings: Equatable, Sendable {
     public var sparsity: Sparsity
     /// `SparseRep` (`csr`, `csc` or `ellpack_block`), reported in `SPARSE_REPORT.csv`.
     public var sparseRepresentation: String
+    /// `FilterOffset`: SCALE-Sim takes weight address 0 for a pruned weight.
+    public var filterOffset: Int
 
-    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block") {
+    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block", filterOffset: Int = 10_000_000) {
         self.sparsity = sparsity
         self.sparseRepresentation = sparseRepresentation
+        self.filterOffset = filterOffset
     }
+
+    /// Whether layers take the N:M column of the topology (only in layer-wise mode).
+    public var usesTopologyPatterns: Bool { sparsity == .layerWise }
 }
