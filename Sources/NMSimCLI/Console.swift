@@ -45,6 +45,18 @@ enum OutputFile {
         }
     }
 
+    /// Creates `path` and its parents as directories (an existing directory is fine).
+    static func makeDirectory(_ path: String, flag: String) throws(InputError) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw InputError(.cannotCreate, source: flag, "cannot write into \(path): it is a file, not a directory")
+        }
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw InputError(.cannotCreate, source: flag, "cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// Writes a file whole or not at all: the text goes to a temporary file beside the target,
     /// which takes the target's permissions and is then renamed over it (an atomic replace on
     /// POSIX file systems).

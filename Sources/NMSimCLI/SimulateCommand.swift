@@ -1,3 +1,4 @@
+import Foundation
 import NMSimModel
 
 /// Options shared by commands that take a spec and a workload.
@@ -48,12 +49,13 @@ enum CommonOptions {
 enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
-        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--serial]",
+        usage: "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--scalesim-outdir DIR] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern,
                   CommonOptions.assignment,
                   OptionSpec(name: "--format", value: "table|csv|json|scalesim", help: "Report format (default table); scalesim: SCALE-Sim's COMPUTE_REPORT.csv layout."),
                   CommonOptions.output,
                   OptionSpec(name: "--trace", value: "FILE", help: "Also write the event trace (Docs/Regression.md) to FILE."),
+                  OptionSpec(name: "--scalesim-outdir", value: "DIR", help: "Also write SCALE-Sim's report files to DIR/<run_name>/ (Docs/SCALESim.md).", aliases: ["-p"]),
                   CommonOptions.serial])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
@@ -70,7 +72,21 @@ enum SimulateCommand {
         case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }
-        try OutputFile.precheck([("--output", a.value("--output")), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } })
+        let destinations = [("--output", a.value("--output")), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } }
+        try OutputFile.precheck(destinations)
+        var outdir: SCALESimOutput.Files?
+        var outPaths: [(String, String)] = []
+        if let dir = a.value("--scalesim-outdir") {
+            let files = try SCALESimOutput.files(spec: loaded.spec, workload: workload, patterns: patterns, report: report)
+            try OutputFile.makeDirectory((dir as NSString).appendingPathComponent(files.runName), flag: "--scalesim-outdir")
+            outPaths = files.files.map { ((dir as NSString).appendingPathComponent(files.runName + "/" + $0.name), "--scalesim-outdir") }
+            try OutputFile.precheck(destinations + outPaths)
+            outdir = files
+        }
+        if let outdir {
+            for (file, (path, _)) in zip(outdir.files, outPaths) { try OutputFile.write(file.text, to: path, flag: "--scalesim-outdir") }
+            for n in outdir.notes { c.err("nmsim: --scalesim-outdir: \(n)\n") }
+        }
         if let t = a.value("--trace") {
             try OutputFile.write(Trace.record(spec: loaded.spec, workload: workload, patterns: patterns), to: t, flag: "--trace")
         }

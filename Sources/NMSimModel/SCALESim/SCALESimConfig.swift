@@ -69,7 +69,9 @@ public enum SCALESimConfig {
             default: sink.report("line \(d.line)", "Dataflow must be one of: os, ws, is (got \"\(d.value)\")")
             }
         } else { sink.report("[architecture_presets] Dataflow", "is required") }
+        let ifmapOffset = int("architecture_presets", "IfmapOffset", 0...Int(Int32.max), default: 0)
         let filterOffset = int("architecture_presets", "FilterOffset", 0...Int(Int32.max), default: 10_000_000)
+        let ofmapOffset = int("architecture_presets", "OfmapOffset", 0...Int(Int32.max), default: 20_000_000)
         // SCALE-Sim reads [sparsity] the same way: OptimizedMapping, BlockSize and the seed only
         // matter with SparsitySupport on, and BlockSize only in row-wise mode.
         let sparse = bool("sparsity", "SparsitySupport", default: false)
@@ -112,7 +114,8 @@ public enum SCALESimConfig {
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
             energy: nil, timing: .scaleSim)
-        spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation, filterOffset: filterOffset)
+        spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation,
+                                         ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)
         return Result(spec: spec, warnings: warnings)
     }
 }

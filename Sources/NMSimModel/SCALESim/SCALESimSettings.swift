@@ -15,13 +15,19 @@ public struct SCALESimSettings: Equatable, Sendable {
     public var sparsity: Sparsity
     /// `SparseRep` (`csr`, `csc` or `ellpack_block`), reported in `SPARSE_REPORT.csv`.
     public var sparseRepresentation: String
-    /// `FilterOffset`: SCALE-Sim takes weight address 0 for a pruned weight.
+    /// `IfmapOffset`, `FilterOffset`, `OfmapOffset`: the operands' first addresses. SCALE-Sim
+    /// takes address 0 for a pruned element, and its buffers count distinct addresses.
+    public var ifmapOffset: Int
     public var filterOffset: Int
+    public var ofmapOffset: Int
 
-    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block", filterOffset: Int = 10_000_000) {
+    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block",
+                ifmapOffset: Int = 0, filterOffset: Int = 10_000_000, ofmapOffset: Int = 20_000_000) {
         self.sparsity = sparsity
         self.sparseRepresentation = sparseRepresentation
+        self.ifmapOffset = ifmapOffset
         self.filterOffset = filterOffset
+        self.ofmapOffset = ofmapOffset
     }
 
     /// Whether layers take the N:M column of the topology (only in layer-wise mode).

@@ -75,11 +75,12 @@ public enum SCALESimTopology {
             guard fh <= h, fw <= w else { sink.report(loc, "filter \(fh)×\(fw) is larger than the input \(h)×\(w)"); continue }
             // SCALE-Sim's output size without padding: ⌈(I − F + S) / S⌉; a last window that
             // runs past the input still counts (its missing pixels are null requests).
-            let oh = (h - fh) / s + ((h - fh) % s == 0 ? 1 : 2), ow = (w - fw) / s + ((w - fw) % s == 0 ? 1 : 2)
             // A layer whose name contains "DP" is depthwise: SCALE-Sim runs one single-channel
             // layer per channel, named <name>Channel_<i>.
             let depthwise = name.contains("DP")
             let channels = depthwise ? 1 : c
+            let convolution = Convolution(ifmapHeight: h, ifmapWidth: w, filterHeight: fh, filterWidth: fw, channels: channels, filters: nf, stride: s)
+            let oh = convolution.outputHeight, ow = convolution.outputWidth
             let (pixels, o1) = oh.multipliedReportingOverflow(by: ow)
             let (taps, o2) = (fh * fw).multipliedReportingOverflow(by: channels)
             guard !o1, !o2, pixels <= WorkloadLimits.maxDimension, taps <= WorkloadLimits.maxDimension else {
@@ -92,10 +93,14 @@ public enum SCALESimTopology {
                     sink.report(loc, "depthwise layer \"\(name)\" splits into \(c) layers, more than the \(maxLayers) a topology may hold"); continue
                 }
                 for ch in 0..<c {
-                    layers.append(Layer(name: "\(name)Channel_\(ch)", kind: .gemm(shape), pattern: pattern, sparsifiable: true))
+                    var layer = Layer(name: "\(name)Channel_\(ch)", kind: .gemm(shape), pattern: pattern, sparsifiable: true)
+                    layer.convolution = convolution
+                    layers.append(layer)
                 }
             } else {
-                layers.append(Layer(name: name, kind: .gemm(shape), pattern: pattern, sparsifiable: true))
+                var layer = Layer(name: name, kind: .gemm(shape), pattern: pattern, sparsifiable: true)
+                layer.convolution = convolution
+                layers.append(layer)
             }
         }
         if layers.isEmpty && sink.isEmpty { sink.report("line 2", "the topology lists no layers") }

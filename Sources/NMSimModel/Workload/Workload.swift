@@ -19,6 +19,8 @@ public struct Layer: Equatable, Sendable {
     public var count: Int
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
     public var category: String
+    /// The convolution a SCALE-Sim topology row describes (its GEMM is `kind`); nil for GEMM rows.
+    public var convolution: Convolution?
 
     public init(name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
                 hasParameters: Bool = true, count: Int = 1, category: String? = nil) {
@@ -40,6 +42,21 @@ public struct Layer: Equatable, Sendable {
         if case .gemm(let s) = kind { return s }
         return nil
     }
+}
+
+/// A convolution as SCALE-Sim's topology gives it (no padding, one stride for both axes).
+public struct Convolution: Equatable, Sendable {
+    public var ifmapHeight: Int, ifmapWidth: Int
+    public var filterHeight: Int, filterWidth: Int
+    public var channels: Int, filters: Int, stride: Int
+    public init(ifmapHeight: Int, ifmapWidth: Int, filterHeight: Int, filterWidth: Int, channels: Int, filters: Int, stride: Int) {
+        self.ifmapHeight = ifmapHeight; self.ifmapWidth = ifmapWidth
+        self.filterHeight = filterHeight; self.filterWidth = filterWidth
+        self.channels = channels; self.filters = filters; self.stride = stride
+    }
+    /// Output rows and columns: ⌈(I − F + S) / S⌉, as SCALE-Sim computes them.
+    public var outputHeight: Int { (ifmapHeight - filterHeight + stride - 1) / stride + 1 }
+    public var outputWidth: Int { (ifmapWidth - filterWidth + stride - 1) / stride + 1 }
 }
 
 /// An ordered list of layers, run one after another.

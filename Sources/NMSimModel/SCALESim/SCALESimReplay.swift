@@ -1,0 +1,555 @@
+/// A number as SCALE-Sim's reports print it: a Python int, or a Python float in its shortest
+/// round-trip form (`33.0`, `0.21993214622369472`).
+public enum PyNumber: Equatable, Sendable, CustomStringConvertible {
+    case int(Int64)
+    case float(Double)
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .float(let v): return v.description
+        }
+    }
+
+    public var value: Double {
+        switch self {
+        case .int(let v): return Double(v)
+        case .float(let v): return v
+        }
+    }
+}
+
+/// One layer's rows of SCALE-Sim's four reports, in their column order (after `LayerID`).
+public struct SCALESimLayerItems: Equatable, Sendable {
+    /// Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, Mapping
+    /// Efficiency %, Compute Util %.
+    public var compute: [PyNumber]
+    /// Average SRAM and DRAM bandwidths (with the filter metadata column when sparsity is on).
+    public var bandwidth: [PyNumber]
+    /// Start cycle, stop cycle and count of SRAM and DRAM accesses per operand.
+    public var detail: [PyNumber]
+    /// Original filter storage, storage with metadata, metadata storage, metadata bandwidth
+    /// (nil when sparsity is off).
+    public var sparse: [PyNumber]?
+}
+
+/// SCALE-Sim 3.0.0's CALC-mode run of one layer, replayed address by address: the operand
+/// matrices its compute model builds (im2col addresses, N:M pruning), the per-cycle demand of
+/// each fold (skewed as its systolic arrays skew them), its estimate-bandwidth read buffers
+/// (distinct addresses grouped into sets of 1 % of the buffer, prefetched one half-buffer
+/// ahead) and its write buffer (drained half a buffer at a time at `ArrayWidth` words a cycle).
+/// Every value of its reports follows from these, so they are reproduced exactly.
+public struct SCALESimReplay: Sendable {
+    public let spec: HardwareSpec
+    let settings: SCALESimSettings
+
+    public init?(spec: HardwareSpec) {
+        guard let s = spec.scaleSim, spec.timing == .scaleSim else { return nil }
+        self.spec = spec
+        settings = s
+    }
+
+    public enum Failure: Error, Equatable, Sendable {
+        case notReproduced(String)
+    }
+
+    /// The largest number of demand entries replayed for one layer.
+    public static let maxEntries: Int64 = 1 << 33
+
+    /// One layer's report rows.
+    public func run(_ layer: Layer, pattern: NMPattern) throws(Failure) -> SCALESimLayerItems {
+        guard let shape = layer.shape else { throw .notReproduced("\(layer.name) is not a GEMM") }
+        if case .rowWise = settings.sparsity {
+            throw .notReproduced("SCALE-Sim's reports in row-wise mode (OptimizedMapping = true) are not reproduced")
+        }
+        let conv = layer.convolution ?? Convolution(ifmapHeight: shape.m, ifmapWidth: shape.k, filterHeight: 1, filterWidth: shape.k,
+                                                    channels: 1, filters: shape.n, stride: 1)
+        let ops = Operands(conv: conv, pattern: settings.sparsity == .layerWise ? pattern : .dense, settings: settings,
+                           topologyM: layer.pattern?.m ?? 1)
+        var run = LayerRun(spec: spec, settings: settings, ops: ops)
+        let entries = Int64(run.lines) * Int64(run.widths.ifmap + run.widths.filter + run.widths.ofmap)
+        guard entries <= Self.maxEntries else { throw .notReproduced("\(layer.name): \(entries) demand entries are too many to replay") }
+        return run.items()
+    }
+}
+
+/// The operand matrices of one layer, as SCALE-Sim's `operand_matrix` builds them.
+struct Operands {
+    let conv: Convolution
+    let pattern: NMPattern
+    let settings: SCALESimSettings
+    /// The topology's M (SCALE-Sim's ELLPACK metadata width uses it even when pruning is off).
+    let topologyM: Int
+    let pixels: Int
+    let window: Int
+    let filters: Int
+    /// Original window columns kept by layer-wise pruning, in order.
+    let keptColumns: [Int]
+    /// Rows of the condensed filter matrix.
+    let filterRows: Int
+
+    init(conv: Convolution, pattern: NMPattern, settings: SCALESimSettings, topologyM: Int) {
+        self.conv = conv
+        self.pattern = pattern
+        self.settings = settings
+        self.topologyM = topologyM
+        pixels = conv.outputHeight * conv.outputWidth
+        window = conv.filterHeight * conv.filterWidth * conv.channels
+        filters = conv.filters
+        if settings.sparsity == .layerWise {
+            keptColumns = (0..<window).filter { $0 % pattern.m < pattern.n }
+            filterRows = pattern.keptLength(window)
+        } else {
+            keptColumns = Array(0..<window)
+            filterRows = window
+        }
+    }
+
+    var ifmapColumns: Int { keptColumns.count }
+
+    /// im2col address of pixel `i`, window column `j` (−1 past the input's edge).
+    func ifmap(_ i: Int, _ jj: Int) -> Int {
+        let j = keptColumns[jj]
+        let (orow, ocol) = (i / conv.outputWidth, i % conv.outputWidth)
+        let (ir, ic) = (orow * conv.stride, ocol * conv.stride)
+        let ch = conv.channels
+        let (cr, rest) = (j / (conv.filterWidth * ch), j % (conv.filterWidth * ch))
+        let (cc, cch) = (rest / ch, rest % ch)
+        guard cr + ir < conv.ifmapHeight, cc + ic < conv.ifmapWidth else { return -1 }
+        return (cr * conv.ifmapWidth + cc) * ch + cch + (ir * conv.ifmapWidth + ic) * ch + settings.ifmapOffset
+    }
+
+    /// Address of condensed filter row `r`, filter `c` (0 where a block had fewer than N weights).
+    func filter(_ r: Int, _ c: Int) -> Int {
+        let base = settings.filterOffset + c * window
+        guard settings.sparsity == .layerWise else { return base + r }
+        let (block, index) = (r / pattern.n, r % pattern.n)
+        let first = block * pattern.m
+        var count = min(pattern.n, window - first)
+        // Address 0 counts as pruned: column 0's first block loses it.
+        if base + first == 0 {
+            count -= 1
+            return index < count ? base + first + index + 1 : 0
+        }
+        return index < count ? base + first + index : 0
+    }
+
+    func ofmap(_ i: Int, _ c: Int) -> Int { settings.ofmapOffset + filters * i + c }
+}
+
+/// One layer replayed through SCALE-Sim's compute and memory models.
+struct LayerRun {
+    let spec: HardwareSpec
+    let settings: SCALESimSettings
+    let ops: Operands
+    let R: Int, C: Int
+    let dataflow: Dataflow
+    /// Folds in SCALE-Sim's order: column folds outer, row folds inner.
+    let rowFolds: Int, colFolds: Int
+    /// Demand lines of one fold.
+    let foldLines: Int
+    /// T: the streamed extent.
+    let T: Int
+    var lines: Int { rowFolds * colFolds * foldLines }
+    let widths: (ifmap: Int, filter: Int, ofmap: Int)
+
+    init(spec: HardwareSpec, settings: SCALESimSettings, ops: Operands) {
+        self.spec = spec
+        self.settings = settings
+        self.ops = ops
+        R = spec.rows
+        C = spec.columns
+        dataflow = spec.dataflow
+        switch dataflow {
+        case .weightStationary:
+            T = ops.pixels
+            rowFolds = (ops.filterRows + R - 1) / R
+            colFolds = (ops.filters + C - 1) / C
+            foldLines = 2 * R + C + T - 2
+            widths = (R, C, C)
+        case .outputStationary:
+            T = ops.ifmapColumns
+            rowFolds = (ops.pixels + R - 1) / R
+            colFolds = (ops.filters + C - 1) / C
+            foldLines = T + R + C - 2
+            widths = (R, C, C)
+        case .inputStationary:
+            T = ops.filters
+            rowFolds = (ops.ifmapColumns + R - 1) / R
+            colFolds = (ops.pixels + C - 1) / C
+            foldLines = 2 * R + C + T - 2
+            widths = (C, R, C)
+        }
+    }
+
+    /// The fold's (row fold, column fold) for fold index f.
+    func fold(_ f: Int) -> (fr: Int, fc: Int) { (f % rowFolds, f / rowFolds) }
+
+    /// Row `t` of fold `f`'s demand for each operand, written into the buffers (−1: no request).
+    func demand(fold f: Int, line t: Int, ifmap: inout [Int], filter: inout [Int], ofmap: inout [Int]) {
+        let (fr, fc) = fold(f)
+        switch dataflow {
+        case .weightStationary:
+            let kEnd = min(fr * R + R, ops.ifmapColumns), fEnd = min(fr * R + R, ops.filterRows)
+            for c in 0..<R {
+                let j = t - c - R, k = fr * R + c
+                ifmap[c] = j >= 0 && j < T && k < kEnd ? ops.ifmap(j, k) : -1
+            }
+            for c in 0..<C {
+                let r = fr * R + (R - 1 - t), n = fc * C + c
+                filter[c] = t < R && r < fEnd && n < ops.filters ? ops.filter(r, n) : -1
+                let j = t - c - (2 * R - 1)
+                ofmap[c] = j >= 0 && j < T && n < ops.filters ? ops.ofmap(j, n) : -1
+            }
+        case .outputStationary:
+            for c in 0..<R {
+                let j = t - c, p = fr * R + c
+                ifmap[c] = j >= 0 && j < T && p < ops.pixels ? ops.ifmap(p, j) : -1
+            }
+            for c in 0..<C {
+                let j = t - c, n = fc * C + c
+                filter[c] = j >= 0 && j < T && n < ops.filters ? ops.filter(j, n) : -1
+                let b = j - (T - 1), p = fr * R + (R - 1 - b)
+                ofmap[c] = b >= 0 && b < R && p < ops.pixels && n < ops.filters ? ops.ofmap(p, n) : -1
+            }
+        case .inputStationary:
+            for c in 0..<C {
+                let k = fr * R + (R - 1 - t), p = fc * C + c
+                ifmap[c] = t < R && k < ops.ifmapColumns && p < ops.pixels ? ops.ifmap(p, k) : -1
+                let j = t - c - (2 * R - 1)
+                ofmap[c] = j >= 0 && j < T && p < ops.pixels ? ops.ofmap(p, j) : -1
+            }
+            for c in 0..<R {
+                let j = t - c - R, k = fr * R + c
+                filter[c] = j >= 0 && j < T && k < ops.filterRows ? ops.filter(k, j) : -1
+            }
+        }
+    }
+
+    mutating func items() -> SCALESimLayerItems {
+        let sparse = settings.sparsity != .off
+        // Compute-side counters and per-fold efficiencies, in SCALE-Sim's order.
+        var ifmapReads: PyNumber = .int(0), filterReads: Int64 = 0, ofmapWrites: Int64 = 0
+        var mapping = 0.0, utilisation = 0.0
+        let pes = R * C
+        for f in 0..<(rowFolds * colFolds) {
+            let (fr, fc) = fold(f)
+            let used: (rows: Int, cols: Int)
+            switch dataflow {
+            case .weightStationary:
+                let w = min(fr * R + R, ops.ifmapColumns) - fr * R
+                let n = min(fc * C + C, ops.filters) - fc * C
+                let h = min(fr * R + R, ops.filterRows) - fr * R
+                let reads = Int64(T * w)
+                if sparse {
+                    ifmapReads = .float(ifmapReads.value + Double(reads) * (Double(ops.pattern.m) / Double(ops.pattern.n)))
+                } else if case .int(let v) = ifmapReads { ifmapReads = .int(v + reads) }
+                filterReads += Int64(h * n)
+                ofmapWrites += Int64(T * n)
+                used = (min(R, h), min(C, n))
+                mapping += Double(pes - (pes - used.rows * used.cols)) / Double(pes)
+                utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
+            case .outputStationary:
+                let h = min(fr * R + R, ops.pixels) - fr * R
+                let w = min(fc * C + C, ops.filters) - fc * C
+                if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64(T * h)) }
+                filterReads += Int64(T * w)
+                ofmapWrites += Int64(h * w + R + C)
+                used = (h, w)
+                mapping += Double(used.rows * used.cols) / Double(pes)
+                utilisation += Double(used.rows * used.cols * T) / Double(pes * (T - 1 + R + C - 1))
+            case .inputStationary:
+                let h = min(fr * R + R, ops.ifmapColumns) - fr * R
+                let w = min(fc * C + C, ops.pixels) - fc * C
+                if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64(h * w)) }
+                filterReads += Int64(T * h)
+                ofmapWrites += Int64(T * w)
+                used = (h, w)
+                mapping += Double(used.rows * used.cols) / Double(pes)
+                utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
+            }
+        }
+        let folds = Double(rowFolds * colFolds)
+
+        // The memory model, line by line.
+        let ifmapElems = spec.ifmap.capacityBytes, filterElems = spec.filter.capacityBytes
+        var ifmapBuffer = EstimateReadBuffer(totalElements: ifmapElems, bandwidth: 10)
+        var filterBuffer = EstimateReadBuffer(totalElements: filterElems, bandwidth: 10)
+        var ofmapBuffer = SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: C)
+        var ifmapRow = [Int](repeating: -1, count: widths.ifmap)
+        var filterRow = [Int](repeating: -1, count: widths.filter)
+        var ofmapRow = [Int](repeating: -1, count: widths.ofmap)
+        var stalls = 0
+        var sramIfmap = (first: -1, last: -1), sramFilter = (first: -1, last: -1), sramOfmap = (first: -1, last: -1)
+        var lastOfmapCycle = 0, maxOfmapCycle = Int.min
+        var line = 0
+        for f in 0..<(rowFolds * colFolds) {
+            for t in 0..<foldLines {
+                demand(fold: f, line: t, ifmap: &ifmapRow, filter: &filterRow, ofmap: &ofmapRow)
+                let cycle = line + stalls
+                if ifmapBuffer.serve(ifmapRow, cycle: cycle) {
+                    if sramIfmap.first < 0 { sramIfmap.first = cycle + 1 }
+                    sramIfmap.last = cycle + 1
+                }
+                if filterBuffer.serve(filterRow, cycle: cycle) {
+                    if sramFilter.first < 0 { sramFilter.first = cycle + 1 }
+                    sramFilter.last = cycle + 1
+                }
+                let (out, any) = ofmapBuffer.serve(ofmapRow, cycle: cycle)
+                if any {
+                    if sramOfmap.first < 0 { sramOfmap.first = out }
+                    sramOfmap.last = out
+                }
+                lastOfmapCycle = out
+                maxOfmapCycle = max(maxOfmapCycle, out)
+                stalls += max(0, out - cycle)
+                line += 1
+            }
+        }
+        ifmapBuffer.completeAllPrefetches()
+        filterBuffer.completeAllPrefetches()
+        ofmapBuffer.emptyAllBuffers(cycle: lastOfmapCycle)
+
+        let totalCycles = maxOfmapCycle
+        let total = Double(totalCycles)
+        let ifmapDRAM = ifmapBuffer.startStop, filterDRAM = filterBuffer.startStop, ofmapDRAM = ofmapBuffer.startStop
+        let overall = ofmapDRAM.stop - min(ifmapDRAM.start, filterDRAM.start)
+
+        // SPARSE_REPORT: storage of the filter and of its metadata.
+        var sparseItems: [PyNumber]?
+        var metadataReads: PyNumber = .int(0)
+        if sparse {
+            let original = Int64(ops.window) * Int64(ops.filters)
+            let nonzeros = Int64(ops.pattern.keptLength(ops.window)) * Int64(ops.filters)
+            let newStorage: PyNumber, metadata: PyNumber
+            switch settings.sparseRepresentation {
+            case "csr":
+                newStorage = .int(2 * nonzeros + Int64(ops.window) + 1); metadata = .int(nonzeros + Int64(ops.window) + 1)
+            case "csc":
+                newStorage = .int(2 * nonzeros + Int64(ops.filters) + 1); metadata = .int(nonzeros + Int64(ops.filters) + 1)
+            default:
+                let cells = Int64(ops.filterRows) * Int64(ops.filters)
+                let bits = Int64(ops.topologyM > 1 ? Int64.bitWidth - (Int64(ops.topologyM) - 1).leadingZeroBitCount : 0)
+                let m = Double(cells * bits) / 32
+                newStorage = .float(Double(cells) + m); metadata = .float(m)
+            }
+            metadataReads = metadata
+            sparseItems = [.int(original), newStorage, metadata, .float(metadata.value / total)]
+        }
+
+        let compute: [PyNumber] = [
+            .int(Int64(overall)), .int(Int64(totalCycles)), .int(Int64(stalls)),
+            .float(Double(Int64(ops.pixels) * Int64(ops.filters) * Int64(ops.window) * 100) / (total * Double(pes))),
+            .float(mapping / folds * 100), .float(utilisation / folds * 100),
+        ]
+        let ifmapDRAMBW = Double(ifmapBuffer.accesses) / Double(ifmapDRAM.stop - ifmapDRAM.start + 1)
+        let filterDRAMBW = Double(filterBuffer.accesses) / Double(filterDRAM.stop - filterDRAM.start + 1)
+        let ofmapDRAMBW = Double(ofmapBuffer.accesses) / Double(ofmapDRAM.stop - ofmapDRAM.start + 1)
+        var bandwidth: [PyNumber] = [.float(ifmapReads.value / total), .float(Double(filterReads) / total)]
+        if sparse { bandwidth.append(.float(metadataReads.value / total)) }
+        bandwidth += [.float(Double(ofmapWrites) / total), .float(ifmapDRAMBW), .float(filterDRAMBW), .float(ofmapDRAMBW)]
+        let detail: [PyNumber] = [
+            .float(Double(sramIfmap.first)), .float(Double(sramIfmap.last)), ifmapReads,
+            .float(Double(sramFilter.first)), .float(Double(sramFilter.last)), .int(filterReads),
+            .float(Double(sramOfmap.first)), .float(Double(sramOfmap.last)), .int(ofmapWrites),
+            .float(Double(ifmapDRAM.start)), .float(Double(ifmapDRAM.stop)), .int(ifmapBuffer.accesses),
+            .float(Double(filterDRAM.start)), .float(Double(filterDRAM.stop)), .int(filterBuffer.accesses),
+            .float(Double(ofmapDRAM.start)), .float(Double(ofmapDRAM.stop)), .int(ofmapBuffer.accesses),
+        ]
+        return SCALESimLayerItems(compute: compute, bandwidth: bandwidth, detail: detail, sparse: sparseItems)
+    }
+}
+
+/// SCALE-Sim's read buffer in CALC (estimate-bandwidth) mode. Requested addresses that miss
+/// the active half are collected into sets of 1 % of the buffer; when the sets fill the active
+/// half, the half is fetched before the first request, and every later half is fetched over
+/// the cycles the previous half was in use. Only counts and cycles are kept: SCALE-Sim's DRAM
+/// report needs no addresses.
+struct EstimateReadBuffer {
+    let itemsPerSet: Int
+    let activeSets = 50, prefetchSets = 50
+    let defaultBandwidth: Int
+    let latency = 1
+    /// Set ids each address was collected into, oldest first.
+    var sets: [Int: [Int32]] = [:]
+    var setSizes: [Int] = []
+    var currentSet = 0, currentCount = 0
+    var readStart = 0, readEnd = 49
+    var prefetchStart = -1, prefetchEnd = -1
+    var lastStart = -2, lastEnd = -1
+    var firstRequestCycle = 0, firstSeen = false, activeDone = false
+    var accesses: Int64 = 0
+    var traceFirst: Int?, traceLast = 0
+    var numActiveSets = 50
+
+    init(totalElements: Int, bandwidth: Int) {
+        itemsPerSet = totalElements / 100
+        defaultBandwidth = bandwidth
+    }
+
+    /// Serves one line of requests; returns whether it held any.
+    mutating func serve(_ line: [Int], cycle: Int) -> Bool {
+        var any = false
+        for a in line where a != -1 {
+            if !firstSeen { firstSeen = true; firstRequestCycle = cycle }
+            any = true
+            request(a, cycle: cycle)
+        }
+        if !firstSeen, line.contains(where: { $0 > -1 }) { firstSeen = true; firstRequestCycle = cycle }
+        return any
+    }
+
+    func hit(_ a: Int) -> Bool {
+        let end = min(currentSet, readEnd + 1)
+        guard readStart < end, let ids = sets[a] else { return false }
+        for id in ids.reversed() {
+            if id < readStart { return false }
+            if id < end { return true }
+        }
+        return false
+    }
+
+    mutating func request(_ a: Int, cycle: Int) {
+        if hit(a) { return }
+        if let ids = sets[a], ids.last == Int32(currentSet) { return }
+        sets[a, default: []].append(Int32(currentSet))
+        currentCount += 1
+        guard currentCount == itemsPerSet else { return }
+        setSizes.append(currentCount)
+        currentCount = 0
+        currentSet += 1
+        guard currentSet == readEnd + 1 else { return }
+        if !activeDone {
+            lastEnd = firstRequestCycle - 1 - latency
+            let needed = (prefetchSets * itemsPerSet + defaultBandwidth - 1) / defaultBandwidth
+            lastStart = lastEnd - needed + 1
+            fetch(sets: 0..<numActiveSets)
+            prefetchStart = readEnd + 1
+            prefetchEnd = prefetchStart + prefetchSets - 1
+            activeDone = true
+        } else {
+            fetch(sets: prefetchStart..<(prefetchEnd + 1))
+            prefetchStart += prefetchSets
+            prefetchEnd += prefetchSets
+        }
+        // The sets now behind the active half are forgotten.
+        readStart += prefetchSets
+        readEnd += prefetchSets
+        lastStart = lastEnd + 1
+        lastEnd = cycle
+    }
+
+    /// Records a fetch of `range` over lastStart...lastEnd (its trace rows).
+    mutating func fetch(sets range: Range<Int>) {
+        for id in range where id < setSizes.count { accesses += Int64(setSizes[id]) }
+        let rows = lastEnd - lastStart + 1
+        if traceFirst == nil { traceFirst = lastStart + latency }
+        if rows > 0 { traceLast = lastStart + rows - 1 + latency }
+    }
+
+    mutating func completeAllPrefetches() {
+        if currentCount > 0 { setSizes.append(currentCount) } else { currentSet -= 1 }
+        if !activeDone {
+            lastEnd = -1 - latency
+            numActiveSets = currentSet + 1
+            let needed = (numActiveSets * itemsPerSet + defaultBandwidth - 1) / defaultBandwidth
+            lastStart = lastEnd - needed + 1
+            fetch(sets: 0..<max(numActiveSets, 0))
+            activeDone = true
+        } else {
+            prefetchEnd = currentSet
+            fetch(sets: prefetchStart..<max(prefetchStart, currentSet + 1))
+        }
+    }
+
+    var startStop: (start: Int, stop: Int) { (traceFirst ?? 0, traceLast) }
+}
+
+/// SCALE-Sim's output write buffer: outputs fill lines of `bandwidth` words; once the active
+/// half is full, half a buffer of lines drains to DRAM, one line a cycle, and a write that
+/// finds the buffer full waits for the drain to end.
+struct SCALESimWriteBuffer {
+    let total: Int
+    let drainSize: Int
+    let bandwidth: Int
+    let maxCacheLines = 1024
+    var freeSpace: Int
+    /// Words in each line moved to the trace (drainable), and those still cached.
+    var traceLines: [Int] = []
+    var cacheLines: [Int] = []
+    var lineFill = 0
+    var drainStartLine = 0
+    var drainEndCycle = 0
+    var accesses: Int64 = 0
+    var cyclesMin = Int.max, cyclesMax = Int.min
+
+    init(totalElements: Int, bandwidth: Int) {
+        total = totalElements
+        let active = (totalElements + 1) / 2
+        drainSize = totalElements - active
+        self.bandwidth = bandwidth
+        freeSpace = totalElements
+    }
+
+    mutating func store() {
+        lineFill += 1
+        freeSpace -= 1
+        if lineFill == bandwidth {
+            cacheLines.append(lineFill)
+            lineFill = 0
+            if cacheLines.count >= maxCacheLines { flush(force: false) }
+        }
+    }
+
+    mutating func flush(force: Bool) {
+        if force, lineFill > 0 {
+            cacheLines.append(lineFill)
+            lineFill = 0
+        }
+        traceLines += cacheLines
+        cacheLines.removeAll(keepingCapacity: true)
+    }
+
+    /// Serves one line of writes arriving at `cycle`; returns the cycle it is done and whether
+    /// it held any write.
+    mutating func serve(_ line: [Int], cycle: Int) -> (Int, Bool) {
+        var current = cycle
+        var any = false
+        for a in line where a != -1 {
+            any = true
+            store()
+            if current < drainEndCycle {
+                if freeSpace <= 0 { current = drainEndCycle }
+            } else if freeSpace < total - drainSize {
+                flush(force: true)
+                drainEndCycle = drain(from: current)
+            }
+        }
+        return (current, any)
+    }
+
+    mutating func drain(from start: Int) -> Int {
+        let lines = (drainSize + bandwidth - 1) / bandwidth
+        let end = min(drainStartLine + lines, traceLines.count)
+        let count = end - drainStartLine
+        guard count > 0 else { return start }
+        let words = count * bandwidth - (bandwidth - traceLines[end - 1])
+        accesses += Int64(words)
+        cyclesMin = min(cyclesMin, start)
+        cyclesMax = max(cyclesMax, start + count - 1)
+        freeSpace += words
+        drainStartLine = end
+        return start + count - 1
+    }
+
+    mutating func emptyAllBuffers(cycle: Int) {
+        flush(force: true)
+        var c = cycle
+        while drainStartLine < traceLines.count {
+            drainEndCycle = drain(from: c)
+            c = drainEndCycle + 1
+        }
+    }
+
+    var startStop: (start: Int, stop: Int) { (cyclesMin == .max ? 0 : cyclesMin, cyclesMax == .min ? 0 : cyclesMax) }
+}
