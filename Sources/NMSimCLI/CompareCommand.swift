@@ -5,8 +5,9 @@ enum CompareCommand {
     static let spec = CommandSpec(
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
-        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.spec,
+        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
+        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+                  OptionSpec(name: "--spec", value: "FILE|PRESET", help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (repeatable: specs side by side; default \(Presets.defaultName)).", repeatable: true),
                   OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
                   OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),
                   OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
@@ -23,9 +24,11 @@ enum CompareCommand {
         if a.has("--all-presets") {
             for n in Presets.names { specs.append(try InputLoader.spec(n).spec) }
         } else {
-            let l = try InputLoader.spec(a.value("--spec"))
-            specs = [l.spec]
-            warnings = l.warnings
+            for name in a.values["--spec"] ?? [Presets.defaultName] {
+                let l = try InputLoader.spec(name)
+                specs.append(l.spec)
+                warnings += l.warnings
+            }
         }
         // Named configurations: those given, else ELSA's releases for this model.
         var named: [(label: String, assignment: PatternAssignment)] = []
@@ -71,8 +74,8 @@ enum CompareCommand {
     }
 
     static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
-        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter |\n"
-        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
         for cmp in cmps {
             for row in cmp.rows {
                 let r = row.report
@@ -82,7 +85,8 @@ enum CompareCommand {
                 out += "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
                     + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
                     + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
-                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") |\n"
+                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") | "
+                    + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
             }
         }
         if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }

@@ -5,7 +5,7 @@ enum ValidateCommand {
     static let spec = CommandSpec(
         name: "validate", summary: "Check spec, workload, assignment, SCALE-Sim cfg and topology files; report every problem.",
         usage: "nmsim validate FILE...", options: [], positionals: "FILE...",
-        details: "Kinds are told apart by extension (.cfg, .csv, .yaml) and, for .json, by their keys (peArray: spec; layers: workload; patterns: assignment).")
+        details: "Kinds are told apart by extension (.cfg, .csv, .yaml) and, for .json, by their keys (peArray: spec; layers: workload; patterns: assignment). An ELSA .yaml names its model by MODEL.TYPE and the dimensions under MODEL.DEIT or MODEL.SWIN (ELSA's defaults where it gives none).")
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         guard !a.positionals.isEmpty else { throw InputError(.usage, source: "validate", "expects at least one FILE") }
@@ -36,18 +36,10 @@ enum ValidateCommand {
         }
         let text = try InputLoader.read(path)
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
-            let name = URL(fileURLWithPath: path).lastPathComponent.lowercased()
-            let model = VisionTransformer.all.first { m in
-                let full = m.name.replacingOccurrences(of: "-b", with: "_base").replacingOccurrences(of: "-s", with: "_small")
-                    .replacingOccurrences(of: "-t", with: "_tiny").replacingOccurrences(of: "-", with: "_")
-                return name.contains(full)
-            }
-            guard let model else {
-                throw InputError(.data, source: path, "cannot tell the model from the file name (expected e.g. sparse_deit_base_*.yaml)")
-            }
-            let w = model.workload()
-            let a = try AssignmentFile.elsa(text, source: path, for: w)
-            return "ELSA configuration for \(model.name), \(a.byName.count) genes"
+            let file = try ELSAConfigFile(text, source: path)
+            let model = try file.model()
+            let a = try AssignmentFile.assignment(file, for: model.workload())
+            return "ELSA configuration for \(model.name) (\(file.string("MODEL.TYPE") ?? "")), \(a.byName.count) genes"
         }
         let root = try JSONParser.parse(text, source: path)
         if root["peArray"] != nil {
@@ -155,8 +147,7 @@ enum ShowCommand {
                 try CLI.emit(AssignmentFile.jsonText(chosen), a, c)
                 return 0
             }
-            let type = w.name.hasPrefix("swin") ? "sparse_swin" : "sparse_deit"
-            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, modelType: type, flag: "--format"), a, c)
+            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, flag: "--format"), a, c)
             return 0
         }
         var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]

@@ -17,15 +17,17 @@ enum CommonOptions {
         guard let w = a.value("--workload") else { throw InputError(.usage, source: "--workload", "is required") }
         let image = try a.int("--image", in: 1...8192)
         let batch = try a.int("--batch", in: 1...4096) ?? 1
-        var sparsify: Set<String>?
-        if let s = a.value("--sparsify") {
-            let kinds = s.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            for k in kinds where !VisionTransformer.sparsifiableKinds.contains(k) {
-                throw InputError(.usage, source: "--sparsify", "unknown layer kind \"\(k)\"; expected a comma-separated list of \(VisionTransformer.sparsifiableKinds.joined(separator: ", "))")
-            }
-            sparsify = Set(kinds)
+        return try InputLoader.workload(w, image: image, batch: batch, sparsify: sparsifyKinds(a))
+    }
+
+    /// The layer kinds of `--sparsify`, if given.
+    static func sparsifyKinds(_ a: ParsedArguments) throws(InputError) -> Set<String>? {
+        guard let s = a.value("--sparsify") else { return nil }
+        let kinds = s.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for k in kinds where !VisionTransformer.sparsifiableKinds.contains(k) {
+            throw InputError(.usage, source: "--sparsify", "unknown layer kind \"\(k)\"; expected a comma-separated list of \(VisionTransformer.sparsifiableKinds.joined(separator: ", "))")
         }
-        return try InputLoader.workload(w, image: image, batch: batch, sparsify: sparsify)
+        return Set(kinds)
     }
 
     static func assignment(_ a: ParsedArguments, _ w: Workload) throws(InputError) -> PatternAssignment {

@@ -54,7 +54,7 @@ public struct SearchSession: Sendable {
         case .latency(let c): return (Double(r.totalCycles), "\(c) cycles", r.totalCycles <= c)
         case let .macsWindow(lo, hi): return (Double(r.macs), "[\(lo), \(hi)] MACs", r.macs >= lo && r.macs <= hi)
         case .memory(let b): return (Double(r.weightBytes), "\(b) bytes", r.weightBytes <= b)
-        case .energy(let e): return (r.energyPJ ?? 0, "\(e) pJ", (r.energyPJ ?? 0) <= e * (1 + 1e-12))
+        case .energy(let e): return (r.energyPJ, "\(e) pJ", r.energyPJ <= e * (1 + 1e-12))
         }
     }
 

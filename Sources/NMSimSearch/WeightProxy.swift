@@ -1,18 +1,18 @@
 import Foundation
 import NMSimModel
 
-/// Accuracy proxy from real weights: N:M magnitude masks along the reduction dimension (the N
+/// Accuracy proxy from real weights, deterministic: the same tensor gets the same score
+/// wherever it sits in the model. N:M magnitude masks along the reduction dimension (the N
 /// largest |w| of every M consecutive input weights of each output row, so masks nest as in
-/// ELSA), scored per layer by the relative output error on seeded Gaussian activations:
-/// ‖X(W − W_mask)ᵀ‖² / ‖XWᵀ‖², with X of `probeRows` rows. Supplied activations (a tensor
-/// `<layer>.input` whose last dimension is the layer's K) replace the Gaussian probes for the
-/// layers they cover, up to `maxActivationRows` rows. With `probeRows` 0 the score is the relative
-/// weight energy removed, ‖W − W_mask‖² / ‖W‖². The cost of a configuration is the sum over
-/// layers: a proxy, not an accuracy.
+/// ELSA's supernet); the score of a layer is the exact relative weight energy removed,
+/// Σ_removed w² / Σ w². With recorded inputs X (a tensor `<layer>.input` whose last dimension is
+/// the layer's K), each weight counts with its input column's energy, as in Wanda's |W|·‖X‖:
+/// Σ_removed w²_ij ‖X_j‖² / Σ w²_ij ‖X_j‖², the diagonal part of the output error
+/// ‖X(W − W_mask)ᵀ‖² / ‖XWᵀ‖². The cost of a configuration is the sum over layers: a proxy, not an
+/// accuracy.
 public enum WeightProxy {
     /// Checkpoint name prefixes tried before a layer's own name (timm, DataParallel, Lightning).
     static let prefixes = ["", "module.", "model.", "backbone."]
-    public static let maxActivationRows = 256
 
     /// Tensors by name from a `.safetensors` file or a folder of `<name>.npy` files.
     struct TensorStore {
@@ -45,8 +45,7 @@ public enum WeightProxy {
         }
     }
 
-    public static func costs(path: String, table: LatencyTable, activations: String? = nil, probeRows: Int = 16,
-                             seed: UInt64 = 0) throws(InputError) -> CostTable {
+    public static func costs(path: String, table: LatencyTable, activations: String? = nil) throws(InputError) -> CostTable {
         let weights = try TensorStore(path: path, flag: "--weights")
         let inputs = try activations.map { (a: String) throws(InputError) -> TensorStore in try TensorStore(path: a, flag: "--activations") }
         var costs: [[Double]] = []
@@ -65,7 +64,7 @@ public enum WeightProxy {
                 let hint = w.shape == [shape.k, shape.n] ? " (transposed? expected PyTorch's [out, in] layout)" : ""
                 throw InputError(.data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
             }
-            var probes: [[Double]]?
+            var columns: [Double]?
             if let inputs, let (x, name) = try inputs.find(layer.name + ".input") {
                 guard let last = x.shape.last, last == shape.k, x.values.count >= shape.k else {
                     throw InputError(.data, source: inputs.path, location: name, "shape \(x.shape) does not end in the layer's input width \(shape.k)")
@@ -73,33 +72,41 @@ public enum WeightProxy {
                 guard x.values.allSatisfy(\.isFinite) else {
                     throw InputError(.data, source: inputs.path, location: name, "contains NaN or infinite values")
                 }
-                let rows = min(x.values.count / shape.k, maxActivationRows)
-                probes = (0..<rows).map { r in x.values[(r * shape.k)..<((r + 1) * shape.k)].map(Double.init) }
+                columns = columnEnergy(x, k: shape.k)
                 supplied += 1
             }
-            costs.append(table.options[j].map {
-                score(w, rows: shape.n, k: shape.k, pattern: $0.pattern, probeRows: probeRows, seed: seed &+ UInt64(j), probes: probes)
-            })
+            costs.append(table.options[j].map { score(w, rows: shape.n, k: shape.k, pattern: $0.pattern, inputEnergy: columns) })
         }
         if !missing.isEmpty {
             let list = missing.prefix(4).joined(separator: ", ") + (missing.count > 4 ? ", and \(missing.count - 4) more" : "")
             throw InputError(.data, source: path, "no tensor for \(list) (tried the prefixes \(prefixes.filter { !$0.isEmpty }.joined(separator: ", ")))")
         }
-        var kind = probeRows > 0 ? "weight proxy: relative output error on \(probeRows) Gaussian probes" : "weight proxy: relative weight energy removed"
+        var kind = "weight proxy: relative weight energy removed"
         if activations != nil {
-            kind = "weight proxy: relative output error on supplied activations for \(supplied) of \(table.layerIndices.count) layers"
-                + (supplied < table.layerIndices.count ? ", \(probeRows) Gaussian probes for the rest" : "")
+            kind = "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for \(supplied) of \(table.layerIndices.count) layers"
+                + (supplied < table.layerIndices.count ? ", unweighted for the rest" : "")
         }
         return CostTable(costs: costs, kind: kind)
     }
 
-    /// The pruned-weight mask's relative error for one layer; `w` is [rows (out), k (in)].
-    /// `probes`, when given, are the input rows X; otherwise `probeRows` seeded Gaussian rows.
-    public static func score(_ w: Tensor, rows: Int, k: Int, pattern: NMPattern, probeRows: Int, seed: UInt64,
-                             probes: [[Double]]? = nil) -> Double {
+    /// ‖X_j‖² for every input column j of the recorded inputs `x` (rows × k, any leading shape).
+    static func columnEnergy(_ x: Tensor, k: Int) -> [Double] {
+        var e = [Double](repeating: 0, count: k)
+        let rows = x.values.count / k
+        for r in 0..<rows {
+            let base = r * k
+            for j in 0..<k { let v = Double(x.values[base + j]); e[j] += v * v }
+        }
+        return e
+    }
+
+    /// The relative removed energy of one layer's N:M magnitude mask; `w` is [rows (out), k (in)].
+    /// With `inputEnergy` (‖X_j‖² per input column), each w²_ij counts ‖X_j‖² times. Inputs that
+    /// are all zero carry no information, and the unweighted energy is used.
+    public static func score(_ w: Tensor, rows: Int, k: Int, pattern: NMPattern, inputEnergy: [Double]? = nil) -> Double {
         if pattern.isDense { return 0 }
-        // Δ = the pruned entries: per output row, per group of M inputs, all but the N largest |w|.
-        var pruned: [(row: Int, col: Int, value: Float)] = []
+        let scale = inputEnergy.flatMap { e in e.contains { $0 > 0 } ? e : nil }
+        var total = 0.0, removed = 0.0
         var idx = [Int](repeating: 0, count: pattern.m)
         for r in 0..<rows {
             let base = r * k
@@ -112,37 +119,15 @@ public enum WeightProxy {
                     let x = abs(w.values[base + a]), y = abs(w.values[base + b])
                     return x != y ? x > y : a < b
                 }
-                for c in order.dropFirst(min(pattern.n, len)) { pruned.append((r, c, w.values[base + c])) }
+                for (rank, c) in order.enumerated() {
+                    let v = Double(w.values[base + c])
+                    let e = v * v * (scale?[c] ?? 1)
+                    total += e
+                    if rank >= pattern.n { removed += e }
+                }
                 g += pattern.m
             }
         }
-        if probeRows == 0 && probes == nil {
-            let total = w.values.reduce(0.0) { $0 + Double($1) * Double($1) }
-            let removed = pruned.reduce(0.0) { $0 + Double($1.value) * Double($1.value) }
-            return total > 0 ? removed / total : 0
-        }
-        var rng = SeededGenerator(seed: seed)
-        var num = 0.0, den = 0.0
-        var x = [Double](repeating: 0, count: k)
-        for p in 0..<(probes?.count ?? probeRows) {
-            if let probes { x = probes[p] } else { for i in 0..<k { x[i] = gaussian(&rng) } }
-            var delta = [Double](repeating: 0, count: rows)
-            for p in pruned { delta[p.row] += Double(p.value) * x[p.col] }
-            num += delta.reduce(0) { $0 + $1 * $1 }
-            for r in 0..<rows {
-                var y = 0.0
-                let base = r * k
-                for i in 0..<k { y += Double(w.values[base + i]) * x[i] }
-                den += y * y
-            }
-        }
-        if den > 0 { return num / den }
-        // The probes give no output at all (all-zero inputs): score the removed weight energy.
-        return probes != nil ? score(w, rows: rows, k: k, pattern: pattern, probeRows: 0, seed: seed) : 0
-    }
-
-    static func gaussian(_ rng: inout SeededGenerator) -> Double {
-        let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
-        return sqrt(-2 * log(u1)) * cos(2 * Double.pi * u2)
+        return total > 0 ? removed / total : 0
     }
 }

@@ -26,11 +26,12 @@ func nmsim(_ args: String..., in directory: URL? = nil) throws -> Run {
     try nmsim(args, in: directory)
 }
 
-func nmsim(_ args: [String], in directory: URL? = nil) throws -> Run {
+func nmsim(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
     let p = Process()
     p.executableURL = binary
     p.arguments = args
     p.currentDirectoryURL = directory ?? repositoryRoot
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
@@ -76,7 +77,7 @@ struct EndToEndTests {
         (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, scalesim, found \"xml\""),
         (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
         (["simulate"], 64, "nmsim: --workload: is required"),
-        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, record, check, demo, bench"),
+        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, record, check, demo, bench"),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
         (["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
          "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"),

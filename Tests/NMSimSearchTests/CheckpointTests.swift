@@ -90,25 +90,47 @@ struct CheckpointTests {
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d.dropLast(4), source: "a.npy") }
     }
 
-    @Test func magnitudeMasksNestAndScoreMonotonically() {
+    @Test func magnitudeMasksNestAndScoreTheExactRemovedEnergy() {
         // One output row, K = 8: groups [4, -1, 0.5, 3] and [0.1, 0.2, -5, 1].
         let w = Tensor(shape: [1, 8], values: [4, -1, 0.5, 3, 0.1, 0.2, -5, 1])
-        let e24 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 0, seed: 0)
-        let e14 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 1, m: 4)!, probeRows: 0, seed: 0)
+        let e24 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!)
+        let e14 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 1, m: 4)!)
         let total = 16.0 + 1 + 0.25 + 9 + 0.01 + 0.04 + 25 + 1
-        #expect(abs(e24 - (1 + 0.25 + 0.01 + 0.04) / total) < 1e-6)
-        #expect(abs(e14 - (1 + 0.25 + 9 + 0.01 + 0.04 + 1) / total) < 1e-6)
-        let o24 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 64, seed: 1)
-        let o14 = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 1, m: 4)!, probeRows: 64, seed: 1)
-        #expect(o24 < o14 && o24 > 0)
+        #expect(abs(e24 - (1 + 0.25 + 0.01 + 0.04) / total) < 1e-9)
+        #expect(abs(e14 - (1 + 0.25 + 9 + 0.01 + 0.04 + 1) / total) < 1e-9)
     }
 
-    @Test func suppliedActivationsReplaceTheGaussianProbes() throws {
+    @Test func recordedInputsWeightEachColumnByItsEnergy() {
         let w = Tensor(shape: [1, 8], values: [4, -1, 0.5, 3, 0.1, 0.2, -5, 1])
-        // x = all ones: y = Σw = 2.8; the pruned entries (−1, 0.5, 0.1, 0.2) give Δy = −0.2.
-        let s = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, probeRows: 16, seed: 0,
-                                  probes: [Array(repeating: 1, count: 8)])
-        #expect(abs(s - 0.04 / 7.84) < 1e-9)
+        // Two input rows; column energies ‖X_j‖² = [1, 4, 0, 1, 9, 1, 1, 0].
+        let x = Tensor(shape: [2, 8], values: [1, 2, 0, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        let e = WeightProxy.columnEnergy(x, k: 8)
+        #expect(e == [1, 4, 0, 1, 9, 1, 1, 0])
+        let s = WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, inputEnergy: e)
+        // Removed (magnitude mask): -1 (col 1), 0.5 (col 2), 0.1 (col 4), 0.2 (col 5).
+        let removed: Double = 4 + 0.09 + 0.04
+        let total: Double = 16 + 4 + 9 + 0.09 + 0.04 + 25
+        #expect(abs(s - removed / total) < 1e-9)
+        // All-zero inputs say nothing: the plain energy is used.
+        #expect(WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, inputEnergy: Array(repeating: 0, count: 8))
+            == WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!))
+    }
+
+    @Test func aTensorScoresTheSameWhereverItSits() throws {
+        let spec = try preset("flex-nm4")
+        let w = Workload(name: "two", layers: [
+            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+            Layer(name: "blocks.1.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+        ])
+        let table = try LatencyTable(spec: spec, workload: w)
+        var rng = SeededGenerator(seed: 9)
+        let v = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("m.safetensors").path
+        try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v)), ("blocks.1.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(to: URL(fileURLWithPath: path))
+        let costs = try WeightProxy.costs(path: path, table: table)
+        #expect(costs.costs[0] == costs.costs[1])
     }
 
     @Test func checkpointDrivesTheSearchCosts() throws {
@@ -129,11 +151,11 @@ struct CheckpointTests {
         let costs = try WeightProxy.costs(path: path, table: table)
         #expect(costs.costs.count == 2)
         for row in costs.costs { #expect(row[0] == 0 && row.dropFirst().allSatisfy { $0 > 0 }) }
-        // Recorded inputs for one layer: it is scored on them, the other on Gaussian probes.
+        // Recorded inputs for one layer: it is scored with them, the other on its weights alone.
         let acts = dir.appendingPathComponent("a.safetensors").path
         try safetensors([("blocks.0.attn.qkv.input", "F32", [2, 2, 8], f32((0..<32).map { Float($0 % 5) - 2 }))]).write(to: URL(fileURLWithPath: acts))
         let withActs = try WeightProxy.costs(path: path, table: table, activations: acts)
-        #expect(withActs.kind == "weight proxy: relative output error on supplied activations for 1 of 2 layers, 16 Gaussian probes for the rest")
+        #expect(withActs.kind == "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for 1 of 2 layers, unweighted for the rest")
         #expect(withActs.costs[1] == costs.costs[1] && withActs.costs[0] != costs.costs[0])
         try safetensors([("blocks.0.attn.qkv.input", "F32", [3, 7], f32((0..<21).map(Float.init)))]).write(to: URL(fileURLWithPath: acts))
         #expect(throws: InputError.self) { _ = try WeightProxy.costs(path: path, table: table, activations: acts) }

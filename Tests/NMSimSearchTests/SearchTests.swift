@@ -170,7 +170,7 @@ struct SensitivityTests {
 
     @Test func energyBudgetsOnHugeNetworksDoNotOverflow() throws {
         var spec = try preset("flex-nm4")
-        spec.energy = EnergySpec(macPJ: 1e6, sramReadPJPerByte: 1e6, sramWritePJPerByte: 1e6, dramPJPerByte: 1e6, decodePJPerGroup: 1e6, vectorPJPerElementOp: 1e6)
+        spec.energy = EnergySpec(macPJ: 1e6, sramReadPJPerByte: 1e6, sramWritePJPerByte: 1e6, dramPJPerByte: 1e6, decodePJPerGroup: 1e6, vectorPJPerElementOp: 1e6, leakageMWPerMM2: 1e6)
         let w = Workload(name: "big", layers: (0..<40).map { Layer(name: "l\($0)", kind: .gemm(GEMMShape(m: 4096, n: 4096, k: 4096))) })
         let t = try LatencyTable(spec: spec, workload: w)
         let p = SearchProblem(table: t, costs: Sensitivity.prior(for: t), constraint: .energy(maxPJ: t.energyPJ(t.options.map { _ in 1 })))

@@ -18,6 +18,8 @@ struct FoldWork {
     /// On-chip bytes read by the array and written into buffers.
     var sramReadBytes = 0
     var sramWriteBytes = 0
+    /// The same bytes by operand and buffer (``Traffic`` documents each).
+    var split = OperandTraffic()
     /// Groups decoded in total (at load or during streaming).
     var groups = 0
     /// PEs the fold maps: rows used × columns used.
@@ -143,6 +145,12 @@ struct FoldCostModel {
             w.writeBytes = lastInner ? s.m * c * t.outputBytes : (outputsResident ? 0 : s.m * c * t.accumulatorBytes)
             w.sramReadBytes = weightBytes + actBytes + (firstInner ? 0 : s.m * c * t.accumulatorBytes)
             w.sramWriteBytes = w.fetchBytes + s.m * c * t.accumulatorBytes
+            w.split = OperandTraffic(
+                dramInput: (!actResident || firstOuter) ? actBytes : 0, dramWeight: weightBytes,
+                dramMetadata: metadataBytes(kept: r * c, columns: c), metadataRead: metadataBytes(kept: r * c, columns: c), dramPartialRead: partialIn,
+                dramPartialWrite: lastInner ? 0 : w.writeBytes,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: firstInner ? 0 : s.m * c * t.accumulatorBytes,
+                ofmapWrite: partialIn + s.m * c * t.accumulatorBytes)
         case .outputStationary:
             let kAct = (sparse && !expands) ? plan.keptK : s.k
             let actBytes = r * kAct * t.activationBytes
@@ -158,6 +166,12 @@ struct FoldCostModel {
             w.writeBytes = r * c * t.outputBytes
             w.sramReadBytes = actBytes + weightBytes
             w.sramWriteBytes = w.fetchBytes + r * c * t.outputBytes
+            w.split = OperandTraffic(
+                dramInput: (!actResident || firstInner) ? actBytes : 0, dramWeight: (!weightsResident || firstOuter) ? weightBytes : 0,
+                dramMetadata: (!weightsResident || firstOuter) ? metadataBytes(kept: plan.keptK * c, columns: c) : 0,
+                metadataRead: metadataBytes(kept: plan.keptK * c, columns: c),
+                dramPartialRead: 0, dramPartialWrite: 0,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: 0, ofmapWrite: r * c * t.outputBytes)
         case .inputStationary:
             let kSpan = activationSpan(start: tiles.row * R, r: r)
             let actBytes = kSpan * c * t.activationBytes
@@ -176,6 +190,14 @@ struct FoldCostModel {
             w.writeBytes = lastInner ? c * s.n * t.outputBytes : (outputsResident ? 0 : c * s.n * t.accumulatorBytes)
             w.sramReadBytes = actBytes + weightBytes + (firstInner ? 0 : c * s.n * t.accumulatorBytes)
             w.sramWriteBytes = w.fetchBytes + c * s.n * t.accumulatorBytes
+            let weightFetched = (!weightsResident || firstOuter) ? weightBytes : 0
+            w.split = OperandTraffic(
+                dramInput: actBytes, dramWeight: weightFetched,
+                dramMetadata: weightFetched > 0 ? metadataBytes(kept: r * s.n, columns: s.n) : 0,
+                metadataRead: metadataBytes(kept: r * s.n, columns: s.n),
+                dramPartialRead: partialIn, dramPartialWrite: lastInner ? 0 : w.writeBytes,
+                ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: firstInner ? 0 : c * s.n * t.accumulatorBytes,
+                ofmapWrite: partialIn + c * s.n * t.accumulatorBytes)
         }
         w.streamCycles = stream
         if scaleSim {

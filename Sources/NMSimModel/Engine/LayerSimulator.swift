@@ -203,6 +203,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             traffic.dramReadBytes += Int64(w.fetchBytes)
             traffic.sramReadBytes += Int64(w.sramReadBytes)
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
+            traffic.byOperand = traffic.byOperand + w.split
             groups += Int64(w.groups)
             mappedPEs += Int64(w.mappedPEs)
             emit(now, .fetch, f, w.fetchBytes)

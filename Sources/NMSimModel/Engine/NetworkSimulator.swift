@@ -7,7 +7,9 @@ public struct LayerReport: Equatable, Sendable {
     public var pattern: NMPattern
     /// All `layer.count` instances together.
     public var result: LayerResult
-    public var energyPJ: Double?
+    /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
+    public var energy: Breakdown
+    public var energyPJ: Double { energy.total }
 }
 
 /// A whole workload run on one spec.
@@ -17,6 +19,12 @@ public struct NetworkReport: Equatable, Sendable {
     public var clockGHz: Double
     public var arrayPEs: Int
     public var layers: [LayerReport]
+    /// Area by component, mm² (``CostModel``).
+    public var area: Breakdown = Breakdown([])
+    /// Images one run processes (the batch); energy per inference is per image.
+    public var images: Int = 1
+    /// The process the area and energy are costed in.
+    public var technology = TechnologySpec()
 
     public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
     public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }
@@ -28,10 +36,11 @@ public struct NetworkReport: Equatable, Sendable {
     public var stalls: StallBreakdown { layers.reduce(StallBreakdown()) { $0 + $1.result.stalls } }
     public var traffic: Traffic { layers.reduce(Traffic()) { $0 + $1.result.traffic } }
     public var events: Int { layers.reduce(0) { $0 + $1.result.events } }
-    public var energyPJ: Double? {
-        guard layers.allSatisfy({ $0.energyPJ != nil }), !layers.isEmpty else { return nil }
-        return layers.reduce(0) { $0 + $1.energyPJ! }
-    }
+    /// Energy of the whole run by component, pJ.
+    public var energy: Breakdown { layers.reduce(Breakdown([])) { $0 + $1.energy } }
+    public var energyPJ: Double { energy.total }
+    /// Energy per image, pJ.
+    public var energyPerImagePJ: Double { energyPJ / Double(max(images, 1)) }
     /// Cycles by layer category (gemm, attention, vector, ...), sorted by name.
     public var cyclesByCategory: [(category: String, cycles: Int64)] {
         var d: [String: Int64] = [:]
@@ -49,26 +58,40 @@ public struct NetworkReport: Equatable, Sendable {
 /// Layers run back to back without overlap, so the network's cycles are the sum of its layers'.
 public struct NetworkSimulator: Sendable {
     public let spec: HardwareSpec
+    public let costs: CostModel
 
-    public init(spec: HardwareSpec) { self.spec = spec }
+    public init(spec: HardwareSpec) {
+        self.spec = spec
+        costs = CostModel(spec: spec)
+    }
 
     struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern; var instances: Int }
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
-        // SCALE-Sim's row-wise N:M runs each layer as a dense one with fewer rows.
-        let rowWise = spec.scaleSim.flatMap(SCALESimRowWise.init)
-        var simulated = workload
-        if let rowWise {
-            for i in simulated.layers.indices {
-                if let s = simulated.layers[i].shape { simulated.layers[i].kind = .gemm(rowWise.lowered(s)) }
-            }
-        }
-        let results = try simulate(simulated, parallel: parallel) { [patterns[$0]] }
+        return try report(workload, patterns: patterns, from: simulate(workload, parallel: parallel) { [patterns[$0]] })
+    }
+
+    /// SCALE-Sim's row-wise N:M runs each layer as a dense one with fewer rows.
+    var rowWise: SCALESimRowWise? { spec.scaleSim.flatMap(SCALESimRowWise.init) }
+
+    /// `layer` as the array runs it (changed only in SCALE-Sim's row-wise mode).
+    func simulated(_ layer: Layer) -> Layer {
+        guard let rowWise, let s = layer.shape else { return layer }
+        var l = layer
+        l.kind = .gemm(rowWise.lowered(s))
+        return l
+    }
+
+    /// The network report of `workload` at `patterns`, from results that include every layer at
+    /// its pattern: several configurations can share one set of layer simulations.
+    public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
+        precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
+        let rowWise = rowWise
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
-            var r = try results.result(simulated.layers[i], patterns[i])
+            var r = try results.result(simulated(layer), patterns[i])
             if let rowWise, let s = layer.shape { r = rowWise.restated(r, shape: s, count: layer.count) }
             // Every network total (cycles, MACs, bytes) is at most the sum of the layers' largest counters.
             let (sum, overflow) = total.addingReportingOverflow(LayerResults.largestCounter(r))
@@ -76,10 +99,11 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: layer.name, "the network's totals would overflow the counters")
             }
             total = sum
-            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energyPJ: energy(r)))
+            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i])))
         }
         return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
-                             arrayPEs: spec.rows * spec.columns, layers: reports)
+                             arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
+                             technology: spec.technology)
     }
 
     /// Results of every layer of a workload at every pattern asked for, each distinct
@@ -134,7 +158,8 @@ public struct NetworkSimulator: Sendable {
         var keys: [Key] = []
         var index: [Key: Int] = [:]
         var names: [String] = []
-        for (i, layer) in workload.layers.enumerated() {
+        for (i, original) in workload.layers.enumerated() {
+            let layer = simulated(original)
             guard let shape = layer.shape else { continue }
             for p in patterns(i) {
                 let key = Key(shape: shape, pattern: p, instances: spec.pipelinedInstances(of: layer))
@@ -170,14 +195,6 @@ public struct NetworkSimulator: Sendable {
         return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector), spec: spec)
     }
 
-    /// Energy in picojoules from the spec's per-action costs; nil when the spec gives none.
-    public func energy(_ r: LayerResult) -> Double? {
-        guard let e = spec.energy else { return nil }
-        return Double(r.macs) * e.macPJ
-            + Double(r.traffic.sramReadBytes) * e.sramReadPJPerByte
-            + Double(r.traffic.sramWriteBytes) * e.sramWritePJPerByte
-            + Double(r.traffic.dramReadBytes + r.traffic.dramWriteBytes) * e.dramPJPerByte
-            + Double(r.decodedGroups) * e.decodePJPerGroup
-            + Double(r.vectorElementOps) * e.vectorPJPerElementOp
-    }
+    /// Energy of a layer result in picojoules (the total of ``CostModel/energy(_:pattern:)``).
+    public func energy(_ r: LayerResult, pattern: NMPattern) -> Double { costs.energy(r, pattern: pattern).total }
 }

@@ -29,7 +29,7 @@ public struct Comparison: Sendable {
     public func macsRatio(_ r: NetworkReport) -> Double { Double(dense.macs) / Double(max(r.macs, 1)) }
 
     public func table() -> String {
-        var t = [["configuration", "GMACs", "MACs ratio", "cycles", "time", "speedup", "of ideal", "weights", "gemm", "attention", "vector", "memory stalls", "decoder stalls"]]
+        var t = [["configuration", "GMACs", "MACs ratio", "cycles", "time", "speedup", "of ideal", "weights", "gemm", "attention", "vector", "memory stalls", "decoder stalls", "energy/image", "area"]]
         for row in rows {
             let r = row.report
             let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
@@ -39,9 +39,10 @@ public struct Comparison: Sendable {
                       ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds),
                       String(format: "%.2fx", speedup(r)), ReportFormatter.percent(speedup(r) / macsRatio(r)),
                       ReportFormatter.formatBytes(r.weightBytes), share(gemm), share(cat["attention"] ?? 0), share(cat["vector"] ?? 0),
-                      share(r.stalls.memory), share(r.stalls.decoder)])
+                      share(r.stalls.memory), share(r.stalls.decoder), ReportFormatter.formatEnergy(r.energyPerImagePJ),
+                      ReportFormatter.formatArea(r.area.total)])
         }
-        return ReportFormatter.align(t, rightAligned: Set(1..<13)) + "\n"
+        return ReportFormatter.align(t, rightAligned: Set(1..<15)) + "\n"
     }
 
     public func json() -> JSONValue {
@@ -55,6 +56,9 @@ public struct Comparison: Sendable {
                     ("speedup", .number(speedup(r))), ("weightBytes", .integer(r.weightBytes)), ("metadataBytes", .integer(r.metadataBytes)),
                     ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
                     ("stalls", ReportFormatter.stalls(r.stalls)),
+                    ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
+                    ("energy", ReportFormatter.breakdown(r.energy)), ("areaMM2", .number(r.area.total)),
+                    ("area", ReportFormatter.breakdown(r.area)),
                 ])
             })),
         ])

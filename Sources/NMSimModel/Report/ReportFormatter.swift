@@ -17,7 +17,7 @@ public enum ReportFormatter {
                 ("stalls", stalls(l.result.stalls)), ("traffic", traffic(l.result.traffic)),
                 ("weightBytes", .integer(l.layer.hasParameters ? l.result.weightBytes : 0)),
                 ("metadataBytes", .integer(l.layer.hasParameters ? l.result.metadataBytes : 0)),
-                ("energyPJ", l.energyPJ.map { .number($0) } ?? .null),
+                ("energyPJ", .number(l.energyPJ)), ("energy", breakdown(l.energy)),
             ]
             switch l.layer.kind {
             case .gemm(let s): o += [("type", "gemm"), ("m", .int(s.m)), ("n", .int(s.n)), ("k", .int(s.k))]
@@ -30,7 +30,10 @@ public enum ReportFormatter {
             ("clockGHz", .number(r.clockGHz)), ("totalCycles", .integer(r.totalCycles)), ("seconds", .number(r.seconds)),
             ("macs", .integer(r.macs)), ("denseMacs", .integer(r.denseMACs)), ("weightBytes", .integer(r.weightBytes)),
             ("metadataBytes", .integer(r.metadataBytes)), ("utilisation", .number(r.utilisation)),
-            ("energyPJ", r.energyPJ.map { .number($0) } ?? .null), ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
+            ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
+            ("energy", breakdown(r.energy)), ("areaMM2", .number(r.area.total)), ("area", breakdown(r.area)),
+            ("technology", .object([("nodeNm", .int(r.technology.nodeNm)), ("voltage", .number(r.technology.volts))])),
+            ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
             ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
             ("layers", .array(layers)),
         ])
@@ -38,14 +41,28 @@ public enum ReportFormatter {
 
     static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
 
+    /// Components by name (area in mm², energy in pJ).
+    public static func breakdown(_ b: Breakdown) -> JSONValue { .object(b.entries.map { ($0.name, .number($0.value)) }) }
+
     static func traffic(_ t: Traffic) -> JSONValue {
         .object([("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
-                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes))])
+                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes)),
+                 ("byOperand", .object(t.byOperand.entries.map { ($0.name, .integer($0.bytes)) }))])
     }
 
     public static let csvHeader = "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
         + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
-        + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes"
+        + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes,energy_pj,"
+        + CostModel.energyComponents.map { "energy_\(snake($0))_pj" }.joined(separator: ",")
+
+    /// `dramPartialSums` → `dram_partial_sums`.
+    static func snake(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch.isUppercase { out += "_" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
+    }
 
     public static func csv(_ r: NetworkReport) -> String {
         var out = csvHeader + "\n"
@@ -60,7 +77,9 @@ public enum ReportFormatter {
                      "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter]
             f += res.stalls.entries.map { "\($0.cycles)" }
             f += ["\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
-                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)"]
+                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)",
+                  JSONWriter.format(l.energyPJ)]
+            f += l.energy.entries.map { JSONWriter.format($0.value) }
             out += f.joined(separator: ",") + "\n"
         }
         return out
@@ -100,8 +119,30 @@ public enum ReportFormatter {
         let s = r.stalls
         out += "stalls       " + s.entries.filter { $0.cycles > 0 }.map { "\($0.name) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
         out += "by category  " + r.cyclesByCategory.map { "\($0.category) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
-        if let e = r.energyPJ { out += "energy       \(formatEnergy(e))\n" }
+        let batch = r.images > 1 ? " per image (\(formatEnergy(r.energyPJ)) for the batch of \(r.images))" : " per inference"
+        out += "energy       \(formatEnergy(r.energyPerImagePJ))\(batch)\n"
+        out += wrapped(r.energy.entries.filter { $0.value > 0 }.map {
+            "\($0.name) \(formatEnergy($0.value / Double(max(r.images, 1)))) (\(percent($0.value / max(r.energyPJ, 1e-300))))"
+        })
+        out += "area         \(formatArea(r.area.total)) at \(r.technology.nodeNm) nm, \(String(format: "%.2f", r.technology.volts)) V\n"
+        out += wrapped(r.area.entries.filter { $0.value > 0 }.map {
+            "\($0.name) \(formatArea($0.value)) (\(percent($0.value / max(r.area.total, 1e-300))))"
+        })
         return out
+    }
+
+    /// Items joined by commas into indented lines of at most about 100 characters.
+    static func wrapped(_ items: [String]) -> String {
+        var out = "", line = ""
+        for item in items {
+            if !line.isEmpty && line.count + item.count + 2 > 84 { out += "             " + line + ",\n"; line = "" }
+            line += (line.isEmpty ? "" : ", ") + item
+        }
+        return line.isEmpty ? out : out + "             " + line + "\n"
+    }
+
+    public static func formatArea(_ mm2: Double) -> String {
+        mm2 >= 0.1 ? String(format: "%.2f mm²", mm2) : String(format: "%.0f µm²", mm2 * 1e6)
     }
 
     public static func align(_ rows: [[String]], rightAligned: Set<Int>) -> String {
@@ -148,6 +189,7 @@ public enum ReportFormatter {
     public static func formatEnergy(_ pj: Double) -> String {
         if pj >= 1e9 { return String(format: "%.3f mJ", pj / 1e9) }
         if pj >= 1e6 { return String(format: "%.3f uJ", pj / 1e6) }
+        if pj >= 1e3 { return String(format: "%.3f nJ", pj / 1e3) }
         return String(format: "%.1f pJ", pj)
     }
 }

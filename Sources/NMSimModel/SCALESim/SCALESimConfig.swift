@@ -113,7 +113,7 @@ public enum SCALESimConfig {
             dram: DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1),
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
-            energy: nil, timing: .scaleSim)
+            timing: .scaleSim)
         spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation,
                                          ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)
         return Result(spec: spec, warnings: warnings)

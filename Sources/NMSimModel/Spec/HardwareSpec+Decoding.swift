@@ -87,17 +87,18 @@ extension HardwareSpec {
         var dram = DRAMSpec(model: .ideal, bytesPerCycle: 1, latencyCycles: 0, burstBytes: 1)
         if let d = top.object("dram", required: true) {
             let model = d.choice("model", DRAMSpec.Model.allCases.map { ($0.rawValue, $0) }) ?? .fixedLatency
+            let kind = d.choice("kind", DRAMKind.allCases.map { ($0.rawValue, $0) }, default: .ddr3)!
             if model == .ideal {
                 _ = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 _ = d.int("burstBytes", default: 1, in: 1...65536)
                 dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
-                                latencyCycles: 0, burstBytes: 1)
+                                latencyCycles: 0, burstBytes: 1, kind: kind)
             } else {
                 let bpc = d.double("bytesPerCycle", min: 0.001, max: 1e6)
                 let lat = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 let burst = d.int("burstBytes", default: 64, in: 1...65536)
                 if burst & (burst - 1) != 0 { sink.report(d.childPath("burstBytes"), "must be a power of two (got \(burst))") }
-                dram = DRAMSpec(model: model, bytesPerCycle: bpc, latencyCycles: lat, burstBytes: burst)
+                dram = DRAMSpec(model: model, bytesPerCycle: bpc, latencyCycles: lat, burstBytes: burst, kind: kind)
             }
             d.finish()
         }
@@ -130,16 +131,38 @@ extension HardwareSpec {
             m.finish()
         }
 
-        var energy: EnergySpec?
+        var technology = TechnologySpec()
+        if let t = top.object("technology") {
+            let nodes = TechnologySpec.nodes
+            let node = t.int("nodeNm", default: 45, in: 1...1000, unit: "nm")
+            if nodes.contains(node) { technology.nodeNm = node } else {
+                sink.report(t.childPath("nodeNm"), "no published scaling for \(node) nm; expected one of \(nodes.map(String.init).joined(separator: ", "))")
+            }
+            if t.has("voltage") {
+                let v = t.double("voltage", min: 0.3, max: 2.0)
+                technology.voltage = v
+                if TechnologySpec.fit(technology.nodeNm, v) <= 0 {
+                    sink.report(t.childPath("voltage"), "\(JSONWriter.format(v)) V is outside the \(technology.nodeNm) nm energy fit")
+                }
+            }
+            t.finish()
+        }
+
+        var energy = EnergySpec()
         if let e = top.object("energy") {
-            energy = EnergySpec(
-                macPJ: e.double("macPJ", default: 0, min: 0, max: 1e6),
-                sramReadPJPerByte: e.double("sramReadPJPerByte", default: 0, min: 0, max: 1e6),
-                sramWritePJPerByte: e.double("sramWritePJPerByte", default: 0, min: 0, max: 1e6),
-                dramPJPerByte: e.double("dramPJPerByte", default: 0, min: 0, max: 1e6),
-                decodePJPerGroup: e.double("decodePJPerGroup", default: 0, min: 0, max: 1e6),
-                vectorPJPerElementOp: e.double("vectorPJPerElementOp", default: 0, min: 0, max: 1e6))
+            func opt(_ key: String) -> Double? { e.has(key) ? e.double(key, min: 0, max: 1e6) : nil }
+            energy = EnergySpec(macPJ: opt("macPJ"), muxPJ: opt("muxPJ"), sramReadPJPerByte: opt("sramReadPJPerByte"),
+                                sramWritePJPerByte: opt("sramWritePJPerByte"), dramPJPerByte: opt("dramPJPerByte"),
+                                decodePJPerGroup: opt("decodePJPerGroup"), vectorPJPerElementOp: opt("vectorPJPerElementOp"),
+                                leakageMWPerMM2: opt("leakageMWPerMM2"))
             e.finish()
+        }
+        var area = AreaSpec()
+        if let a = top.object("area") {
+            func opt(_ key: String) -> Double? { a.has(key) ? a.double(key, min: 0, max: 1e9) : nil }
+            area = AreaSpec(macUM2: opt("macUM2"), muxUM2: opt("muxUM2"), decoderLaneUM2: opt("decoderLaneUM2"),
+                            sramBitUM2: opt("sramBitUM2"), sramPeripheryUM: opt("sramPeripheryUM"), vectorLaneUM2: opt("vectorLaneUM2"))
+            a.finish()
         }
         top.finish()
         try sink.throwIfAny()
@@ -148,8 +171,8 @@ extension HardwareSpec {
             name: name, summary: summary, clockGHz: clock, rows: rows, columns: columns, dataflow: dataflow,
             stationaryDoubleBuffered: stationaryDB, supportedPatterns: patterns, mux: mux, decoder: decoder,
             ifmap: buffers["ifmap"]!, filter: buffers["filter"]!, ofmap: buffers["ofmap"]!, dram: dram,
-            vector: vector, dataTypes: types, energy: energy, timing: timing, unifiedBuffer: unified,
-            attentionMapping: attention)
+            vector: vector, dataTypes: types, timing: timing, technology: technology, energy: energy, area: area,
+            unifiedBuffer: unified, attentionMapping: attention)
     }
 
     /// Lane-cycles per element when the spec does not say: softmax 4 (max, exp, sum, divide),

@@ -85,12 +85,15 @@ public struct DRAMSpec: Equatable, Sendable {
     public var latencyCycles: Int
     /// Transfers are rounded up to whole bursts.
     public var burstBytes: Int
+    /// The memory technology, for its access energy.
+    public var kind: DRAMKind
 
-    public init(model: Model, bytesPerCycle: Double, latencyCycles: Int, burstBytes: Int) {
+    public init(model: Model, bytesPerCycle: Double, latencyCycles: Int, burstBytes: Int, kind: DRAMKind = .ddr3) {
         self.model = model
         self.bytesPerCycle = bytesPerCycle
         self.latencyCycles = latencyCycles
         self.burstBytes = burstBytes
+        self.kind = kind
     }
 }
 
@@ -114,16 +117,6 @@ public struct VectorUnitSpec: Equatable, Sendable {
 public enum VectorOp: String, Sendable, CaseIterable, Comparable {
     case softmax, layerNorm, gelu, add
     public static func < (a: VectorOp, b: VectorOp) -> Bool { a.rawValue < b.rawValue }
-}
-
-/// Per-action energies in picojoules; all optional in the spec, reported when present.
-public struct EnergySpec: Equatable, Sendable {
-    public var macPJ: Double
-    public var sramReadPJPerByte: Double
-    public var sramWritePJPerByte: Double
-    public var dramPJPerByte: Double
-    public var decodePJPerGroup: Double
-    public var vectorPJPerElementOp: Double
 }
 
 /// Bytes per element of each data type.
@@ -156,8 +149,13 @@ public struct HardwareSpec: Equatable, Sendable {
     public var dram: DRAMSpec
     public var vector: VectorUnitSpec
     public var dataTypes: DataTypes
-    public var energy: EnergySpec?
     public var timing: TimingModel
+    /// Process node and voltage the area and energy are costed in.
+    public var technology = TechnologySpec()
+    /// Energy overrides; absent values take the technology's defaults (``CostModel``).
+    public var energy = EnergySpec()
+    /// Area overrides; absent values take the technology's defaults.
+    public var area = AreaSpec()
     /// One buffer holds inputs, weights and outputs: each operand may keep a third of it
     /// resident, and what a fold streams from it shares its bandwidth.
     public var unifiedBuffer: Bool = false

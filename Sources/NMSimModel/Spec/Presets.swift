@@ -32,7 +32,7 @@ public enum Presets {
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 45 }
         }
         """#,
         "sparse-tc-2of4": #"""
@@ -55,7 +55,7 @@ public enum Presets {
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 45 }
         }
         """#,
         "flex-nm8": #"""
@@ -78,7 +78,7 @@ public enum Presets {
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 45 }
         }
         """#,
         "scalesim-ws-32x32": #"""
@@ -101,7 +101,7 @@ public enum Presets {
           "dram": { "model": "fixedLatency", "bytesPerCycle": 10, "latencyCycles": 100, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 45 }
         }
         """#,
         "edge-nm4": #"""
@@ -124,7 +124,7 @@ public enum Presets {
           "dram": { "model": "fixedLatency", "bytesPerCycle": 8, "latencyCycles": 100, "burstBytes": 64 },
           "vectorUnit": { "lanes": 16, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 45 }
         }
         """#,
         "datacenter-nm4": #"""
@@ -144,10 +144,10 @@ public enum Presets {
             "filter": { "capacityKiB": 8192, "banks": 32, "bankWidthBytes": 4, "ports": 1, "doubleBuffered": true },
             "ofmap": { "capacityKiB": 4096, "banks": 128, "bankWidthBytes": 8, "ports": 1, "doubleBuffered": true }
           },
-          "dram": { "model": "fixedLatency", "bytesPerCycle": 512, "latencyCycles": 300, "burstBytes": 64 },
+          "dram": { "model": "fixedLatency", "bytesPerCycle": 512, "latencyCycles": 300, "burstBytes": 64, "kind": "hbm2" },
           "vectorUnit": { "lanes": 256, "latencyCycles": 4 },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
-          "energy": { "macPJ": 0.2, "sramReadPJPerByte": 1.0, "sramWritePJPerByte": 1.2, "dramPJPerByte": 20.0, "decodePJPerGroup": 0.1, "vectorPJPerElementOp": 0.5 }
+          "technology": { "nodeNm": 16 }
         }
         """#,
     ]

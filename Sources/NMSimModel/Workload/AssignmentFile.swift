@@ -51,40 +51,25 @@ public enum AssignmentFile {
         w.layers.compactMap { $0.name.hasSuffix(".attn.qkv") ? String($0.name.dropLast(".attn.qkv".count)) : nil }
     }
 
+    /// The assignment in an ELSA configuration file, for `workload`. When the file describes its
+    /// model (`MODEL.TYPE` and dimensions, as ELSA's files do), that model must be the workload's
+    /// built-in model; a file with only `TEST_SUBNET` is matched by its gene count.
     public static func elsa(_ text: String, source: String, for workload: Workload) throws(InputError) -> PatternAssignment {
-        let lines = text.lineList
-        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("TEST_SUBNET:") }) else {
+        let file = try ELSAConfigFile(text, source: source)
+        if file.describesModel, let base = VisionTransformer.base(of: workload) {
+            let model = try file.model()
+            guard model == base else {
+                throw InputError(.data, source: source, "is a configuration of \(model.name) (\(try file.dimensions())), not of \(workload.name)")
+            }
+        }
+        return try assignment(file, for: workload)
+    }
+
+    /// The genes of `file` applied to `workload`'s blocks.
+    public static func assignment(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
+        let source = file.source
+        guard let (genes, loc) = try file.testSubnet() else {
             throw InputError(.data, source: source, "no TEST_SUBNET list (expected ELSA's NAS.TEST_CONFIG.TEST_SUBNET: [[N, M], ...])")
-        }
-        let head = lines[start]
-        var body = String(head[head.index(after: head.firstIndex(of: ":")!)...]).trimmingCharacters(in: .whitespacesAndNewlines)
-        var i = start + 1
-        if body.isEmpty {
-            // Block style: one "- [N, M]" item per line.
-            var items: [String] = []
-            while i < lines.count {
-                let t = lines[i].trimmingCharacters(in: .whitespacesAndNewlines)
-                guard t.hasPrefix("-") else { break }
-                items.append(String(t.dropFirst()).trimmingCharacters(in: .whitespaces))
-                i += 1
-            }
-            body = "[" + items.joined(separator: ", ") + "]"
-        } else {
-            // The flow list may continue over several lines until its brackets balance.
-            var depth = body.filter { $0 == "[" }.count - body.filter { $0 == "]" }.count
-            while depth > 0, i < lines.count {
-                body += lines[i]
-                depth += lines[i].filter { $0 == "[" }.count - lines[i].filter { $0 == "]" }.count
-                i += 1
-            }
-        }
-        let loc = "line \(start + 1) (TEST_SUBNET)"
-        let value: JSONValue
-        do { value = try JSONParser.parse(body.trimmingCharacters(in: .whitespaces)) } catch {
-            throw InputError(.data, source: source, location: loc, "expected a list of [N, M] pairs: \(error.message) at column \(error.column)")
-        }
-        guard case .array(let genes) = value else {
-            throw InputError(.data, source: source, location: loc, "expected a list of [N, M] pairs, found \(value.brief)")
         }
         let prefixes = blockPrefixes(workload)
         let expected = prefixes.count * elsaGeneOrder.count
@@ -109,43 +94,44 @@ public enum AssignmentFile {
         return PatternAssignment(byName: map, source: source)
     }
 
-    /// ELSA's YAML form of an assignment (the subset ELSA's code reads for evaluation).
+    /// ELSA's configuration file for an assignment on a built-in model, in the structure of
+    /// ELSA's released configurations (see ``ELSAConfigFile/text(model:genes:name:comment:)``).
     ///
     /// ELSA's genes are the qkv, proj, fc1 and fc2 layers of each block; a sparse pattern on any
-    /// other layer has no place in the format and is an error, never dropped. `flag` names the
-    /// option in that error.
-    public static func elsaText(patterns: [String: NMPattern], workload: Workload, modelType: String,
-                                flag: String = "--export-elsa") throws(InputError) -> String {
-        let blocks = blockPrefixes(workload)
-        guard !blocks.isEmpty else {
-            throw InputError(.usage, source: flag, "ELSA's format needs transformer blocks (layers named *.attn.qkv); \(workload.name) has none")
+    /// other layer has no place in the format and is an error, never dropped. Dense is written as
+    /// M:M with the group size the other genes use (4 if none). `flag` names the option in errors.
+    public static func elsaText(patterns: [String: NMPattern], workload: Workload, flag: String = "--export-elsa") throws(InputError) -> String {
+        guard let model = VisionTransformer.base(of: workload) else {
+            throw InputError(.usage, source: flag, "ELSA builds only DeiT/ViT and Swin models; \(workload.name) is not one of the built-in models")
         }
+        let blocks = blockPrefixes(workload)
         let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
         let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
         if !outside.isEmpty {
             throw InputError(.usage, source: flag,
                              "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
         }
-        var genes: [String] = []
-        // Dense is written as M:M with the group size the other genes use (4 if none).
         let m = patterns.values.filter { !$0.isDense }.map(\.m).max() ?? 4
-        for prefix in blockPrefixes(workload) {
+        var genes: [[Int]] = []
+        for prefix in blocks {
             for g in elsaGeneOrder {
                 let p = patterns["\(prefix).\(g)"] ?? .dense
-                let q = p.isDense ? NMPattern(n: m, m: m)! : p
-                genes.append("[\(q.n), \(q.m)]")
+                genes.append(p.isDense ? [m, m] : [p.n, p.m])
             }
         }
-        return """
-        # Layer-wise N:M configuration for \(workload.name), exported by nmsim.
-        # Gene order per block: [proj, qkv, fc1, fc2].
-        MODEL:
-          TYPE: \(modelType)
-          NAME: \(workload.name)
-        NAS:
-          TEST_CONFIG:
-            TEST_SUBNET: [\(genes.joined(separator: ", "))]
-
-        """
+        // ELSA names a found configuration after its supernet, its GMACs and its accuracy.
+        var kept: Int64 = 0
+        for l in workload.layers {
+            guard let s = l.shape else { continue }
+            let p = patterns[l.name] ?? l.pattern ?? .dense
+            kept += Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k)) * Int64(l.count)
+        }
+        let gmacs = String(format: "%.2f", Double(kept) / 1e9)
+        var comment = ["Layer-wise N:M configuration for \(workload.name), exported by nmsim (\(gmacs) GMACs performed).",
+                       "Gene order per block: [proj, qkv, fc1, fc2]."]
+        if workload.name != model.name {
+            comment.append("Exported for \(workload.name); ELSA takes the image size from DATA.IMG_SIZE, not from this file.")
+        }
+        return ELSAConfigFile.text(model: model, genes: genes, name: "sparse_\(model.name.replacingOccurrences(of: "-", with: "_"))_\(gmacs)G", comment: comment)
     }
 }

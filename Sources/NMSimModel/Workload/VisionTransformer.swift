@@ -42,6 +42,15 @@ public struct VisionTransformer: Sendable, Equatable {
 
     public var blockCount: Int { depths.reduce(0, +) }
 
+    /// The built-in model a workload was lowered from (any image size or batch), by its name
+    /// (`deit-b`, `deit-b-384px-batch8`) and block count; nil for other workloads.
+    public static func base(of workload: Workload) -> VisionTransformer? {
+        let blocks = workload.layers.filter { $0.name.hasSuffix(".attn.qkv") }.count
+        return all.first { m in
+            (workload.name == m.name || workload.name.hasPrefix(m.name + "-")) && blocks == m.blockCount
+        }
+    }
+
     /// Checks an image size and batch; nil when they work for this model.
     public func problem(image: Int, batch: Int) -> String? {
         if batch < 1 || batch > 4096 { return "batch must be between 1 and 4096 (got \(batch))" }
@@ -111,7 +120,7 @@ public struct VisionTransformer: Sendable, Equatable {
             layers[i].sparsifiable = Self.kind(of: layers[i].name).map { sparsify.contains($0) } ?? false
         }
         let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
-        return Workload(name: name + suffix, layers: layers)
+        return Workload(name: name + suffix, layers: layers, images: batch)
     }
 
     /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token

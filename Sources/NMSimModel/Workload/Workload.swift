@@ -66,10 +66,13 @@ public struct Workload: Equatable, Sendable {
     public var layers: [Layer]
     /// Problems in the file that did not stop it loading (printed on stderr).
     public var warnings: [Diagnostic] = []
+    /// Images one run processes (a batched model's batch); energy is reported per image.
+    public var images: Int
 
-    public init(name: String, layers: [Layer]) {
+    public init(name: String, layers: [Layer], images: Int = 1) {
         self.name = name
         self.layers = layers
+        self.images = images
     }
 
     /// Indices of layers whose weights may be pruned.

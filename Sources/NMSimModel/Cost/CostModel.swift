@@ -1,0 +1,189 @@
+import Foundation
+
+/// Named amounts that sum to a total, in report order (area in mm², energy in pJ).
+public struct Breakdown: Equatable, Sendable {
+    public var entries: [(name: String, value: Double)]
+
+    public init(_ entries: [(name: String, value: Double)]) { self.entries = entries }
+
+    public var total: Double { entries.reduce(0) { $0 + $1.value } }
+    public subscript(_ name: String) -> Double { entries.first { $0.name == name }?.value ?? 0 }
+
+    public static func == (a: Breakdown, b: Breakdown) -> Bool {
+        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    /// Component-wise sum; both sides must list the same components (or one be empty).
+    public static func + (a: Breakdown, b: Breakdown) -> Breakdown {
+        if a.entries.isEmpty { return b }
+        if b.entries.isEmpty { return a }
+        return Breakdown(zip(a.entries, b.entries).map { ($0.name, $0.value + $1.value) })
+    }
+
+    public func scaled(by k: Double) -> Breakdown { Breakdown(entries.map { ($0.name, $0.value * k) }) }
+}
+
+/// Area and energy of a spec, from per-operation costs at 45 nm scaled to the spec's node
+/// (see Docs/SpecFormat.md for every default and its source). Energy is a function of the
+/// counters the simulator reports: MACs, buffer and DRAM bytes by operand, metadata, decoded
+/// groups, vector operations and time (for leakage).
+public struct CostModel: Sendable {
+    /// One resolved parameter, for listing.
+    public struct Parameter: Sendable {
+        public var key: String
+        public var value: Double
+        public var unit: String
+        /// Whether the spec gave it (else the default was used).
+        public var given: Bool
+    }
+
+    public let spec: HardwareSpec
+    public let macPJ: Double
+    public let muxPJ: Double
+    public let decodePJPerGroup: Double
+    public let vectorPJPerElementOp: Double
+    public let dramPJPerByte: Double
+    public let leakageMWPerMM2: Double
+    /// Read and write energy per byte of ifmap, filter, ofmap.
+    public let bufferPJPerByte: [(read: Double, write: Double)]
+    public let macUM2: Double
+    public let muxUM2: Double
+    public let decoderLaneUM2: Double
+    public let sramBitUM2: Double
+    public let sramPeripheryUM: Double
+    public let vectorLaneUM2: Double
+    /// Area by component, mm².
+    public let area: Breakdown
+
+    /// Names of the buffers as reported.
+    public static let bufferNames = ["ifmap", "filter", "ofmap"]
+    /// Energy components in report order.
+    public static let energyComponents = ["mac", "mux", "ifmapRead", "ifmapWrite", "filterRead", "filterWrite", "ofmapRead", "ofmapWrite",
+                                          "metadata", "decode", "dramInput", "dramWeight", "dramPartialSums", "dramOutput", "vector", "leakage"]
+
+    public init(spec: HardwareSpec) {
+        self.spec = spec
+        let tech = spec.technology
+        let e = tech.energyScale, a = tech.areaScale
+        let t = spec.dataTypes
+        let aBits = t.activationBytes * 8, wBits = t.weightBytes * 8, accBits = t.accumulatorBytes * 8
+        let sparse = spec.supportedPatterns.filter { !$0.isDense }
+        let m = sparse.map(\.m).max() ?? 1
+        let n = sparse.map(\.n).max() ?? 0
+        let indexBits = m > 1 ? Int(ceil(log2(Double(m)))) : 0
+        let mult = Horowitz45.multiplier(aBits, wBits), acc = Horowitz45.adder(bits: accBits)
+        let o = spec.energy, ar = spec.area
+
+        macPJ = o.macPJ ?? (mult.pJ + acc.pJ) * e
+        // An M:1 selection of an activation: (M−1) 2:1 mux stages per bit at 0.5 fJ each (assumed).
+        muxPJ = o.muxPJ ?? Double(max(m - 1, 0) * aBits) * 0.0005 * e
+        decodePJPerGroup = o.decodePJPerGroup ?? Horowitz45.adder(bits: 8).pJ * e
+        vectorPJPerElementOp = o.vectorPJPerElementOp ?? (Horowitz45.fp16Mult.pJ + Horowitz45.fp16Add.pJ) * e
+        dramPJPerByte = o.dramPJPerByte ?? spec.dram.kind.pJPerBit * 8
+        leakageMWPerMM2 = o.leakageMWPerMM2 ?? 10 * e / a
+        let buffers = spec.unifiedBuffer ? [Self.unified(spec)] : [spec.ifmap, spec.filter, spec.ofmap]
+        let perByte = buffers.map { b -> (read: Double, write: Double) in
+            let bankKiB = Double(b.capacityBytes) / Double(b.banks) / 1024
+            let pj = Horowitz45.sramRead64PJ(kib: bankKiB) / 8 * e
+            return (o.sramReadPJPerByte ?? pj, o.sramWritePJPerByte ?? pj)
+        }
+        bufferPJPerByte = spec.unifiedBuffer ? Array(repeating: perByte[0], count: 3) : perByte
+
+        macUM2 = ar.macUM2 ?? (mult.um2 + acc.um2 + Double(aBits + wBits + accBits) * NanGate45.flipFlop) * a
+        // Per mux: the M:1 select tree, the extra M−1 activations it is offered, and its index.
+        muxUM2 = ar.muxUM2 ?? (Double((m - 1) * aBits) * (NanGate45.mux2 + NanGate45.flipFlop) + Double(indexBits) * NanGate45.flipFlop) * a
+        // Per decoder lane: one-hot decode of N indices of log2(M) bits, and their registers.
+        decoderLaneUM2 = ar.decoderLaneUM2 ?? (Double(n * m) * NanGate45.and2 + Double(n * indexBits) * NanGate45.flipFlop) * a
+        sramBitUM2 = ar.sramBitUM2 ?? 0.346 * a
+        sramPeripheryUM = ar.sramPeripheryUM ?? 30 * a.squareRoot()
+        vectorLaneUM2 = ar.vectorLaneUM2 ?? (Horowitz45.fp16Mult.um2 + Horowitz45.fp16Add.um2 + 32 * NanGate45.flipFlop) * a
+
+        let pes = Double(spec.rows * spec.columns)
+        var parts: [(name: String, value: Double)] = [("peArray", pes * macUM2 / 1e6)]
+        let muxes = sparse.isEmpty ? 0 : Double(spec.mux == .perPE ? spec.rows * spec.columns : spec.rows)
+        parts.append(("muxes", muxes * muxUM2 / 1e6))
+        let lanes = sparse.isEmpty ? 0 : Double(min(spec.decoder.groupsPerCycle, spec.rows * spec.columns))
+        parts.append(("decoders", lanes * decoderLaneUM2 / 1e6))
+        let bit = sramBitUM2, edge = sramPeripheryUM
+        let names = spec.unifiedBuffer ? ["unified"] : Self.bufferNames
+        for (name, b) in zip(names, buffers) {
+            parts.append((name, Self.sramMM2(b, bitUM2: bit, peripheryUM: edge)))
+        }
+        parts.append(("vectorUnit", Double(spec.vector.lanes) * vectorLaneUM2 / 1e6))
+        area = Breakdown(parts)
+    }
+
+    /// The one buffer behind a unified spec (each operand's view holds a third of it).
+    static func unified(_ spec: HardwareSpec) -> BufferSpec {
+        var u = spec.ifmap
+        u.capacityBytes = spec.ifmap.capacityBytes * 3
+        return u
+    }
+
+    /// Area of an SRAM buffer in mm²: per bank, the cells (a port beyond the first adds half a
+    /// cell) plus a periphery strip of `peripheryUM` along two sides of the square array
+    /// (row decoders, sense amplifiers), so small banks pay relatively more.
+    public static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double) -> Double {
+        let bankBits = Double(b.capacityBytes) * 8 / Double(b.banks)
+        let cells = bankBits * bitUM2 * (1 + 0.5 * Double(b.ports - 1))
+        let bank = cells + 2 * cells.squareRoot() * peripheryUM
+        return Double(b.banks) * bank / 1e6
+    }
+
+    /// Energy of one layer result by component, in pJ; the components sum to the total.
+    public func energy(_ r: LayerResult, pattern: NMPattern) -> Breakdown {
+        let op = r.traffic.byOperand
+        let (ifm, fil, ofm) = (bufferPJPerByte[0], bufferPJPerByte[1], bufferPJPerByte[2])
+        let selections: Double
+        if pattern.isDense { selections = 0 } else {
+            selections = spec.mux == .perPE ? Double(r.macs) : Double(r.macs) / Double(spec.columns)
+        }
+        let seconds = Double(r.cycles) / (spec.clockGHz * 1e9)
+        let d = dramPJPerByte
+        return Breakdown([
+            ("mac", Double(r.macs) * macPJ),
+            ("mux", selections * muxPJ),
+            ("ifmapRead", Double(op.ifmapRead) * ifm.read),
+            ("ifmapWrite", Double(op.ifmapWrite) * ifm.write),
+            ("filterRead", Double(op.filterRead - op.metadataRead) * fil.read),
+            ("filterWrite", Double(op.filterWrite - op.dramMetadata) * fil.write),
+            ("ofmapRead", Double(op.ofmapRead) * ofm.read),
+            ("ofmapWrite", Double(op.ofmapWrite) * ofm.write),
+            ("metadata", Double(op.metadataRead) * fil.read + Double(op.dramMetadata) * (fil.write + d)),
+            ("decode", Double(r.decodedGroups) * decodePJPerGroup),
+            ("dramInput", Double(op.dramInput) * d),
+            ("dramWeight", Double(op.dramWeight - op.dramMetadata) * d),
+            ("dramPartialSums", Double(op.dramPartialRead + op.dramPartialWrite) * d),
+            ("dramOutput", Double(r.traffic.dramWriteBytes - op.dramPartialWrite) * d),
+            ("vector", Double(r.vectorElementOps) * vectorPJPerElementOp),
+            // mm² × mW/mm² × s = mJ = 1e9 pJ.
+            ("leakage", area.total * leakageMWPerMM2 * seconds * 1e9),
+        ])
+    }
+
+    /// Every parameter in use, with its unit and whether the spec gave it.
+    public var parameters: [Parameter] {
+        let o = spec.energy, a = spec.area
+        var p: [Parameter] = [
+            Parameter(key: "energy.macPJ", value: macPJ, unit: "pJ", given: o.macPJ != nil),
+            Parameter(key: "energy.muxPJ", value: muxPJ, unit: "pJ", given: o.muxPJ != nil),
+        ]
+        for (name, e) in zip(Self.bufferNames, bufferPJPerByte) {
+            p.append(Parameter(key: "\(name) read", value: e.read, unit: "pJ/B", given: o.sramReadPJPerByte != nil))
+            p.append(Parameter(key: "\(name) write", value: e.write, unit: "pJ/B", given: o.sramWritePJPerByte != nil))
+        }
+        p += [
+            Parameter(key: "energy.dramPJPerByte", value: dramPJPerByte, unit: "pJ/B", given: o.dramPJPerByte != nil),
+            Parameter(key: "energy.decodePJPerGroup", value: decodePJPerGroup, unit: "pJ", given: o.decodePJPerGroup != nil),
+            Parameter(key: "energy.vectorPJPerElementOp", value: vectorPJPerElementOp, unit: "pJ", given: o.vectorPJPerElementOp != nil),
+            Parameter(key: "energy.leakageMWPerMM2", value: leakageMWPerMM2, unit: "mW/mm²", given: o.leakageMWPerMM2 != nil),
+            Parameter(key: "area.macUM2", value: macUM2, unit: "µm²", given: a.macUM2 != nil),
+            Parameter(key: "area.muxUM2", value: muxUM2, unit: "µm²", given: a.muxUM2 != nil),
+            Parameter(key: "area.decoderLaneUM2", value: decoderLaneUM2, unit: "µm²", given: a.decoderLaneUM2 != nil),
+            Parameter(key: "area.sramBitUM2", value: sramBitUM2, unit: "µm²", given: a.sramBitUM2 != nil),
+            Parameter(key: "area.sramPeripheryUM", value: sramPeripheryUM, unit: "µm", given: a.sramPeripheryUM != nil),
+            Parameter(key: "area.vectorLaneUM2", value: vectorLaneUM2, unit: "µm²", given: a.vectorLaneUM2 != nil),
+        ]
+        return p
+    }
+}
