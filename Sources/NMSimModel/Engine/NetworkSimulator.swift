@@ -88,11 +88,14 @@ public struct NetworkSimulator: Sendable {
     public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         let rowWise = rowWise
+        let userTiming = spec.scaleSim?.userBandwidth != nil && rowWise == nil ? SCALESimReplay(spec: spec) : nil
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
             var r = try results.result(simulated(layer), patterns[i])
             if let rowWise, let s = layer.shape { r = rowWise.restated(r, shape: s, count: layer.count) }
+            // SCALE-Sim's USER-mode timing: its buffers' stalls, replayed.
+            if let userTiming, layer.shape != nil { r = try userTiming.restated(r, layer: layer, pattern: patterns[i]) }
             // Every network total (cycles, MACs, bytes) is at most the sum of the layers' largest counters.
             let (sum, overflow) = total.addingReportingOverflow(LayerResults.largestCounter(r))
             if overflow || sum > Int64(1) << 62 {

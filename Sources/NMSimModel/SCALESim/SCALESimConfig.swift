@@ -96,9 +96,34 @@ public enum SCALESimConfig {
             sink.report("line \(lookup("sparsity", "SparseRep")!.line)", "SparseRep must be one of: csr, csc, ellpack_block (got \"\(representation)\")")
         }
         var warnings: [Diagnostic] = []
-        if let mode = lookup("run_presets", "InterfaceBandwidth"), mode.value.uppercased() != "CALC" {
+        // USER mode: SCALE-Sim's read buffers fetch at the [layout] bank bandwidths and the write
+        // buffer drains at the first Bandwidth value.
+        var user: SCALESimSettings.UserBandwidth?
+        if let mode = lookup("run_presets", "InterfaceBandwidth") {
+            switch mode.value {
+            case "CALC": break
+            case "USER":
+                var drain = 1
+                if let b = lookup("architecture_presets", "Bandwidth") {
+                    if let first = b.value.split(separator: ",").first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), first >= 1 {
+                        drain = first
+                    } else { sink.report("line \(b.line)", "Bandwidth must be a positive integer (or a comma-separated list of them), found \"\(b.value)\"") }
+                } else { sink.report("[architecture_presets] Bandwidth", "is required with InterfaceBandwidth = USER") }
+                user = SCALESimSettings.UserBandwidth(ofmap: drain, ifmap: int("layout", "IfmapSRAMBankBandwidth", 1...(1 << 20), default: 10),
+                                                      filter: int("layout", "FilterSRAMBankBandwidth", 1...(1 << 20), default: 10))
+            default:
+                sink.report("line \(mode.line)", "InterfaceBandwidth must be CALC or USER (SCALE-Sim stops reading the file otherwise), found \"\(mode.value)\"")
+            }
+        }
+        for (section, key) in [("layout", "IfmapCustomLayout"), ("layout", "FilterCustomLayout"), ("run_presets", "UseRamulatorTrace")] {
+            if let v = lookup(section, key), v.value.lowercased() == "true" {
+                warnings.append(Diagnostic(source: source, location: "line \(v.line)",
+                                           message: "warning: \(key) = True is not reproduced (SCALE-Sim's custom layouts and Ramulator traces); nmsim runs as if it were False"))
+            }
+        }
+        if user != nil, case .rowWise = sparsity, let mode = lookup("run_presets", "InterfaceBandwidth") {
             warnings.append(Diagnostic(source: source, location: "line \(mode.line)",
-                                       message: "warning: InterfaceBandwidth = \(mode.value): SCALE-Sim's USER-mode stalls are not reproduced; cycles follow the CALC model"))
+                                       message: "warning: InterfaceBandwidth = USER with row-wise sparsity: SCALE-Sim's USER-mode stalls are not reproduced in row-wise mode; cycles follow the CALC model"))
         }
         try sink.throwIfAny()
 
@@ -116,6 +141,7 @@ public enum SCALESimConfig {
             timing: .scaleSim)
         spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation,
                                          ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)
+        spec.scaleSim?.userBandwidth = user
         return Result(spec: spec, warnings: warnings)
     }
 }

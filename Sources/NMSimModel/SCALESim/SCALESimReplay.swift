@@ -53,6 +53,22 @@ public struct SCALESimReplay: Sendable {
         case notReproduced(String)
     }
 
+    /// A layer result from the cycle model, restated with SCALE-Sim's USER-mode timing: its
+    /// total and stall cycles come from the replay (the cycle model has no USER-mode stalls).
+    public func restated(_ r: LayerResult, layer: Layer, pattern: NMPattern) throws(InputError) -> LayerResult {
+        let items: SCALESimLayerItems
+        do { items = try run(layer, pattern: pattern) } catch {
+            guard case .notReproduced(let why) = error else { return r }
+            throw InputError(.data, source: layer.name, why)
+        }
+        guard case .int(let total) = items.compute[1], case .int(let stalls) = items.compute[2] else { return r }
+        var r = r
+        let count = Int64(layer.count)
+        r.cycles = total * count
+        r.stalls.memory = stalls * count
+        return r
+    }
+
     /// The largest number of demand entries replayed for one layer.
     public static let maxEntries: Int64 = 1 << 33
 
@@ -226,6 +242,49 @@ struct LayerRun {
         }
     }
 
+    /// The order SCALE-Sim's compute model prefetches each operand in (USER mode): the folds'
+    /// operand tiles stacked, read along anti-diagonals where the array skews them.
+    func prefetchOrders() -> (ifmap: [Int], filter: [Int]) {
+        func matrix(rows: Int, cols: Int, diagonal: Bool, _ at: (Int, Int) -> Int) -> [Int] {
+            var out: [Int] = []
+            out.reserveCapacity(rows * cols)
+            if !diagonal {
+                for r in 0..<rows { for c in 0..<cols { out.append(at(r, c)) } }
+                return out
+            }
+            for d in 0..<(rows + cols) {
+                var r = min(d, rows - 1)
+                while r >= max(0, d - cols + 1) { out.append(at(r, d - r)); r -= 1 }
+            }
+            return out
+        }
+        let kc = ops.ifmapColumns, kf = ops.filterRows, n = ops.filters, p = ops.pixels
+        switch dataflow {
+        case .weightStationary:
+            let folds = (kc + R - 1) / R
+            return (matrix(rows: folds * T, cols: R, diagonal: true) { r, c in
+                        let k = (r / T) * R + c
+                        return k < kc ? ops.ifmap(r % T, k) : -1 },
+                    matrix(rows: colFolds * kf, cols: C, diagonal: false) { r, c in
+                        let j = (r / kf) * C + c
+                        return j < n ? ops.filter(r % kf, j) : -1 })
+        case .outputStationary:
+            return (matrix(rows: rowFolds * T, cols: R, diagonal: true) { r, c in
+                        let i = (r / T) * R + c
+                        return i < p ? ops.ifmap(i, r % T) : -1 },
+                    matrix(rows: colFolds * T, cols: C, diagonal: true) { r, c in
+                        let j = (r / T) * C + c
+                        return j < n ? ops.filter(r % T, j) : -1 })
+        case .inputStationary:
+            return (matrix(rows: colFolds * kc, cols: C, diagonal: false) { r, c in
+                        let i = (r / kc) * C + c
+                        return i < p ? ops.ifmap(i, r % kc) : -1 },
+                    matrix(rows: rowFolds * T, cols: R, diagonal: true) { r, c in
+                        let k = (r / T) * R + c
+                        return k < kf ? ops.filter(k, r % T) : -1 })
+        }
+    }
+
     mutating func items() -> SCALESimLayerItems {
         let sparse = settings.sparsity != .off
         // Compute-side counters and per-fold efficiencies, in SCALE-Sim's order.
@@ -269,46 +328,68 @@ struct LayerRun {
                 utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
             }
         }
-        let folds = Double(rowFolds * colFolds)
 
         // The memory model, line by line.
-        let ifmapElems = spec.ifmap.capacityBytes, filterElems = spec.filter.capacityBytes
-        var ifmapBuffer = EstimateReadBuffer(totalElements: ifmapElems, bandwidth: 10)
-        var filterBuffer = EstimateReadBuffer(totalElements: filterElems, bandwidth: 10)
-        var ofmapBuffer = SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: C)
+        if let user = settings.userBandwidth {
+            let orders = prefetchOrders()
+            return memory(UserReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: user.ifmap, prefetchOrder: orders.ifmap),
+                          UserReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: user.filter, prefetchOrder: orders.filter),
+                          SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: user.ofmap),
+                          counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
+        }
+        return memory(EstimateReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: 10),
+                      EstimateReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: 10),
+                      SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: C),
+                      counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
+    }
+
+    /// Replays the demand through the buffers and assembles the report rows.
+    func memory<B: ReplayReadBuffer>(_ ifmapBuffer: B, _ filterBuffer: B, _ ofmapBuffer: SCALESimWriteBuffer,
+                                     counters: (PyNumber, Int64, Int64, Double, Double)) -> SCALESimLayerItems {
+        var (ifmapBuffer, filterBuffer, ofmapBuffer) = (ifmapBuffer, filterBuffer, ofmapBuffer)
+        let (ifmapReads, filterReads, ofmapWrites, mapping, utilisation) = counters
+        let sparse = settings.sparsity != .off
+        let pes = R * C
+        let folds = Double(rowFolds * colFolds)
         var ifmapRow = [Int](repeating: -1, count: widths.ifmap)
         var filterRow = [Int](repeating: -1, count: widths.filter)
         var ofmapRow = [Int](repeating: -1, count: widths.ofmap)
         var stalls = 0
-        var sramIfmap = (first: -1, last: -1), sramFilter = (first: -1, last: -1), sramOfmap = (first: -1, last: -1)
+        var sramIfmap = (first: Int.min, last: 0), sramFilter = (first: Int.min, last: 0), sramOfmap = (first: Int.min, last: 0)
         var lastOfmapCycle = 0, maxOfmapCycle = Int.min
         var line = 0
         for f in 0..<(rowFolds * colFolds) {
             for t in 0..<foldLines {
                 demand(fold: f, line: t, ifmap: &ifmapRow, filter: &filterRow, ofmap: &ofmapRow)
                 let cycle = line + stalls
-                if ifmapBuffer.serve(ifmapRow, cycle: cycle) {
-                    if sramIfmap.first < 0 { sramIfmap.first = cycle + 1 }
-                    sramIfmap.last = cycle + 1
+                let ifmapOut = ifmapBuffer.serve(ifmapRow, cycle: cycle)
+                if ifmapRow.contains(where: { $0 != -1 }) {
+                    if sramIfmap.first == Int.min { sramIfmap.first = ifmapOut }
+                    sramIfmap.last = ifmapOut
                 }
-                if filterBuffer.serve(filterRow, cycle: cycle) {
-                    if sramFilter.first < 0 { sramFilter.first = cycle + 1 }
-                    sramFilter.last = cycle + 1
+                let filterOut = filterBuffer.serve(filterRow, cycle: cycle)
+                if filterRow.contains(where: { $0 != -1 }) {
+                    if sramFilter.first == Int.min { sramFilter.first = filterOut }
+                    sramFilter.last = filterOut
                 }
                 let (out, any) = ofmapBuffer.serve(ofmapRow, cycle: cycle)
                 if any {
-                    if sramOfmap.first < 0 { sramOfmap.first = out }
+                    if sramOfmap.first == Int.min { sramOfmap.first = out }
                     sramOfmap.last = out
                 }
                 lastOfmapCycle = out
                 maxOfmapCycle = max(maxOfmapCycle, out)
-                stalls += max(0, out - cycle)
+                // SCALE-Sim adds the largest of the three delays (reads less their hit latency).
+                stalls += max(ifmapOut - cycle - 1, filterOut - cycle - 1, out - cycle)
                 line += 1
             }
         }
         ifmapBuffer.completeAllPrefetches()
         filterBuffer.completeAllPrefetches()
         ofmapBuffer.emptyAllBuffers(cycle: lastOfmapCycle)
+        if sramIfmap.first == Int.min { sramIfmap.first = 0 }
+        if sramFilter.first == Int.min { sramFilter.first = 0 }
+        if sramOfmap.first == Int.min { sramOfmap.first = 0 }
 
         let totalCycles = maxOfmapCycle
         let total = Double(totalCycles)
@@ -360,12 +441,21 @@ struct LayerRun {
     }
 }
 
+/// A read buffer of the replay: serves a line of requests, then finishes its fetches.
+protocol ReplayReadBuffer {
+    /// Serves one line of requests arriving at `cycle`; returns the cycle it is served.
+    mutating func serve(_ line: [Int], cycle: Int) -> Int
+    mutating func completeAllPrefetches()
+    var accesses: Int64 { get }
+    var startStop: (start: Int, stop: Int) { get }
+}
+
 /// SCALE-Sim's read buffer in CALC (estimate-bandwidth) mode. Requested addresses that miss
 /// the active half are collected into sets of 1 % of the buffer; when the sets fill the active
 /// half, the half is fetched before the first request, and every later half is fetched over
 /// the cycles the previous half was in use. Only counts and cycles are kept: SCALE-Sim's DRAM
 /// report needs no addresses.
-struct EstimateReadBuffer {
+struct EstimateReadBuffer: ReplayReadBuffer {
     let itemsPerSet: Int
     let activeSets = 50, prefetchSets = 50
     let defaultBandwidth: Int
@@ -387,16 +477,13 @@ struct EstimateReadBuffer {
         defaultBandwidth = bandwidth
     }
 
-    /// Serves one line of requests; returns whether it held any.
-    mutating func serve(_ line: [Int], cycle: Int) -> Bool {
-        var any = false
+    /// Serves one line of requests; returns the cycle it is served (never late in CALC mode).
+    mutating func serve(_ line: [Int], cycle: Int) -> Int {
         for a in line where a != -1 {
             if !firstSeen { firstSeen = true; firstRequestCycle = cycle }
-            any = true
             request(a, cycle: cycle)
         }
-        if !firstSeen, line.contains(where: { $0 > -1 }) { firstSeen = true; firstRequestCycle = cycle }
-        return any
+        return cycle + latency
     }
 
     func hit(_ a: Int) -> Bool {
@@ -552,4 +639,103 @@ struct SCALESimWriteBuffer {
     }
 
     var startStop: (start: Int, stop: Int) { (cyclesMin == .max ? 0 : cyclesMin, cyclesMax == .min ? 0 : cyclesMax) }
+}
+
+/// SCALE-Sim's read buffer in USER mode. The operand's prefetch matrix (the order its compute
+/// model fetches it in) is cut into sets of 1 % of the buffer; the active half holds a window of
+/// sets, and a request that misses it moves the window on by a prefetch half, fetched at
+/// `bandwidth` words a cycle. The request then waits for that fetch, and SCALE-Sim adds the
+/// wait to the line's delay once unconditionally and once more when it is positive (and
+/// subtracts it when the fetch was already done), which is what its stall counts show.
+struct UserReadBuffer: ReplayReadBuffer {
+    let bandwidth: Int
+    let latency = 1
+    let activeSize: Int, prefetchSize: Int
+    /// Lines of the fetch matrix (the prefetch order in rows of `bandwidth` words).
+    let fetchLines: Int
+    /// Set ids (ascending) of each address in the hashed buffer.
+    var sets: [Int: [Int32]] = [:]
+    let setCount: Int
+    let activeLines: Int, prefetchLines: Int
+    var activeStart = 0, activeEnd = 0
+    var activeFull = false
+    var lastPrefetchCycle = -1
+    var nextLine = 0, nextColumn = 0
+    var accesses: Int64 = 0
+    var traceMin = Int.max, traceMax = Int.min
+
+    init(totalElements: Int, bandwidth: Int, prefetchOrder: [Int]) {
+        self.bandwidth = bandwidth
+        activeSize = (totalElements + 1) / 2
+        prefetchSize = totalElements - activeSize
+        fetchLines = max(1, (prefetchOrder.count + bandwidth - 1) / bandwidth)
+        let perSet = (totalElements + 99) / 100
+        var id = 0, counted = 0
+        for a in prefetchOrder where a != -1 {
+            if sets[a]?.last != Int32(id) { sets[a, default: []].append(Int32(id)) }
+            counted += 1
+            if counted >= perSet { id += 1; counted = 0 }
+        }
+        setCount = id + 1
+        activeLines = min(setCount, (activeSize + perSet - 1) / perSet)
+        prefetchLines = min(setCount - activeLines, (prefetchSize + perSet - 1) / perSet)
+        activeEnd = activeLines
+    }
+
+    func hit(_ a: Int) -> Bool {
+        guard let ids = sets[a] else { return false }
+        if activeStart < activeEnd { return ids.contains { Int($0) >= activeStart && Int($0) < activeEnd } }
+        return ids.contains { Int($0) >= activeStart || Int($0) < activeEnd }
+    }
+
+    mutating func record(_ first: Int, _ count: Int) {
+        guard count > 0 else { return }
+        traceMin = min(traceMin, first)
+        traceMax = max(traceMax, first + count - 1)
+    }
+
+    mutating func prefetchActive(start: Int) {
+        var lines = (activeSize + bandwidth - 1) / bandwidth
+        if lines >= fetchLines { lines = fetchLines }
+        let requested = lines * bandwidth
+        accesses += Int64(requested)
+        nextColumn = requested > activeSize ? activeSize % bandwidth : 0
+        // Requests at start − lines + i − latency, answered one latency later: the half is in
+        // by the cycle before the first request.
+        record(start - lines, lines)
+        lastPrefetchCycle = start - 1
+        activeFull = true
+        nextLine = (requested > activeSize ? lines : lines + 1) % fetchLines
+    }
+
+    mutating func newPrefetch() {
+        activeStart = (activeStart + prefetchLines) % setCount
+        activeEnd = (activeStart + activeLines) % setCount
+        let lines = (prefetchSize + bandwidth - 1) / bandwidth
+        let requested = lines * bandwidth
+        accesses += Int64(requested)
+        record(lastPrefetchCycle + 1 + latency, lines)
+        if lines > 0 { lastPrefetchCycle += lines + latency }
+        nextLine = (requested > activeSize ? lines : lines + 1) % fetchLines
+    }
+
+    /// Serves one line arriving at `cycle`; returns the cycle it is served.
+    mutating func serve(_ line: [Int], cycle: Int) -> Int {
+        if !activeFull { prefetchActive(start: cycle) }
+        var offset = latency
+        for a in line where a != -1 {
+            while !hit(a) {
+                newPrefetch()
+                let wait = lastPrefetchCycle - (cycle + offset)
+                offset += wait
+                if wait > 0 { offset += wait }
+            }
+        }
+        return cycle + offset
+    }
+
+    var startStop: (start: Int, stop: Int) { (traceMin, traceMax) }
+
+    /// USER mode fetches everything as it goes.
+    mutating func completeAllPrefetches() {}
 }

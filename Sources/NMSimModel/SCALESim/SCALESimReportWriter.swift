@@ -30,7 +30,8 @@ public enum SCALESimReportWriter {
                 // Each fold's busy time in SCALE-Sim's compute-utilisation: the fold plus R − 1
                 // (WS) or C − 1 (IS) cycles of skew it counts separately.
                 let folds = Int64(r.folds) / count
-                let perFold = (r.cycles / count + 1) / max(folds, 1)
+                // USER-mode stalls (memory) are not part of a fold.
+                let perFold = ((r.cycles - s.memory) / count + 1) / max(folds, 1)
                 let extra: Int64 = spec.dataflow == .outputStationary ? 0 : Int64(spec.dataflow == .weightStationary ? spec.rows - 1 : spec.columns - 1)
                 busy = Int64(r.folds) * (perFold + extra)
             } else {

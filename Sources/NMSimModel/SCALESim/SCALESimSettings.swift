@@ -30,6 +30,18 @@ public struct SCALESimSettings: Equatable, Sendable {
         self.ofmapOffset = ofmapOffset
     }
 
+    /// `InterfaceBandwidth = USER`: the words per cycle of the output drain (`Bandwidth`, its
+    /// first value) and of the input and weight fetches (`[layout] IfmapSRAMBankBandwidth`,
+    /// `FilterSRAMBankBandwidth`); nil in CALC mode.
+    public var userBandwidth: UserBandwidth?
+
+    public struct UserBandwidth: Equatable, Sendable {
+        public var ofmap: Int
+        public var ifmap: Int
+        public var filter: Int
+        public init(ofmap: Int, ifmap: Int, filter: Int) { self.ofmap = ofmap; self.ifmap = ifmap; self.filter = filter }
+    }
+
     /// Whether layers take the N:M column of the topology (only in layer-wise mode).
     public var usesTopologyPatterns: Bool { sparsity == .layerWise }
 }
