@@ -21,7 +21,6 @@ struct SCALESimReportTests {
         let workload = try InputLoader.workload(dir.appendingPathComponent("topology.csv").path)
         let patterns = try PatternAssignment.none.resolve(workload, on: spec)
         guard let replay = SCALESimReplay(spec: spec) else { Issue.record("not a SCALE-Sim spec"); return }
-        if case .rowWise = spec.scaleSim!.sparsity { return }
         let items = try zip(workload.layers, patterns).map { try replay.run($0, pattern: $1) }
         for (name, text) in SCALESimReportFiles.render(items, representation: spec.scaleSim!.sparseRepresentation) {
             let theirs = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)

@@ -88,7 +88,7 @@ public struct NetworkSimulator: Sendable {
     public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         let rowWise = rowWise
-        let userTiming = spec.scaleSim?.userBandwidth != nil && rowWise == nil ? SCALESimReplay(spec: spec) : nil
+        let userTiming = spec.scaleSim?.userBandwidth != nil ? SCALESimReplay(spec: spec) : nil
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {

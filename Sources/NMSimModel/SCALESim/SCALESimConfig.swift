@@ -121,10 +121,6 @@ public enum SCALESimConfig {
                                            message: "warning: \(key) = True is not reproduced (SCALE-Sim's custom layouts and Ramulator traces); nmsim runs as if it were False"))
             }
         }
-        if user != nil, case .rowWise = sparsity, let mode = lookup("run_presets", "InterfaceBandwidth") {
-            warnings.append(Diagnostic(source: source, location: "line \(mode.line)",
-                                       message: "warning: InterfaceBandwidth = USER with row-wise sparsity: SCALE-Sim's USER-mode stalls are not reproduced in row-wise mode; cycles follow the CALC model"))
-        }
         try sink.throwIfAny()
 
         func buffer(_ kib: Int) -> BufferSpec {

@@ -75,8 +75,9 @@ public struct SCALESimReplay: Sendable {
     /// One layer's report rows.
     public func run(_ layer: Layer, pattern: NMPattern) throws(Failure) -> SCALESimLayerItems {
         guard let shape = layer.shape else { throw .notReproduced("\(layer.name) is not a GEMM") }
-        if case .rowWise = settings.sparsity {
-            throw .notReproduced("SCALE-Sim's reports in row-wise mode (OptimizedMapping = true) are not reproduced")
+        if case let .rowWise(block, _) = settings.sparsity, (2 * spec.rows) % block != 0 {
+            // SCALE-Sim's row-wise input skew builds ragged rows then, which numpy refuses.
+            throw .notReproduced("row-wise mode with BlockSize \(block) not dividing 2 × ArrayHeight (\(2 * spec.rows)) does not run in SCALE-Sim")
         }
         let conv = layer.convolution ?? Convolution(ifmapHeight: shape.m, ifmapWidth: shape.k, filterHeight: 1, filterWidth: shape.k,
                                                     channels: 1, filters: shape.n, stride: 1)
@@ -103,6 +104,8 @@ struct Operands {
     let keptColumns: [Int]
     /// Rows of the condensed filter matrix.
     let filterRows: Int
+    /// Row-wise mode: BlockSize and each weight column's N.
+    let rowWise: (block: Int, columnNs: [Int])?
 
     init(conv: Convolution, pattern: NMPattern, settings: SCALESimSettings, topologyM: Int) {
         self.conv = conv
@@ -112,12 +115,18 @@ struct Operands {
         pixels = conv.outputHeight * conv.outputWidth
         window = conv.filterHeight * conv.filterWidth * conv.channels
         filters = conv.filters
-        if settings.sparsity == .layerWise {
+        if let rw = SCALESimRowWise(settings) {
+            keptColumns = Array(0..<window)
+            rowWise = (rw.blockSize, rw.columnNs(conv.filters))
+            filterRows = rw.rows(k: window)
+        } else if settings.sparsity == .layerWise {
             keptColumns = (0..<window).filter { $0 % pattern.m < pattern.n }
             filterRows = pattern.keptLength(window)
+            rowWise = nil
         } else {
             keptColumns = Array(0..<window)
             filterRows = window
+            rowWise = nil
         }
     }
 
@@ -138,6 +147,7 @@ struct Operands {
     /// Address of condensed filter row `r`, filter `c` (0 where a block had fewer than N weights).
     func filter(_ r: Int, _ c: Int) -> Int {
         let base = settings.filterOffset + c * window
+        if let rowWise { return rowWiseFilter(r, c, base: base, block: rowWise.block, n: rowWise.columnNs[c]) }
         guard settings.sparsity == .layerWise else { return base + r }
         let (block, index) = (r / pattern.n, r % pattern.n)
         let first = block * pattern.m
@@ -151,6 +161,25 @@ struct Operands {
     }
 
     func ofmap(_ i: Int, _ c: Int) -> Int { settings.ofmapOffset + filters * i + c }
+
+    /// Row-wise: every two blocks of B weights are packed into 2·⌊B/2⌋ slots, each block's kept
+    /// weights first; an empty slot is a null request (−1), except that SCALE-Sim leaves the
+    /// very first slot at address 0 when that is what it holds.
+    func rowWiseFilter(_ r: Int, _ c: Int, base: Int, block: Int, n: Int) -> Int {
+        let half = block / 2
+        let pairs = filterRows / block
+        guard r < pairs * 2 * half else { return -1 }
+        let (pair, slot) = (r / (2 * half), r % (2 * half))
+        let start = pair * 2 * block + (slot >= half ? block : 0)
+        let index = slot % half
+        var count = min(n, max(0, window - start))
+        if base + start == 0 {
+            count -= 1
+            if index < count { return base + start + index + 1 }
+            return r == 0 ? 0 : -1
+        }
+        return index < count ? base + start + index : -1
+    }
 }
 
 /// One layer replayed through SCALE-Sim's compute and memory models.
@@ -182,7 +211,9 @@ struct LayerRun {
             rowFolds = (ops.filterRows + R - 1) / R
             colFolds = (ops.filters + C - 1) / C
             foldLines = 2 * R + C + T - 2
-            widths = (R, C, C)
+            // Row-wise: each line offers every weight row two tiles of inputs, block by block.
+            let rows = R
+            widths = (ops.rowWise.map { 2 * rows / $0.block * ($0.block / 2) * $0.block } ?? R, C, C)
         case .outputStationary:
             T = ops.ifmapColumns
             rowFolds = (ops.pixels + R - 1) / R
@@ -198,6 +229,25 @@ struct LayerRun {
         }
     }
 
+    /// Row-wise input demand: after R idle lines, line R + i offers, for each of the
+    /// 2R/B blocks of the fold's 2R input columns repeated ⌊B/2⌋ times, the block of input row
+    /// i − j (j: the repeated block's index), as SCALE-Sim's row-wise skew lays them out.
+    func rowWiseInputs(fold fr: Int, line t: Int, block: Int, into out: inout [Int]) {
+        let i = t - R
+        let copies = block / 2
+        let first = fr * 2 * R, end = min(first + 2 * R, ops.ifmapColumns)
+        var x = 0
+        for j in 0..<(2 * R / block * copies) {
+            let row = i - j
+            let start = first + (j / copies) * block
+            for e in 0..<block {
+                let k = start + e
+                out[x] = i >= 0 && i < T + R - 1 && row >= 0 && row < T && k < end ? ops.ifmap(row, k) : -1
+                x += 1
+            }
+        }
+    }
+
     /// The fold's (row fold, column fold) for fold index f.
     func fold(_ f: Int) -> (fr: Int, fc: Int) { (f % rowFolds, f / rowFolds) }
 
@@ -207,9 +257,13 @@ struct LayerRun {
         switch dataflow {
         case .weightStationary:
             let kEnd = min(fr * R + R, ops.ifmapColumns), fEnd = min(fr * R + R, ops.filterRows)
-            for c in 0..<R {
-                let j = t - c - R, k = fr * R + c
-                ifmap[c] = j >= 0 && j < T && k < kEnd ? ops.ifmap(j, k) : -1
+            if let rw = ops.rowWise {
+                rowWiseInputs(fold: fr, line: t, block: rw.block, into: &ifmap)
+            } else {
+                for c in 0..<R {
+                    let j = t - c - R, k = fr * R + c
+                    ifmap[c] = j >= 0 && j < T && k < kEnd ? ops.ifmap(j, k) : -1
+                }
             }
             for c in 0..<C {
                 let r = fr * R + (R - 1 - t), n = fc * C + c
@@ -300,13 +354,21 @@ struct LayerRun {
                 let n = min(fc * C + C, ops.filters) - fc * C
                 let h = min(fr * R + R, ops.filterRows) - fr * R
                 let reads = Int64(T * w)
-                if sparse {
+                if ops.rowWise != nil {
+                    if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64((T + R - 1) * widths.ifmap)) }
+                } else if sparse {
                     ifmapReads = .float(ifmapReads.value + Double(reads) * (Double(ops.pattern.m) / Double(ops.pattern.n)))
                 } else if case .int(let v) = ifmapReads { ifmapReads = .int(v + reads) }
                 filterReads += Int64(h * n)
                 ofmapWrites += Int64(T * n)
                 used = (min(R, h), min(C, n))
-                mapping += Double(pes - (pes - used.rows * used.cols)) / Double(pes)
+                // Null requests (−1) in the fold's weights do not count as mapped.
+                var mapped = used.rows * used.cols
+                if ops.rowWise != nil {
+                    mapped = 0
+                    for r in (fr * R)..<(fr * R + h) { for c in (fc * C)..<(fc * C + n) where ops.filter(r, c) != -1 { mapped += 1 } }
+                }
+                mapping += Double(pes - (pes - mapped)) / Double(pes)
                 utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
             case .outputStationary:
                 let h = min(fr * R + R, ops.pixels) - fr * R
@@ -401,7 +463,8 @@ struct LayerRun {
         var metadataReads: PyNumber = .int(0)
         if sparse {
             let original = Int64(ops.window) * Int64(ops.filters)
-            let nonzeros = Int64(ops.pattern.keptLength(ops.window)) * Int64(ops.filters)
+            let nonzeros = ops.rowWise.map { rw in rw.columnNs.reduce(Int64(0)) { $0 + Int64((ops.window / rw.block) * $1 + min($1, ops.window % rw.block)) } }
+                ?? Int64(ops.pattern.keptLength(ops.window)) * Int64(ops.filters)
             let newStorage: PyNumber, metadata: PyNumber
             switch settings.sparseRepresentation {
             case "csr":

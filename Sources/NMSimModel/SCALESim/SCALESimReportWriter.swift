@@ -74,9 +74,9 @@ public enum SCALESimReportFiles {
 
 /// The report files `--scalesim-outdir` writes for one run.
 ///
-/// For a spec read from a SCALE-Sim `.cfg` (CALC mode, layer-wise or no sparsity) every file
-/// and value is SCALE-Sim 3.0.0's, from ``SCALESimReplay``. In row-wise mode only
-/// `COMPUTE_REPORT.csv` is reproduced. For native specs the files carry nmsim's own counts:
+/// For a spec read from a SCALE-Sim `.cfg` (CALC or USER mode, any sparsity mode) every file
+/// and value is SCALE-Sim 3.0.0's, from ``SCALESimReplay``. For native specs the files carry
+/// nmsim's own counts:
 /// `COMPUTE_REPORT.csv` and, when the spec supports sparsity, `SPARSE_REPORT.csv` (nmsim's
 /// weight and metadata bytes); SCALE-Sim's per-operand bandwidth and access reports have no
 /// native counterpart and are not written.
@@ -92,10 +92,6 @@ public enum SCALESimOutput {
     public static func files(spec: HardwareSpec, workload: Workload, patterns: [NMPattern], report: NetworkReport) throws(InputError) -> Files {
         let gemms = workload.layers.indices.filter { workload.layers[$0].shape != nil }
         if let replay = SCALESimReplay(spec: spec) {
-            if case .rowWise = spec.scaleSim!.sparsity {
-                return Files(runName: spec.name, files: [("COMPUTE_REPORT.csv", SCALESimReportWriter.compute(report, spec: spec))],
-                             notes: ["row-wise mode (OptimizedMapping = true): only COMPUTE_REPORT.csv is reproduced"])
-            }
             var items: [SCALESimLayerItems] = []
             for i in gemms {
                 do { items.append(try replay.run(workload.layers[i], pattern: patterns[i])) } catch {
