@@ -86,7 +86,10 @@ public struct SCALESimReplay: Sendable {
         var run = LayerRun(spec: spec, settings: settings, ops: ops)
         let entries = Int64(run.lines) * Int64(run.widths.ifmap + run.widths.filter + run.widths.ofmap)
         guard entries <= Self.maxEntries else { throw .notReproduced("\(layer.name): \(entries) demand entries are too many to replay") }
-        return run.items()
+        guard let items = run.items() else {
+            throw .notReproduced("\(layer.name): a request is missing from SCALE-Sim's USER-mode prefetch order, so SCALE-Sim would never finish this layer")
+        }
+        return items
     }
 }
 
@@ -339,7 +342,7 @@ struct LayerRun {
         }
     }
 
-    mutating func items() -> SCALESimLayerItems {
+    mutating func items() -> SCALESimLayerItems? {
         let sparse = settings.sparsity != .off
         // Compute-side counters and per-fold efficiencies, in SCALE-Sim's order.
         var ifmapReads: PyNumber = .int(0), filterReads: Int64 = 0, ofmapWrites: Int64 = 0
@@ -407,7 +410,7 @@ struct LayerRun {
 
     /// Replays the demand through the buffers and assembles the report rows.
     func memory<B: ReplayReadBuffer>(_ ifmapBuffer: B, _ filterBuffer: B, _ ofmapBuffer: SCALESimWriteBuffer,
-                                     counters: (PyNumber, Int64, Int64, Double, Double)) -> SCALESimLayerItems {
+                                     counters: (PyNumber, Int64, Int64, Double, Double)) -> SCALESimLayerItems? {
         var (ifmapBuffer, filterBuffer, ofmapBuffer) = (ifmapBuffer, filterBuffer, ofmapBuffer)
         let (ifmapReads, filterReads, ofmapWrites, mapping, utilisation) = counters
         let sparse = settings.sparsity != .off
@@ -446,6 +449,7 @@ struct LayerRun {
                 line += 1
             }
         }
+        if ifmapBuffer.stuck || filterBuffer.stuck { return nil }
         ifmapBuffer.completeAllPrefetches()
         filterBuffer.completeAllPrefetches()
         ofmapBuffer.emptyAllBuffers(cycle: lastOfmapCycle)
@@ -509,6 +513,8 @@ protocol ReplayReadBuffer {
     /// Serves one line of requests arriving at `cycle`; returns the cycle it is served.
     mutating func serve(_ line: [Int], cycle: Int) -> Int
     mutating func completeAllPrefetches()
+    /// Whether a request could never be served (SCALE-Sim would not finish).
+    var stuck: Bool { get }
     var accesses: Int64 { get }
     var startStop: (start: Int, stop: Int) { get }
 }
@@ -519,6 +525,7 @@ protocol ReplayReadBuffer {
 /// the cycles the previous half was in use. Only counts and cycles are kept: SCALE-Sim's DRAM
 /// report needs no addresses.
 struct EstimateReadBuffer: ReplayReadBuffer {
+    let stuck = false
     let itemsPerSet: Int
     let activeSets = 50, prefetchSets = 50
     let defaultBandwidth: Int
@@ -726,6 +733,7 @@ struct UserReadBuffer: ReplayReadBuffer {
     var nextLine = 0, nextColumn = 0
     var accesses: Int64 = 0
     var traceMin = Int.max, traceMax = Int.min
+    var stuck = false
 
     init(totalElements: Int, bandwidth: Int, prefetchOrder: [Int]) {
         self.bandwidth = bandwidth
@@ -787,6 +795,8 @@ struct UserReadBuffer: ReplayReadBuffer {
         if !activeFull { prefetchActive(start: cycle) }
         var offset = latency
         for a in line where a != -1 {
+            // An address the prefetch order lacks would make SCALE-Sim fetch forever.
+            guard sets[a] != nil else { stuck = true; continue }
             while !hit(a) {
                 newPrefetch()
                 let wait = lastPrefetchCycle - (cycle + offset)
