@@ -5,7 +5,7 @@ import NMSimSearch
 enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
-        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
+        usage: "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--plot FILE.svg [--plot-kind KIND] [--plot-x METRIC] [--plot-y METRIC]] [--serial]",
         options: [CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
                   OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
                   OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
@@ -22,11 +22,21 @@ enum SearchCommand {
                   CommonOptions.output,
                   OptionSpec(name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
                   OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
+                  OptionSpec(name: "--plot", value: "FILE.svg", help: "Also draw a figure as SVG to FILE.svg: the Pareto scatter (default), or the chosen configuration's nm-map, cycles, energy or roofline."),
+                  CommonOptions.plotKind(SearchSession.plotKinds),
+                  OptionSpec(name: "--plot-x", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter x axis (default latency)."),
+                  OptionSpec(name: "--plot-y", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter y axis (default cost)."),
                   CommonOptions.serial])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
         let optimizer = try a.choice("--optimizer", ["dp", "evolutionary", "both"]) ?? "both"
+        let plotKind = try CommonOptions.plotKind(a, SearchSession.plotKinds)
+        for f in ["--plot-x", "--plot-y"] where a.value(f) != nil && a.value("--plot") == nil {
+            throw InputError(.usage, source: f, "needs --plot FILE.svg")
+        }
+        let plotX = try a.choice("--plot-x", SearchSession.plotMetrics) ?? "latency"
+        let plotY = try a.choice("--plot-y", SearchSession.plotMetrics) ?? "cost"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
         let loaded = try InputLoader.spec(a.value("--spec"))
         let spec = loaded.spec
@@ -57,7 +67,10 @@ enum SearchCommand {
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck([("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),
-                                 ("--export-assignment", a.value("--export-assignment"))].compactMap { f, p in p.map { ($0, f) } })
+                                 ("--export-assignment", a.value("--export-assignment")), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
+        if let f = a.value("--plot") {
+            try OutputFile.write(session.figure(kind: plotKind, x: plotX, y: plotY, bytesPerCycle: spec.dram.bytesPerCycle), to: f, flag: "--plot")
+        }
         let elsa = a.value("--export-elsa") != nil
             ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
         if let f = a.value("--export-elsa"), let elsa {
