@@ -39,17 +39,33 @@ public struct LatencyTable: Sendable {
     /// Builds the table for `workload` on `spec`; the candidate patterns are dense plus the
     /// spec's supported patterns.
     public init(spec: HardwareSpec, workload: Workload, parallel: Bool = true) throws(InputError) {
+        let searchSet = Set(workload.sparsifiableIndices)
+        let results = try NetworkSimulator(spec: spec).simulate(workload, parallel: parallel) { i in
+            Self.patterns(layer: i, spec: spec, workload: workload, searchable: searchSet)
+        }
+        try self.init(spec: spec, workload: workload, results: results)
+    }
+
+    /// Dense and the spec's supported patterns, densest first: the options of a searchable layer.
+    public static func candidates(_ spec: HardwareSpec) -> [NMPattern] {
+        ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
+    }
+
+    /// The patterns the table needs layer `i` simulated at.
+    public static func patterns(layer i: Int, spec: HardwareSpec, workload: Workload, searchable: Set<Int>) -> [NMPattern] {
+        searchable.contains(i) ? candidates(spec) : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
+    }
+
+    /// Builds the table from layer results that include every pattern ``patterns(layer:spec:workload:searchable:)``
+    /// asks for (and possibly more, shared with other uses of the same simulations).
+    public init(spec: HardwareSpec, workload: Workload, results: NetworkSimulator.LayerResults) throws(InputError) {
         specName = spec.name
         self.workload = workload
         let searchable = workload.sparsifiableIndices
         layerIndices = searchable
-        let candidates = ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
-
+        let candidates = Self.candidates(spec)
         let searchSet = Set(searchable)
         let network = NetworkSimulator(spec: spec)
-        let results = try network.simulate(workload, parallel: parallel) { i in
-            searchSet.contains(i) ? candidates : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
-        }
         simulations = results.simulations
         var fixedCycles: Int64 = 0, fixedMACs: Int64 = 0, fixedBytes: Int64 = 0, fixedEnergy = 0.0
         var denseCycles: Int64 = 0, denseMACs: Int64 = 0
@@ -73,8 +89,10 @@ public struct LatencyTable: Sendable {
                 var row: [LayerOption] = []
                 for p in candidates {
                     let r = try results.result(l, p)
-                    row.append(LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
-                                           energyPJ: network.energy(r, pattern: p)))
+                    row.append(
+                        LayerOption(
+                            pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
+                            energyPJ: network.energy(r, pattern: p)))
                 }
                 options.append(row)
             } else {

@@ -67,7 +67,9 @@ public enum SCALESimConfig {
             case "is": dataflow = .inputStationary
             default: sink.report("line \(d.line)", "Dataflow must be one of: os, ws, is (got \"\(d.value)\")")
             }
-        } else { sink.report("[architecture_presets] Dataflow", "is required") }
+        } else {
+            sink.report("[architecture_presets] Dataflow", "is required")
+        }
         let sparse = bool("sparsity", "SparsitySupport", default: false)
         let block = int("sparsity", "BlockSize", 1...NMPattern.maxM, default: 4)
         var warnings: [Diagnostic] = []
@@ -76,8 +78,10 @@ public enum SCALESimConfig {
             sink.report("line \(line)", "OptimizedMapping = true (row-wise random N) is not reproduced; use layer-wise N:M (false)")
         }
         if let mode = lookup("run_presets", "InterfaceBandwidth"), mode.value.uppercased() != "CALC" {
-            warnings.append(Diagnostic(source: source, location: "line \(mode.line)",
-                                       message: "warning: InterfaceBandwidth = \(mode.value): SCALE-Sim's USER-mode stalls are not reproduced; cycles follow the CALC model"))
+            warnings.append(
+                Diagnostic(
+                    source: source, location: "line \(mode.line)",
+                    message: "warning: InterfaceBandwidth = \(mode.value): SCALE-Sim's USER-mode stalls are not reproduced; cycles follow the CALC model"))
         }
         try sink.throwIfAny()
 

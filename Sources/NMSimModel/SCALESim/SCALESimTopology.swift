@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads SCALE-Sim topology CSVs: the GEMM form (`Layer, M, N, K, Sparsity,`) and the
 /// convolution form (`Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
 /// Channels, Num Filter, Strides, [Sparsity],`), which lowers to a GEMM with M = output pixels
@@ -13,8 +15,9 @@ public enum SCALESimTopology {
         let headerFields = fields(header).map { $0.lowercased() }
         let conv = headerFields.contains { $0.contains("ifmap") }
         if !conv, !(headerFields.count >= 4 && headerFields[1] == "m" && headerFields[2] == "n" && headerFields[3] == "k") {
-            throw InputError(.data, source: source, location: "line 1",
-                             "expected a header 'Layer, M, N, K, Sparsity,' or the convolution form 'Layer name, IFMAP Height, ...', found \"\(header.prefix(60))\"")
+            throw InputError(
+                .data, source: source, location: "line 1",
+                "expected a header 'Layer, M, N, K, Sparsity,' or the convolution form 'Layer name, IFMAP Height, ...', found \"\(header.prefix(60))\"")
         }
         var layers: [Layer] = []
         var names: Set<String> = []
@@ -56,7 +59,10 @@ public enum SCALESimTopology {
                 let (pixels, o1) = oh.multipliedReportingOverflow(by: ow)
                 let (taps, o2) = (fh * fw).multipliedReportingOverflow(by: c)
                 guard !o1, !o2, pixels <= WorkloadLimits.maxDimension, taps <= WorkloadLimits.maxDimension else {
-                    sink.report(loc, "the lowered GEMM (\(oh)×\(ow) pixels, \(fh)×\(fw)×\(c) taps) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)"); continue
+                    sink.report(
+                        loc,
+                        "the lowered GEMM (\(oh)×\(ow) pixels, \(fh)×\(fw)×\(c) taps) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)");
+                    continue
                 }
                 shape = GEMMShape(m: pixels, n: nf, k: taps)
             } else {
@@ -80,5 +86,3 @@ public enum SCALESimTopology {
         return f
     }
 }
-
-import Foundation

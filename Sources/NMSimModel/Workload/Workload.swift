@@ -20,8 +20,10 @@ public struct Layer: Equatable, Sendable {
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
     public var category: String
 
-    public init(name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
-                hasParameters: Bool = true, count: Int = 1, category: String? = nil) {
+    public init(
+        name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
+        hasParameters: Bool = true, count: Int = 1, category: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.pattern = pattern

@@ -107,14 +107,14 @@ public enum Figures {
 
     /// Simulated speedup against MACs reduction, with the ideal y = x.
     public static func speedup(_ cmps: [Comparison]) -> Scatter {
-        var pts: [Scatter.Point] = []
-        for c in cmps {
-            for row in c.rows {
-                pts.append(Scatter.Point(x: c.macsRatio(row.report), y: c.speedup(row.report), label: row.label, group: c.dense.specName))
-            }
-        }
-        let w = cmps.first?.dense.workloadName ?? ""
-        var s = Scatter(title: "What fewer MACs buy: \(w)", xLabel: "MACs reduction (dense MACs / performed MACs, ×)",
+        speedup(cmps.flatMap { c in c.rows.map { (spec: c.dense.specName, label: $0.label, macsRatio: c.macsRatio($0.report), speedup: c.speedup($0.report)) } },
+                workload: cmps.first?.dense.workloadName ?? "")
+    }
+
+    /// Simulated speedup against MACs reduction for configurations on one or more specs.
+    public static func speedup(_ rows: [(spec: String, label: String, macsRatio: Double, speedup: Double)], workload: String) -> Scatter {
+        let pts = rows.map { Scatter.Point(x: $0.macsRatio, y: $0.speedup, label: $0.label, group: $0.spec) }
+        var s = Scatter(title: "What fewer MACs buy: \(workload)", xLabel: "MACs reduction (dense MACs / performed MACs, ×)",
                         yLabel: "simulated speedup over dense (×)", points: pts)
         s.diagonal = "ideal: speedup = MACs reduction"
         s.labelPoints = pts.count <= 16
@@ -123,17 +123,24 @@ public enum Figures {
 
     /// Energy per image by component group, one bar per configuration.
     public static func comparisonEnergy(_ cmps: [Comparison]) -> StackedBars {
-        let rows = cmps.flatMap { c in c.rows.map { (label(cmps, c, $0), $0.report) } }
-        return StackedBars(title: "Energy per image: \(cmps.first?.dense.workloadName ?? "")", valueLabel: "energy per image (mJ)",
-                           categories: rows.map(\.0), series: energyGroups.map(\.name),
-                           values: rows.map { r in grouped(r.1.energy).map { $0 / Double(max(r.1.images, 1)) / 1e9 } }) { String(format: "%.3f mJ", $0) }
+        energyBars(cmps.flatMap { c in c.rows.map { (label(cmps, c, $0), $0.report.energy, $0.report.images) } },
+                   title: "Energy per image: \(cmps.first?.dense.workloadName ?? "")")
+    }
+
+    /// Energy per image by component group, one bar per labelled run (energy of all images).
+    public static func energyBars(_ rows: [(label: String, energy: Breakdown, images: Int)], title: String) -> StackedBars {
+        StackedBars(title: title, valueLabel: "energy per image (mJ)", categories: rows.map(\.label), series: energyGroups.map(\.name),
+                    values: rows.map { r in grouped(r.energy).map { $0 / Double(max(r.images, 1)) / 1e9 } }) { String(format: "%.3f mJ", $0) }
     }
 
     /// Area by component, one bar per spec.
-    public static func comparisonArea(_ cmps: [Comparison]) -> StackedBars {
+    public static func comparisonArea(_ cmps: [Comparison]) -> StackedBars { areaBars(cmps.map { ($0.dense.specName, $0.dense.area) }) }
+
+    /// Area by component, one bar per labelled spec.
+    public static func areaBars(_ rows: [(label: String, area: Breakdown)]) -> StackedBars {
         let names = ["peArray", "muxes", "decoders", "ifmap", "filter", "ofmap", "unified", "vectorUnit"]
-        return StackedBars(title: "Area by component", valueLabel: "area (mm²)", categories: cmps.map(\.dense.specName), series: names,
-                           values: cmps.map { c in names.map { c.dense.area[$0] } }) { String(format: "%.3f mm²", $0) }
+        return StackedBars(title: "Area by component", valueLabel: "area (mm²)", categories: rows.map(\.label), series: names,
+                           values: rows.map { r in names.map { r.area[$0] } }) { String(format: "%.3f mm²", $0) }
     }
 
     /// A scatter with the points that no other point beats on both axes (smaller is better
