@@ -97,7 +97,8 @@ enum SimulateCommand {
         case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }
-        try OutputFile.precheck([("--output", a.value("--output") ?? "-"), ("--trace", a.value("--trace")), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
+        try OutputFile.precheck(
+            [("--output", a.value("--output") ?? "-"), ("--trace", a.value("--trace")), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
         if let f = a.value("--plot") {
             try OutputFile.write(Figures.report(report, kind: plotKind, bytesPerCycle: loaded.spec.dram.bytesPerCycle), to: f, flag: "--plot", console: c)
         }

@@ -14,7 +14,8 @@ extension SearchSession {
         case "macs": return (Double(t.macs(choice)) / 1e9, "MACs (G)")
         case "weights": return (Double(t.weightBytes(choice)) / 1_048_576, "weights with metadata (MiB)")
         case "energy": return (t.energyPJ(choice) / Double(max(t.workload.images, 1)) / 1e9, "energy per image (mJ)")
-        case "cost": return (problem.costs.cost(choice), problem.costs.kind.hasPrefix("prior") ? "prior cost (removed weight energy)" : "cost (\(problem.costs.kind))")
+        case "cost":
+            return (problem.costs.cost(choice), problem.costs.kind.hasPrefix("prior") ? "prior cost (removed weight energy)" : "cost (\(problem.costs.kind))")
         default: return (Double(t.cycles(choice)) / (resimulated.clockGHz * 1e6), "predicted latency (ms)")
         }
     }
@@ -37,8 +38,9 @@ extension SearchSession {
             add(choice.map { $0! }, level.isDense ? "dense" : "uniform \(level)", "uniform")
         }
         add(chosen.choice, "chosen", "chosen")
-        return Figures.pareto(title: "Search: \(t.workload.name) on \(specName)", xLabel: metric(x, chosen.choice).label,
-                              yLabel: metric(y, chosen.choice).label, points: pts, labelled: ["uniform", "chosen"])
+        return Figures.pareto(
+            title: "Search: \(t.workload.name) on \(specName)", xLabel: metric(x, chosen.choice).label,
+            yLabel: metric(y, chosen.choice).label, points: pts, labelled: ["uniform", "chosen"])
     }
 
     /// The figure of `kind` (one of ``plotKinds``); network figures show the chosen configuration.

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import NMSimModel
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Parses SVG or XHTML text as XML; fails the test when it is not well-formed.
 func parseXML(_ text: String) throws -> XMLDocument {

@@ -89,8 +89,9 @@ public struct StackedBars {
             d.text(shown, x: left - 6, y: y + bar - 2, anchor: "end", size: 11, cls: "category")
             var x0 = 0.0
             for (j, v) in values[i].enumerated() where v > 0 {
-                d.rect(x: frame.px(x0), y: y, w: frame.px(x0 + v) - frame.px(x0), h: bar, fill: Palette.color(j),
-                       cls: "mark", tip: "\(name), \(series[j]): \(format(v))")
+                d.rect(
+                    x: frame.px(x0), y: y, w: frame.px(x0 + v) - frame.px(x0), h: bar, fill: Palette.color(j),
+                    cls: "mark", tip: "\(name), \(series[j]): \(format(v))")
                 x0 += v
             }
         }
@@ -170,8 +171,9 @@ public struct Scatter {
             let p = points[i]
             let color = Palette.color(groups.firstIndex(of: p.group) ?? 0)
             let tip = "\(p.label): \(Axis.label(p.x)), \(Axis.label(p.y))\(p.front ? " (front)" : "")"
-            d.circle(x: frame.px(p.x), y: frame.py(p.y), r: p.front ? 5.5 : 4.5, fill: color, stroke: p.front ? "#000000" : "#ffffff",
-                     cls: p.front ? "mark front" : "mark", tip: tip)
+            d.circle(
+                x: frame.px(p.x), y: frame.py(p.y), r: p.front ? 5.5 : 4.5, fill: color, stroke: p.front ? "#000000" : "#ffffff",
+                cls: p.front ? "mark front" : "mark", tip: tip)
             if labelPoints || p.labelled {
                 d.text(p.label, x: frame.px(p.x) + 8, y: frame.py(p.y) - 7, size: 11, cls: "point-label")
             }
@@ -232,8 +234,9 @@ public struct Heatmap {
                 guard let cell else { continue }
                 let x = left + Double(j) * cw
                 d.rect(x: x, y: y, w: cw - 2, h: ch - 2, fill: Palette.sequential(cell.value), cls: "mark", tip: cell.tip, stroke: "#bbbbbb")
-                d.text(cell.text, x: x + cw / 2 - 1, y: y + ch / 2 + 3, anchor: "middle", size: 11, cls: "cell-label",
-                       fill: cell.value > 0.55 ? "#ffffff" : "#222")
+                d.text(
+                    cell.text, x: x + cw / 2 - 1, y: y + ch / 2 + 3, anchor: "middle", size: 11, cls: "cell-label",
+                    fill: cell.value > 0.55 ? "#ffffff" : "#222")
             }
         }
         return d.render()
@@ -264,19 +267,23 @@ public struct Roofline {
         let xs = points.map(\.x) + [ridge / 4, ridge * 4]
         let ys = points.map(\.y) + [peak * 1.5, points.map(\.y).min().map { $0 / 2 } ?? peak / 100]
         let top = 48 + lh + 10
-        let frame = PlotFrame(left: 80, top: top, width: width - 110, height: height - top - 60,
-                              x: Axis.logarithmic(xs), y: Axis.logarithmic(ys))
+        let frame = PlotFrame(
+            left: 80, top: top, width: width - 110, height: height - top - 60,
+            x: Axis.logarithmic(xs), y: Axis.logarithmic(ys))
         frame.draw(&d, xLabel: "operational intensity (MACs per DRAM byte, log)", yLabel: "achieved MACs per cycle (log)")
         let x0 = frame.x.lo, x1 = frame.x.hi
         let memStart = max(x0, frame.y.lo / bytesPerCycle)
-        d.polyline([(frame.px(memStart), frame.py(memStart * bytesPerCycle)), (frame.px(ridge), frame.py(peak)), (frame.px(x1), frame.py(peak))],
-                   stroke: "#444", width: 2, cls: "roof")
+        d.polyline(
+            [(frame.px(memStart), frame.py(memStart * bytesPerCycle)), (frame.px(ridge), frame.py(peak)), (frame.px(x1), frame.py(peak))],
+            stroke: "#444", width: 2, cls: "roof")
         d.text("compute roof \(Axis.label(peak)) MACs/cycle", x: frame.px(x1) - 4, y: frame.py(peak) - 6, anchor: "end", size: 11, cls: "roof-label")
-        d.text("memory roof \(Axis.label(bytesPerCycle)) B/cycle", x: frame.px(ridge) - 8, y: frame.py(peak) + 16, anchor: "end", size: 11,
-               cls: "roof-label")
+        d.text(
+            "memory roof \(Axis.label(bytesPerCycle)) B/cycle", x: frame.px(ridge) - 8, y: frame.py(peak) + 16, anchor: "end", size: 11,
+            cls: "roof-label")
         for p in points {
-            d.circle(x: frame.px(p.x), y: frame.py(p.y), r: 4, fill: Palette.color(groups.firstIndex(of: p.group) ?? 0), stroke: "#ffffff",
-                     cls: "mark", tip: "\(p.label): \(Axis.label(p.x)) MACs/B, \(Axis.label(p.y)) MACs/cycle")
+            d.circle(
+                x: frame.px(p.x), y: frame.py(p.y), r: 4, fill: Palette.color(groups.firstIndex(of: p.group) ?? 0), stroke: "#ffffff",
+                cls: "mark", tip: "\(p.label): \(Axis.label(p.x)) MACs/B, \(Axis.label(p.y)) MACs/cycle")
         }
         return d.render()
     }

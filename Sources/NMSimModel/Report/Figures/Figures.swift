@@ -27,8 +27,10 @@ public enum Figures {
             let vector = l.layer.shape == nil
             return [vector ? 0 : Double(res.computeCycles)] + res.stalls.entries.map { Double($0.cycles) } + [vector ? Double(res.computeCycles) : 0]
         }
-        return StackedBars(title: "Where the cycles go: \(r.workloadName) on \(r.specName)", valueLabel: "cycles per layer (all instances)",
-                           categories: r.layers.map(\.layer.name), series: cycleSeries, values: values) { "\(ReportFormatter.grouped(Int64($0))) cycles" }
+        return StackedBars(
+            title: "Where the cycles go: \(r.workloadName) on \(r.specName)", valueLabel: "cycles per layer (all instances)",
+            categories: r.layers.map(\.layer.name), series: cycleSeries, values: values
+        ) { "\(ReportFormatter.grouped(Int64($0))) cycles" }
     }
 
     /// Energy components grouped for the bars.
@@ -44,9 +46,11 @@ public enum Figures {
     /// Per-layer stacked bars of energy per image, in µJ.
     public static func energyBars(_ r: NetworkReport) -> StackedBars {
         let per = 1 / Double(max(r.images, 1)) / 1e6
-        return StackedBars(title: "Where the energy goes: \(r.workloadName) on \(r.specName)", valueLabel: "energy per layer per image (µJ)",
-                           categories: r.layers.map(\.layer.name), series: energyGroups.map(\.name),
-                           values: r.layers.map { grouped($0.energy).map { $0 * per } }) { String(format: "%.3f µJ", $0) }
+        return StackedBars(
+            title: "Where the energy goes: \(r.workloadName) on \(r.specName)", valueLabel: "energy per layer per image (µJ)",
+            categories: r.layers.map(\.layer.name), series: energyGroups.map(\.name),
+            values: r.layers.map { grouped($0.energy).map { $0 * per } }
+        ) { String(format: "%.3f µJ", $0) }
     }
 
     /// The layer kinds of a transformer block, in map order.
@@ -66,17 +70,20 @@ public enum Figures {
         }
         func cell(_ l: LayerReport) -> Heatmap.Cell {
             let p = l.pattern
-            return Heatmap.Cell(text: p.isDense ? "dense" : p.description, value: Double(p.n) / Double(p.m),
-                                tip: "\(l.layer.name): \(p.isDense ? "dense" : p.description), \(ReportFormatter.grouped(l.result.cycles)) cycles")
+            return Heatmap.Cell(
+                text: p.isDense ? "dense" : p.description, value: Double(p.n) / Double(p.m),
+                tip: "\(l.layer.name): \(p.isDense ? "dense" : p.description), \(ReportFormatter.grouped(l.result.cycles)) cycles")
         }
         let title = "N:M assignment: \(r.workloadName) on \(r.specName)"
         if rows.isEmpty {
             let ls = r.layers.filter(\.layer.hasParameters)
-            return Heatmap(title: title, rowLabel: "layer", columnLabel: "pattern", rows: ls.map(\.layer.name), columns: ["pattern"],
-                           cells: ls.map { [cell($0)] }, scaleLabel: "kept fraction N/M (1 = dense)")
+            return Heatmap(
+                title: title, rowLabel: "layer", columnLabel: "pattern", rows: ls.map(\.layer.name), columns: ["pattern"],
+                cells: ls.map { [cell($0)] }, scaleLabel: "kept fraction N/M (1 = dense)")
         }
-        return Heatmap(title: title, rowLabel: "block", columnLabel: "layer", rows: rows, columns: blockKinds,
-                       cells: rows.map { b in blockKinds.indices.map { cells[b]![$0].map(cell) } }, scaleLabel: "kept fraction N/M (1 = dense)")
+        return Heatmap(
+            title: title, rowLabel: "block", columnLabel: "layer", rows: rows, columns: blockKinds,
+            cells: rows.map { b in blockKinds.indices.map { cells[b]![$0].map(cell) } }, scaleLabel: "kept fraction N/M (1 = dense)")
     }
 
     /// Each GEMM layer against the array's compute roof and the DRAM's memory roof.
@@ -85,11 +92,13 @@ public enum Figures {
             let res = l.result
             let bytes = res.traffic.dramReadBytes + res.traffic.dramWriteBytes
             guard l.layer.shape != nil, res.macs > 0, res.cycles > 0, bytes > 0 else { return nil }
-            return Scatter.Point(x: Double(res.macs) / Double(bytes), y: Double(res.macs) / Double(res.cycles), label: l.layer.name,
-                                 group: l.pattern.isDense ? "\(l.layer.category), dense" : "\(l.layer.category), \(l.pattern)")
+            return Scatter.Point(
+                x: Double(res.macs) / Double(bytes), y: Double(res.macs) / Double(res.cycles), label: l.layer.name,
+                group: l.pattern.isDense ? "\(l.layer.category), dense" : "\(l.layer.category), \(l.pattern)")
         }
-        return Roofline(title: "Roofline per layer: \(r.workloadName) on \(r.specName)", peak: Double(r.arrayPEs),
-                        bytesPerCycle: min(bytesPerCycle, 1e6), points: points)
+        return Roofline(
+            title: "Roofline per layer: \(r.workloadName) on \(r.specName)", peak: Double(r.arrayPEs),
+            bytesPerCycle: min(bytesPerCycle, 1e6), points: points)
     }
 
     /// A comparison's figure of `kind` (one of ``comparisonKinds``).
@@ -107,15 +116,17 @@ public enum Figures {
 
     /// Simulated speedup against MACs reduction, with the ideal y = x.
     public static func speedup(_ cmps: [Comparison]) -> Scatter {
-        speedup(cmps.flatMap { c in c.rows.map { (spec: c.dense.specName, label: $0.label, macsRatio: c.macsRatio($0.report), speedup: c.speedup($0.report)) } },
-                workload: cmps.first?.dense.workloadName ?? "")
+        speedup(
+            cmps.flatMap { c in c.rows.map { (spec: c.dense.specName, label: $0.label, macsRatio: c.macsRatio($0.report), speedup: c.speedup($0.report)) } },
+            workload: cmps.first?.dense.workloadName ?? "")
     }
 
     /// Simulated speedup against MACs reduction for configurations on one or more specs.
     public static func speedup(_ rows: [(spec: String, label: String, macsRatio: Double, speedup: Double)], workload: String) -> Scatter {
         let pts = rows.map { Scatter.Point(x: $0.macsRatio, y: $0.speedup, label: $0.label, group: $0.spec) }
-        var s = Scatter(title: "What fewer MACs buy: \(workload)", xLabel: "MACs reduction (dense MACs / performed MACs, ×)",
-                        yLabel: "simulated speedup over dense (×)", points: pts)
+        var s = Scatter(
+            title: "What fewer MACs buy: \(workload)", xLabel: "MACs reduction (dense MACs / performed MACs, ×)",
+            yLabel: "simulated speedup over dense (×)", points: pts)
         s.diagonal = "ideal: speedup = MACs reduction"
         s.labelPoints = pts.count <= 16
         return s
@@ -123,14 +134,17 @@ public enum Figures {
 
     /// Energy per image by component group, one bar per configuration.
     public static func comparisonEnergy(_ cmps: [Comparison]) -> StackedBars {
-        energyBars(cmps.flatMap { c in c.rows.map { (label(cmps, c, $0), $0.report.energy, $0.report.images) } },
-                   title: "Energy per image: \(cmps.first?.dense.workloadName ?? "")")
+        energyBars(
+            cmps.flatMap { c in c.rows.map { (label(cmps, c, $0), $0.report.energy, $0.report.images) } },
+            title: "Energy per image: \(cmps.first?.dense.workloadName ?? "")")
     }
 
     /// Energy per image by component group, one bar per labelled run (energy of all images).
     public static func energyBars(_ rows: [(label: String, energy: Breakdown, images: Int)], title: String) -> StackedBars {
-        StackedBars(title: title, valueLabel: "energy per image (mJ)", categories: rows.map(\.label), series: energyGroups.map(\.name),
-                    values: rows.map { r in grouped(r.energy).map { $0 / Double(max(r.images, 1)) / 1e9 } }) { String(format: "%.3f mJ", $0) }
+        StackedBars(
+            title: title, valueLabel: "energy per image (mJ)", categories: rows.map(\.label), series: energyGroups.map(\.name),
+            values: rows.map { r in grouped(r.energy).map { $0 / Double(max(r.images, 1)) / 1e9 } }
+        ) { String(format: "%.3f mJ", $0) }
     }
 
     /// Area by component, one bar per spec.
@@ -139,14 +153,18 @@ public enum Figures {
     /// Area by component, one bar per labelled spec.
     public static func areaBars(_ rows: [(label: String, area: Breakdown)]) -> StackedBars {
         let names = ["peArray", "muxes", "decoders", "ifmap", "filter", "ofmap", "unified", "vectorUnit"]
-        return StackedBars(title: "Area by component", valueLabel: "area (mm²)", categories: rows.map(\.label), series: names,
-                           values: rows.map { r in names.map { r.area[$0] } }) { String(format: "%.3f mm²", $0) }
+        return StackedBars(
+            title: "Area by component", valueLabel: "area (mm²)", categories: rows.map(\.label), series: names,
+            values: rows.map { r in names.map { r.area[$0] } }
+        ) { String(format: "%.3f mm²", $0) }
     }
 
     /// A scatter with the points that no other point beats on both axes (smaller is better
     /// on each axis unless `maximize` says otherwise) marked as the front.
-    public static func pareto(title: String, xLabel: String, yLabel: String, points: [(x: Double, y: Double, label: String, group: String)],
-                              maximizeX: Bool = false, maximizeY: Bool = false, labelled: Set<String> = []) -> Scatter {
+    public static func pareto(
+        title: String, xLabel: String, yLabel: String, points: [(x: Double, y: Double, label: String, group: String)],
+        maximizeX: Bool = false, maximizeY: Bool = false, labelled: Set<String> = []
+    ) -> Scatter {
         func better(_ a: Double, _ b: Double, _ max: Bool) -> Bool { max ? a >= b : a <= b }
         let marked = points.enumerated().map { i, p -> Scatter.Point in
             let dominated = points.enumerated().contains { j, q in

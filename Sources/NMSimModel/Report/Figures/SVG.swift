@@ -38,25 +38,35 @@ public struct SVGDocument {
 
     public mutating func raw(_ s: String) { body.append(s) }
 
-    public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#444", width: Double = 1,
-                              dash: String? = nil, cls: String? = nil) {
+    public mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#444", width: Double = 1,
+        dash: String? = nil, cls: String? = nil
+    ) {
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         let c = cls.map { " class=\"\($0)\"" } ?? ""
-        raw("<line\(c) x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(d)/>")
+        raw(
+            "<line\(c) x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(d)/>"
+        )
     }
 
     /// Text; `anchor` start, middle or end; `rotate` in degrees about the anchor point.
-    public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, weight: String? = nil,
-                              rotate: Double = 0, cls: String? = nil, fill: String = "#222") {
+    public mutating func text(
+        _ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, weight: String? = nil,
+        rotate: Double = 0, cls: String? = nil, fill: String = "#222"
+    ) {
         let r = rotate != 0 ? " transform=\"rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))\"" : ""
         let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
         let c = cls.map { " class=\"\($0)\"" } ?? ""
-        raw("<text\(c) x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\"\(w) fill=\"\(fill)\"\(r)>\(Self.escape(s))</text>")
+        raw(
+            "<text\(c) x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\"\(w) fill=\"\(fill)\"\(r)>\(Self.escape(s))</text>"
+        )
     }
 
     /// A data mark: a rectangle with a tooltip.
-    public mutating func rect(x: Double, y: Double, w: Double, h: Double, fill: String, cls: String? = nil, tip: String? = nil,
-                              stroke: String? = nil) {
+    public mutating func rect(
+        x: Double, y: Double, w: Double, h: Double, fill: String, cls: String? = nil, tip: String? = nil,
+        stroke: String? = nil
+    ) {
         let c = cls.map { " class=\"\($0)\"" } ?? ""
         let s = stroke.map { " stroke=\"\($0)\" stroke-width=\"0.5\"" } ?? ""
         let open = "<rect\(c) x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(w, 0)))\" height=\"\(Self.n(max(h, 0)))\" fill=\"\(fill)\"\(s)"
@@ -73,7 +83,9 @@ public struct SVGDocument {
         guard points.count > 1 else { return }
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         let c = cls.map { " class=\"\($0)\"" } ?? ""
-        raw("<polyline\(c) points=\"\(points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(d)/>")
+        raw(
+            "<polyline\(c) points=\"\(points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"\(d)/>"
+        )
     }
 
     /// The finished document.
