@@ -115,7 +115,10 @@ enum ArgumentParser {
                     throw InputError(.usage, source: name, "expects \(option.arity == 1 ? "a value" : "\(option.arity) values") (\(option.value!))")
                 }
                 if looksLikeOption(args[i]) {
-                    throw InputError(.usage, source: name, "expects a value (\(option.value!)) but the next argument \"\(args[i])\" looks like an option; write \(name)=VALUE for a value that starts with a dash")
+                    throw InputError(
+                        .usage, source: name,
+                        "expects a value (\(option.value!)) but the next argument \"\(args[i])\" looks like an option; write \(name)=VALUE for a value that starts with a dash"
+                    )
                 }
                 taken.append(args[i])
                 i += 1

@@ -8,7 +8,8 @@ public enum CLI {
 
     static let commands: [CommandSpec] = [
         SimulateCommand.spec, ValidateCommand.spec, SpecsCommand.spec, WorkloadsCommand.spec, ShowCommand.spec,
-        CompareCommand.spec, SearchCommand.spec, SweepCommand.spec, MergeCommand.spec, RecordCommand.spec, CheckCommand.spec, DemoCommand.spec, BenchCommand.spec,
+        CompareCommand.spec, SearchCommand.spec, SweepCommand.spec, MergeCommand.spec, RecordCommand.spec, CheckCommand.spec, DemoCommand.spec,
+        BenchCommand.spec,
     ]
 
     static var overview: String {
@@ -61,7 +62,7 @@ public enum CLI {
 
     /// Sends `text` to `--output` (atomically) or stdout.
     static func emit(_ text: String, _ a: ParsedArguments, _ c: Console) throws(InputError) {
-        if let path = a.value("--output") { try OutputFile.write(text, to: path) } else { c.out(text) }
+        if let path = a.value("--output") { try OutputFile.write(text, to: path, console: c) } else { c.out(text) }
     }
 
     static func warn(_ diagnostics: [Diagnostic], _ c: Console) {

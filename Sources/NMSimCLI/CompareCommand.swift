@@ -5,16 +5,25 @@ enum CompareCommand {
     static let spec = CommandSpec(
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
-        usage: "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
-                  OptionSpec(name: "--spec", value: "FILE|PRESET", help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (repeatable: specs side by side; default \(Presets.defaultName)).", repeatable: true),
-                  OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
-                  OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true),
-                  OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
-                  CommonOptions.output, CommonOptions.serial])
+        usage:
+            "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--plot FILE.svg [--plot-kind KIND]] [--serial]",
+        options: [
+            CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+            OptionSpec(
+                name: "--spec", value: "FILE|PRESET",
+                help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (repeatable: specs side by side; default \(Presets.defaultName)).",
+                repeatable: true),
+            OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
+            OptionSpec(
+                name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true
+            ),
+            OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
+            CommonOptions.output, CommonOptions.plot, CommonOptions.plotKind(Figures.comparisonKinds), CommonOptions.serial,
+        ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json", "markdown"]) ?? "table"
+        let plotKind = try CommonOptions.plotKind(a, Figures.comparisonKinds)
         let w = try CommonOptions.workload(a)
         if a.has("--all-presets"), a.value("--spec") != nil {
             throw InputError(.usage, source: "--all-presets", "cannot be combined with --spec")
@@ -34,8 +43,11 @@ enum CompareCommand {
         var named: [(label: String, assignment: PatternAssignment)] = []
         if let given = a.values["--assignment"] {
             for g in given {
-                if let e = ELSAConfigurations.named(g) { named.append((e.name, try e.assignment(for: w))) }
-                else { named.append((URL(fileURLWithPath: g).lastPathComponent, try AssignmentFile.load(g, for: w))) }
+                if let e = ELSAConfigurations.named(g) {
+                    named.append((e.name, try e.assignment(for: w)))
+                } else {
+                    named.append((URL(fileURLWithPath: g).lastPathComponent, try AssignmentFile.load(g, for: w)))
+                }
             }
         } else {
             let base = w.name.split(separator: "-").prefix(2).joined(separator: "-")
@@ -69,12 +81,15 @@ enum CompareCommand {
             }
             if !skipped.isEmpty { text += "skipped (patterns the spec does not support): \(skipped.joined(separator: ", "))\n" }
         }
+        try OutputFile.precheck([("--output", a.value("--output") ?? "-"), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
+        if let f = a.value("--plot") { try OutputFile.write(Figures.comparison(comparisons, kind: plotKind), to: f, flag: "--plot", console: c) }
         try CLI.emit(text, a, c)
         return 0
     }
 
     static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
-        var out = "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
+        var out =
+            "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
         out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
         for cmp in cmps {
             for row in cmp.rows {
@@ -82,7 +97,8 @@ enum CompareCommand {
                 let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
                 let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
                 let top = r.stalls.entries.filter { $0.name != "fillDrain" }.max { $0.cycles < $1.cycles }
-                out += "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
+                out +=
+                    "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
                     + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
                     + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
                     + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") | "

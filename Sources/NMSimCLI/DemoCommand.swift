@@ -7,11 +7,19 @@ enum DemoCommand {
         name: "demo",
         summary: "The main job on built-in defaults: search DeiT-B's layer-wise N:M on the default spec and compare with ELSA's release.",
         usage: "nmsim demo [--spec FILE|PRESET] [--workload NAME] [--speedup X] [--serial]",
-        options: [CommonOptions.spec,
-                  OptionSpec(name: "--workload", value: "NAME", help: "A built-in model (default deit-b)."),
-                  OptionSpec(name: "--speedup", value: "X", help: "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, else halfway in latency between dense and the fastest configuration)."),
-                  CommonOptions.serial],
-        details: "Without sensitivities the search ranks choices by a prior (removed weight energy for Gaussian weights, every layer equally sensitive); it is reported as a prior, never as accuracy. See 'nmsim search --help' for real sensitivities or checkpoints.")
+        options: [
+            CommonOptions.spec,
+            OptionSpec(name: "--workload", value: "NAME", help: "A built-in model (default deit-b)."),
+            OptionSpec(
+                name: "--speedup", value: "X",
+                help:
+                    "Latency budget as a speedup over dense (default: the simulated speedup of ELSA's smallest released configuration for the model, else halfway in latency between dense and the fastest configuration)."
+            ),
+            CommonOptions.serial,
+        ],
+        details:
+            "Without sensitivities the search ranks choices by a prior (removed weight energy for Gaussian weights, every layer equally sensitive); it is reported as a prior, never as accuracy. See 'nmsim search --help' for real sensitivities or checkpoints."
+    )
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let start = Date()
@@ -39,22 +47,23 @@ enum DemoCommand {
         for r in references { reports.append((r.label, try sim.run(w, patterns: r.patterns, parallel: parallel))) }
 
         guard table.options.contains(where: { $0.count > 1 }) else {
-            throw InputError(.usage, source: "--spec", "spec \(spec.name) accelerates no sparse pattern, so there is nothing to search; try \(Presets.defaultName)")
+            throw InputError(
+                .usage, source: "--spec", "spec \(spec.name) accelerates no sparse pattern, so there is nothing to search; try \(Presets.defaultName)")
         }
         let speedup: Double
         if let x = try a.double("--speedup", min: 0) {
             guard x >= 0.001, x <= 1e6 else { throw InputError(.usage, source: "--speedup", "must be between 0.001 and 1000000 (got \(JSONWriter.format(x)))") }
             speedup = x
-        }
-        else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
+        } else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
             speedup = Double(table.denseCycles) / Double(elsa.report.totalCycles)
         } else {
             // Halfway between dense and the fastest configuration the spec allows.
             let fastest = table.cycles(table.options.map { $0.count - 1 })
             speedup = 2 * Double(table.denseCycles) / Double(table.denseCycles + fastest)
         }
-        let problem = SearchProblem(table: table, costs: costs,
-                                    constraint: .latency(maxCycles: Int64((Double(table.denseCycles) / speedup).rounded(.down))))
+        let problem = SearchProblem(
+            table: table, costs: costs,
+            constraint: .latency(maxCycles: Int64((Double(table.denseCycles) / speedup).rounded(.down))))
         let session = try SearchSession.run(problem, spec: spec, optimizer: "both", seed: 0, pareto: false, parallel: parallel)
         CLI.warn(loaded.warnings, c)
 
@@ -70,9 +79,11 @@ enum DemoCommand {
         func row(_ label: String, _ r: NetworkReport, _ cost: Double?) {
             let macsRatio = Double(table.denseMACs) / Double(max(r.macs, 1))
             let s = Double(table.denseCycles) / Double(max(r.totalCycles, 1))
-            rows.append([label, String(format: "%.2f", Double(r.macs) / 1e9), String(format: "%.2fx", macsRatio),
-                         ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds), String(format: "%.2fx", s),
-                         ReportFormatter.percent(s / macsRatio), ReportFormatter.formatBytes(r.weightBytes), cost.map { String(format: "%.3f", $0) } ?? "-"])
+            rows.append([
+                label, String(format: "%.2f", Double(r.macs) / 1e9), String(format: "%.2fx", macsRatio),
+                ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds), String(format: "%.2fx", s),
+                ReportFormatter.percent(s / macsRatio), ReportFormatter.formatBytes(r.weightBytes), cost.map { String(format: "%.3f", $0) } ?? "-",
+            ])
         }
         let dense = try sim.run(w, patterns: w.layers.map { _ in .dense }, parallel: parallel)
         row("dense", dense, 0)
@@ -83,13 +94,15 @@ enum DemoCommand {
         out += "Search: least prior cost with latency at most \(ReportFormatter.grouped(problem.bounds.max)) cycles "
         out += String(format: "(%.2fx over dense)\n", speedup)
         for r in session.results { out += "  \(r.optimizer): cost \(String(format: "%.6f", r.cost)), \(r.notes.joined(separator: "; "))\n" }
-        out += "  predicted \(ReportFormatter.grouped(session.chosen.predictedCycles)) cycles, re-simulated \(ReportFormatter.grouped(session.resimulated.totalCycles)) cycles\n\n"
+        out +=
+            "  predicted \(ReportFormatter.grouped(session.chosen.predictedCycles)) cycles, re-simulated \(ReportFormatter.grouped(session.resimulated.totalCycles)) cycles\n\n"
         out += ReportFormatter.align(rows, rightAligned: Set(1..<9)) + "\n\n"
         out += "Chosen configuration:\n" + session.layerGrid() + "\n"
         out += "'of ideal' = simulated speedup / MACs ratio (ELSA's FLOPs model assumes 100%).\n"
         out += "'prior cost' = removed weight energy for Gaussian weights, summed over layers: a prior, not accuracy.\n"
-        out += String(format: "Done in %.0f ms. Next: nmsim search --workload %@ --speedup 2 --sensitivity FILE | --weights FILE\n",
-                      Date().timeIntervalSince(start) * 1000, model.name)
+        out += String(
+            format: "Done in %.0f ms. Next: nmsim search --workload %@ --speedup 2 --sensitivity FILE | --weights FILE\n",
+            Date().timeIntervalSince(start) * 1000, model.name)
         c.out(out)
         return 0
     }
@@ -99,10 +112,14 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench", summary: "Measure speed: simulator events per second, whole-network simulation time, and the whole search.",
         usage: "nmsim bench [--spec FILE|PRESET] [--workload FILE|NAME] [--repeat N]",
-        options: [CommonOptions.spec,
-                  OptionSpec(name: "--workload", value: "FILE|NAME", help: "Workload to time (default deit-b)."),
-                  OptionSpec(name: "--repeat", value: "N", help: "Timed repetitions; the median is reported (default 5).")],
-        details: "The search timing (latency table, exact DP and evolutionary search, uses every core) is reported for built-in models on specs with sparse patterns, under a budget of 1.8x over dense.")
+        options: [
+            CommonOptions.spec,
+            OptionSpec(name: "--workload", value: "FILE|NAME", help: "Workload to time (default deit-b)."),
+            OptionSpec(name: "--repeat", value: "N", help: "Timed repetitions; the median is reported (default 5)."),
+        ],
+        details:
+            "The search timing (latency table, exact DP and evolutionary search, uses every core) is reported for built-in models on specs with sparse patterns, under a budget of 1.8x over dense."
+    )
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let spec = try InputLoader.spec(a.value("--spec")).spec
@@ -137,18 +154,19 @@ enum BenchCommand {
         }
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         #if os(Linux)
-        let rssMB = Double(usage.ru_maxrss) / 1024  // KiB on Linux
+            let rssMB = Double(usage.ru_maxrss) / 1024  // KiB on Linux
         #else
-        let rssMB = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
+            let rssMB = Double(usage.ru_maxrss) / 1_048_576  // bytes on macOS
         #endif
         var out = "nmsim bench: \(w.name) on \(spec.name) (\(spec.rows)x\(spec.columns) \(spec.dataflow.shortName)), median of \(repeats)\n"
         out += String(format: "whole network, identical shapes simulated once: %.2f ms\n", network * 1000)
-        out += String(format: "every layer instance simulated:                 %.2f ms, %d events, %.2f M events/s\n", raw * 1000, events, Double(events) / raw / 1e6)
+        out += String(
+            format: "every layer instance simulated:                 %.2f ms, %d events, %.2f M events/s\n", raw * 1000, events, Double(events) / raw / 1e6)
         out += String(format: "peak resident memory:                           %.1f MB\n", rssMB)
         out += "simulated cycles (dense): \(report!.totalCycles)\n"
         if VisionTransformer.named(w.name) != nil, !spec.supportedPatterns.isEmpty {
@@ -157,16 +175,18 @@ enum BenchCommand {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let table = try LatencyTable(spec: spec, workload: w)
                 let t1 = DispatchTime.now().uptimeNanoseconds
-                let problem = SearchProblem(table: table, costs: Sensitivity.prior(for: table),
-                                            constraint: .latency(maxCycles: Int64(Double(table.denseCycles) / 1.8)))
+                let problem = SearchProblem(
+                    table: table, costs: Sensitivity.prior(for: table),
+                    constraint: .latency(maxCycles: Int64(Double(table.denseCycles) / 1.8)))
                 _ = ParetoDP().solve(problem)
                 let t2 = DispatchTime.now().uptimeNanoseconds
                 _ = EvolutionarySearch(seed: 0).solve(problem)
                 let t3 = DispatchTime.now().uptimeNanoseconds
                 steps = (Double(t1 - t0) / 1e6, Double(t2 - t1) / 1e6, Double(t3 - t2) / 1e6)
             }
-            out += String(format: "search at 1.8x (table + DP + evolutionary):     %.2f ms (last run: table %.2f, DP %.2f, evolutionary %.2f ms)\n",
-                          whole * 1000, steps.table, steps.dp, steps.evo)
+            out += String(
+                format: "search at 1.8x (table + DP + evolutionary):     %.2f ms (last run: table %.2f, DP %.2f, evolutionary %.2f ms)\n",
+                whole * 1000, steps.table, steps.dp, steps.evo)
         }
         c.out(out)
         return 0

@@ -1,11 +1,14 @@
 import Foundation
 import NMSimModel
+import NMSimSearch
 
 enum ValidateCommand {
     static let spec = CommandSpec(
         name: "validate", summary: "Check spec, workload, assignment, SCALE-Sim cfg and topology files; report every problem.",
         usage: "nmsim validate FILE...", options: [], positionals: "FILE...",
-        details: "Kinds are told apart by extension (.cfg, .csv, .yaml) and, for .json, by their keys (peArray: spec; layers: workload; patterns: assignment). An ELSA .yaml names its model by MODEL.TYPE and the dimensions under MODEL.DEIT or MODEL.SWIN (ELSA's defaults where it gives none).")
+        details:
+            "Kinds are told apart by extension (.cfg, .csv, .yaml) and, for .json, by their keys (peArray: spec; layers: workload; patterns: assignment). An ELSA .yaml names its model by MODEL.TYPE and the dimensions under MODEL.DEIT or MODEL.SWIN (ELSA's defaults where it gives none)."
+    )
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         guard !a.positionals.isEmpty else { throw InputError(.usage, source: "validate", "expects at least one FILE") }
@@ -76,8 +79,10 @@ enum SpecsCommand {
         var notes = ""
         for name in Presets.names {
             let s = try HardwareSpec.decode(json: Presets.json(named: name)!, source: name)
-            rows.append([name + (name == Presets.defaultName ? " (default)" : ""), "\(s.rows)x\(s.columns)", s.dataflow.shortName,
-                         s.supportedPatternNames, JSONWriter.format(s.dram.bytesPerCycle), "\(JSONWriter.format(s.clockGHz)) GHz"])
+            rows.append([
+                name + (name == Presets.defaultName ? " (default)" : ""), "\(s.rows)x\(s.columns)", s.dataflow.shortName,
+                s.supportedPatternNames, JSONWriter.format(s.dram.bytesPerCycle), "\(JSONWriter.format(s.clockGHz)) GHz",
+            ])
             notes += "\(name): \(s.summary)\n"
         }
         c.out(ReportFormatter.align(rows, rightAligned: [4]) + "\n\n" + notes)
@@ -95,12 +100,15 @@ enum WorkloadsCommand {
         for m in VisionTransformer.all {
             let w = m.workload()
             let stats = WorkloadStats(w)
-            rows.append([m.name, "\(m.blockCount)", "\(m.width)", "\(w.layers.count)", String(format: "%.2f", Double(stats.denseMACs) / 1e9),
-                         String(format: "%.1f", Double(stats.parameters) / 1e6), "\(w.sparsifiableIndices.count)"])
+            rows.append([
+                m.name, "\(m.blockCount)", "\(m.width)", "\(w.layers.count)", String(format: "%.2f", Double(stats.denseMACs) / 1e9),
+                String(format: "%.1f", Double(stats.parameters) / 1e6), "\(w.sparsifiableIndices.count)",
+            ])
         }
         var out = ReportFormatter.align(rows, rightAligned: [1, 2, 3, 4, 5, 6]) + "\n\nELSA configurations (--assignment NAME):\n"
         for e in ELSAConfigurations.all {
-            out += "  \(e.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(e.model), \(e.publishedGMACs) GMACs, top-1 \(e.publishedTop1) (\(e.file))\n"
+            out +=
+                "  \(e.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(e.model), \(e.publishedGMACs) GMACs, top-1 \(e.publishedTop1) (\(e.file))\n"
         }
         c.out(out)
         return 0
@@ -123,15 +131,30 @@ struct WorkloadStats {
 enum ShowCommand {
     static let spec = CommandSpec(
         name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
-        usage: "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment] [--output FILE]",
-        options: [CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
-                  CommonOptions.spec, OptionSpec(name: "--format", value: "table|json|elsa|assignment", help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
-                  CommonOptions.output])
+        usage:
+            "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment|sensitivity-template] [--output FILE]",
+        options: [
+            CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
+            CommonOptions.spec,
+            OptionSpec(
+                name: "--format", value: "table|json|elsa|assignment|sensitivity-template",
+                help:
+                    "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON; a CSV of every (layer, level) of the spec to fill in with accuracies."
+            ),
+            CommonOptions.output,
+        ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        let format = try a.choice("--format", ["table", "json", "elsa", "assignment"]) ?? "table"
+        let format = try a.choice("--format", ["table", "json", "elsa", "assignment", "sensitivity-template"]) ?? "table"
         let w = try CommonOptions.workload(a)
         CLI.warn(w.warnings, c)
+        if format == "sensitivity-template" {
+            if a.value("--pattern") != nil || a.value("--assignment") != nil {
+                throw InputError(.usage, source: "--format", "sensitivity-template lists every level the spec supports; it takes no --pattern or --assignment")
+            }
+            try CLI.emit(Sensitivity.template(w, spec: InputLoader.spec(a.value("--spec")).spec), a, c)
+            return 0
+        }
         if format == "json" {
             if a.value("--pattern") != nil || a.value("--assignment") != nil {
                 throw InputError(.usage, source: "--format", "json prints the workload itself; patterns go with --format elsa or assignment")
@@ -166,15 +189,18 @@ enum ShowCommand {
                     throw InputError(.data, source: w.name, location: l.name, "\(l.count) instances of this layer would overflow the MAC counters")
                 }
                 dense = nd; kept += k; params += par
-                rows.append([l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? p.description : "dense",
-                             ReportFormatter.grouped(d), ReportFormatter.grouped(k), ReportFormatter.grouped(par)])
+                rows.append([
+                    l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? p.description : "dense",
+                    ReportFormatter.grouped(d), ReportFormatter.grouped(k), ReportFormatter.grouped(par),
+                ])
             case let .vector(op, e):
                 rows.append([l.name, "vector", "\(op.rawValue) \(e) el", "\(l.count)", "-", "-", "-", "-"])
             }
         }
         var out = "\(w.name): \(w.layers.count) layers\n\n" + ReportFormatter.align(rows, rightAligned: [3, 5, 6, 7]) + "\n\n"
-        out += String(format: "dense %.3f GMACs, kept %.3f GMACs (%.2fx fewer), %.2f M parameters\n",
-                      Double(dense) / 1e9, Double(kept) / 1e9, Double(dense) / Double(max(kept, 1)), Double(params) / 1e6)
+        out += String(
+            format: "dense %.3f GMACs, kept %.3f GMACs (%.2fx fewer), %.2f M parameters\n",
+            Double(dense) / 1e9, Double(kept) / 1e9, Double(dense) / Double(max(kept, 1)), Double(params) / 1e6)
         try CLI.emit(out, a, c)
         return 0
     }

@@ -5,29 +5,44 @@ import NMSimSearch
 enum SweepCommand {
     static let spec = CommandSpec(
         name: "sweep", summary: "Sweep hardware specs: every point's latency, energy and best N:M configuration, on one machine or a job array.",
-        usage: "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--objectives A,B] --output DIR",
-        options: [OptionSpec(name: "--spec", value: "FILE|PRESET", help: "Base spec: a preset name or a spec .json, whose keys --set changes (default \(Presets.defaultName))."),
-                  OptionSpec(name: "--workload", value: "FILE|NAME", help: "A workload to run at every point (repeatable).", repeatable: true),
-                  CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
-                  OptionSpec(name: "--set", value: "PATH=VALUES", help: "An axis: spec JSON path and values, e.g. peArray.rows=16,32,64 or buffers.ifmap.capacityKiB=64:1024:*2; PATH1,PATH2=... moves paths together (repeatable).", repeatable: true),
-                  OptionSpec(name: "--pattern", value: "LEVELS", help: "Uniform modes: dense or N:M levels, comma-separated (default dense)."),
-                  OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A per-layer configuration mode (repeatable).", repeatable: true),
-                  OptionSpec(name: "--search", value: nil, help: "Add a search mode: the least-cost configuration under the budget option given, at every point."),
-                  OptionSpec(name: "--speedup", value: "X", help: "Search budget: at least X times faster than dense at the point."),
-                  OptionSpec(name: "--latency", value: "T", help: "Search budget: at most T cycles, or a time such as 12.5ms."),
-                  OptionSpec(name: "--flops-window", value: "A B", help: "Search budget: performed GMACs between A and B.", arity: 2),
-                  OptionSpec(name: "--memory", value: "SIZE", help: "Search budget: weights with metadata at most SIZE."),
-                  OptionSpec(name: "--energy", value: "UJ", help: "Search budget: at most UJ microjoules."),
-                  OptionSpec(name: "--pareto", value: nil, help: "Add a mode: the Pareto front of accuracy cost against latency at every point (one row per front point)."),
-                  OptionSpec(name: "--optimizer", value: "dp|evolutionary", help: "Optimiser of the search mode (default dp)."),
-                  OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary optimiser (default 0)."),
-                  OptionSpec(name: "--objectives", value: "A,B", help: "What front.csv minimises: \(SweepObjective.allCases.map(\.rawValue).joined(separator: ", ")) (default latency,area; latency,energy without area; latency,pes without either)."),
-                  OptionSpec(name: "--output", value: "DIR", help: "Output directory (default: the sweep file's name without .json, in the current directory)."),
-                  OptionSpec(name: "--jobs", value: "N", help: "Points simulated at once (default: the number of cores); the files do not depend on it."),
-                  OptionSpec(name: "--shard", value: "I/N|auto", help: "Run only the points whose index is I modulo N; auto reads a Slurm array or Kubernetes Indexed Job."),
-                  OptionSpec(name: "--shards", value: "N", help: "With --shard auto under Kubernetes: the number of shards (or NMSIM_SHARDS)."),
-                  OptionSpec(name: "--resume", value: nil, help: "Continue an interrupted sweep in its directory, skipping finished points."),
-                  OptionSpec(name: "--quiet", value: nil, help: "No progress line and no summary on stderr.")],
+        usage:
+            "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--objectives A,B] --output DIR",
+        options: [
+            OptionSpec(
+                name: "--spec", value: "FILE|PRESET",
+                help: "Base spec: a preset name or a spec .json, whose keys --set changes (default \(Presets.defaultName))."),
+            OptionSpec(name: "--workload", value: "FILE|NAME", help: "A workload to run at every point (repeatable).", repeatable: true),
+            CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+            OptionSpec(
+                name: "--set", value: "PATH=VALUES",
+                help:
+                    "An axis: spec JSON path and values, e.g. peArray.rows=16,32,64 or buffers.ifmap.capacityKiB=64:1024:*2; PATH1,PATH2=... moves paths together (repeatable).",
+                repeatable: true),
+            OptionSpec(name: "--pattern", value: "LEVELS", help: "Uniform modes: dense or N:M levels, comma-separated (default dense)."),
+            OptionSpec(name: "--assignment", value: "FILE|NAME", help: "A per-layer configuration mode (repeatable).", repeatable: true),
+            OptionSpec(name: "--search", value: nil, help: "Add a search mode: the least-cost configuration under the budget option given, at every point."),
+            OptionSpec(name: "--speedup", value: "X", help: "Search budget: at least X times faster than dense at the point."),
+            OptionSpec(name: "--latency", value: "T", help: "Search budget: at most T cycles, or a time such as 12.5ms."),
+            OptionSpec(name: "--flops-window", value: "A B", help: "Search budget: performed GMACs between A and B.", arity: 2),
+            OptionSpec(name: "--memory", value: "SIZE", help: "Search budget: weights with metadata at most SIZE."),
+            OptionSpec(name: "--energy", value: "UJ", help: "Search budget: at most UJ microjoules."),
+            OptionSpec(
+                name: "--pareto", value: nil, help: "Add a mode: the Pareto front of accuracy cost against latency at every point (one row per front point)."),
+            OptionSpec(name: "--optimizer", value: "dp|evolutionary", help: "Optimiser of the search mode (default dp)."),
+            OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary optimiser (default 0)."),
+            OptionSpec(
+                name: "--objectives", value: "A,B",
+                help:
+                    "What front.csv minimises: \(SweepObjective.allCases.map(\.rawValue).joined(separator: ", ")) (default latency,area; latency,energy without area; latency,pes without either)."
+            ),
+            OptionSpec(name: "--output", value: "DIR", help: "Output directory (default: the sweep file's name without .json, in the current directory)."),
+            OptionSpec(name: "--jobs", value: "N", help: "Points simulated at once (default: the number of cores); the files do not depend on it."),
+            OptionSpec(
+                name: "--shard", value: "I/N|auto", help: "Run only the points whose index is I modulo N; auto reads a Slurm array or Kubernetes Indexed Job."),
+            OptionSpec(name: "--shards", value: "N", help: "With --shard auto under Kubernetes: the number of shards (or NMSIM_SHARDS)."),
+            OptionSpec(name: "--resume", value: nil, help: "Continue an interrupted sweep in its directory, skipping finished points."),
+            OptionSpec(name: "--quiet", value: nil, help: "No progress line and no summary on stderr."),
+        ],
         positionals: "SWEEP.json",
         details: "Files written to DIR: points.csv, points.jsonl, front.csv, sweep.json (Docs/Sweeps.md).")
 
@@ -56,8 +71,11 @@ enum SweepCommand {
         if showProgress { c.err("\n") }
         if !a.has("--quiet") {
             let statuses = summary.statusCounts.keys.sorted().map { "\(summary.statusCounts[$0]!) \($0)" }.joined(separator: ", ")
-            c.err("nmsim sweep: \(summary.points) points\(shard.map { " (shard \($0))" } ?? "")" + (summary.resumed > 0 ? ", \(summary.resumed) already done" : "")
-                  + ", \(summary.rows) new rows (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.elapsedSeconds)) s -> \(output)\n")
+            c.err(
+                "nmsim sweep: \(summary.points) points\(shard.map { " (shard \($0))" } ?? "")"
+                    + (summary.resumed > 0 ? ", \(summary.resumed) already done" : "")
+                    + ", \(summary.rows) new rows (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.elapsedSeconds)) s -> \(output)\n"
+            )
         }
         return 0
     }
@@ -70,8 +88,11 @@ enum SweepCommand {
 
     /// The sweep: a sweep file, or the options.
     static func request(_ a: ParsedArguments) throws(InputError) -> Sweep {
-        let inline = ["--spec", "--workload", "--image", "--batch", "--sparsify", "--set", "--pattern", "--assignment", "--search",
-                      "--pareto", "--optimizer", "--seed", "--objectives"] + SearchBudget.options
+        let inline =
+            [
+                "--spec", "--workload", "--image", "--batch", "--sparsify", "--set", "--pattern", "--assignment", "--search",
+                "--pareto", "--optimizer", "--seed", "--objectives",
+            ] + SearchBudget.options
         if a.positionals.count > 1 { throw InputError(.usage, source: "sweep", "takes one sweep file (got \(a.positionals.count))") }
         if let file = a.positionals.first {
             if let o = inline.first(where: { a.has($0) }) {
@@ -106,9 +127,12 @@ enum SweepCommand {
         for w in workloads { loaded.append(try SweepWorkload.load(w, image: image, batch: batch, sparsify: sparsify, relativeTo: "")) }
         var modes: [SweepMode] = []
         for p in (a.value("--pattern") ?? (a.has("--search") || a.has("--pareto") || a.has("--assignment") ? "" : "dense"))
-            .split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            .split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+        {
             let mode: SweepMode
-            if p == "dense" { mode = .uniform(.dense) } else {
+            if p == "dense" {
+                mode = .uniform(.dense)
+            } else {
                 switch NMPattern.parse(p) {
                 case .success(let v): mode = .uniform(v.isDense ? .dense : v)
                 case .failure(let e): throw InputError(.usage, source: "--pattern", e.description + " or dense")
@@ -120,8 +144,11 @@ enum SweepCommand {
         for f in a.values["--assignment"] ?? [] {
             let name: String
             let assignment: PatternAssignment
-            if let e = ELSAConfigurations.named(f) { name = e.name; assignment = try e.assignment(for: loaded[0].workload) }
-            else { name = URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent; assignment = try AssignmentFile.load(f, for: loaded[0].workload) }
+            if let e = ELSAConfigurations.named(f) {
+                name = e.name; assignment = try e.assignment(for: loaded[0].workload)
+            } else {
+                name = URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent; assignment = try AssignmentFile.load(f, for: loaded[0].workload)
+            }
             modes.append(.assignment(name: name, assignment))
         }
         let budgets = SearchBudget.options.filter { a.value($0) != nil }
@@ -135,15 +162,18 @@ enum SweepCommand {
         if let o = a.value("--objectives") {
             for name in o.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 guard let v = SweepObjective(rawValue: name) else {
-                    throw InputError(.usage, source: "--objectives", "unknown objective \"\(name)\"; objectives are \(SweepObjective.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw InputError(
+                        .usage, source: "--objectives",
+                        "unknown objective \"\(name)\"; objectives are \(SweepObjective.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 objectives.append(v)
             }
         }
         let optimizer = try a.choice("--optimizer", ["dp", "evolutionary"]) ?? "dp"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
-        let sweep = Sweep(baseSpec: baseJSON, baseSpecName: specArg, axes: axes, workloads: loaded, modes: modes,
-                          objectives: objectives, optimizer: optimizer, seed: seed)
+        let sweep = Sweep(
+            baseSpec: baseJSON, baseSpecName: specArg, axes: axes, workloads: loaded, modes: modes,
+            objectives: objectives, optimizer: optimizer, seed: seed)
         try sweep.validate()
         return sweep
     }
@@ -153,8 +183,10 @@ enum MergeCommand {
     static let spec = CommandSpec(
         name: "merge", summary: "Join the directories of a sharded sweep into the files one unsharded run writes.",
         usage: "nmsim merge DIR... --output DIR [--quiet]",
-        options: [OptionSpec(name: "--output", value: "DIR", help: "The merged sweep directory (new or empty)."),
-                  OptionSpec(name: "--quiet", value: nil, help: "No summary on stderr.")],
+        options: [
+            OptionSpec(name: "--output", value: "DIR", help: "The merged sweep directory (new or empty)."),
+            OptionSpec(name: "--quiet", value: nil, help: "No summary on stderr."),
+        ],
         positionals: "DIR...")
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {

@@ -41,7 +41,9 @@ public struct EventQueue<Payload>: Sendable where Payload: Sendable {
             if heap[child].precedes(heap[parent]) {
                 heap.swapAt(child, parent)
                 child = parent
-            } else { break }
+            } else {
+                break
+            }
         }
     }
 
@@ -62,7 +64,9 @@ public struct EventQueue<Payload>: Sendable where Payload: Sendable {
                 if heap[best].precedes(heap[parent]) {
                     heap.swapAt(best, parent)
                     parent = best
-                } else { break }
+                } else {
+                    break
+                }
             }
         }
         return (Cycle(top.time), top.payload)

@@ -89,8 +89,10 @@ public struct LatencyTable: Sendable {
                 var row: [LayerOption] = []
                 for p in candidates {
                     let r = try results.result(l, p)
-                    row.append(LayerOption(pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
-                                           energyPJ: network.energy(r, pattern: p)))
+                    row.append(
+                        LayerOption(
+                            pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
+                            energyPJ: network.energy(r, pattern: p)))
                 }
                 options.append(row)
             } else {

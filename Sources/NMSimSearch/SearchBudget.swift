@@ -20,8 +20,10 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
 
     /// Reads the values of one budget option; a bad value is a usage error at `source`
     /// (the option itself unless given), or a data error when `location` names a place in a file.
-    public static func parse(_ option: String, _ values: [String], source: String? = nil,
-                             location: String = "") throws(InputError) -> SearchBudget {
+    public static func parse(
+        _ option: String, _ values: [String], source: String? = nil,
+        location: String = ""
+    ) throws(InputError) -> SearchBudget {
         let kind: InputError.Kind = location.isEmpty ? .usage : .data
         func fail(_ message: String) -> InputError { InputError(kind, source: source ?? option, location: location, message) }
         let v = values.first ?? ""

@@ -40,7 +40,9 @@ public struct SafeTensorsFile: Sendable {
         }
         let n = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard n > 0, n <= UInt64(data.count - 8), n < 100_000_000 else {
-            throw InputError(.data, source: source, location: "byte 0", "header length \(n) does not fit in a \(data.count)-byte file (truncated, or not a safetensors file)")
+            throw InputError(
+                .data, source: source, location: "byte 0", "header length \(n) does not fit in a \(data.count)-byte file (truncated, or not a safetensors file)"
+            )
         }
         dataStart = 8 + Int(n)
         let headerBytes = [UInt8](data[8..<dataStart])
@@ -57,7 +59,8 @@ public struct SafeTensorsFile: Sendable {
         for (name, v) in members where name != "__metadata__" {
             let loc = "header.\(name)"
             guard case .string(let dtype)? = v["dtype"], case .array(let shapeV)? = v["shape"], case .array(let off)? = v["data_offsets"],
-                  off.count == 2, case .integer(let b) = off[0], case .integer(let e) = off[1] else {
+                off.count == 2, case .integer(let b) = off[0], case .integer(let e) = off[1]
+            else {
                 problems.append(Diagnostic(source: source, location: loc, message: "expected {dtype, shape, data_offsets: [begin, end]}"))
                 continue
             }
@@ -72,7 +75,10 @@ public struct SafeTensorsFile: Sendable {
                 continue
             }
             guard b >= 0, e >= b, e <= Int64(available) else {
-                problems.append(Diagnostic(source: source, location: "\(loc).data_offsets", message: "[\(b), \(e)] lies outside the \(available)-byte data section (truncated file?)"))
+                problems.append(
+                    Diagnostic(
+                        source: source, location: "\(loc).data_offsets",
+                        message: "[\(b), \(e)] lies outside the \(available)-byte data section (truncated file?)"))
                 continue
             }
             if let size = Self.elementSizes[dtype] {
@@ -83,8 +89,10 @@ public struct SafeTensorsFile: Sendable {
                     overflow = overflow || o
                 }
                 if overflow || Int64(count) != e - b {
-                    problems.append(Diagnostic(source: source, location: "\(loc).data_offsets",
-                                               message: "\(e - b) bytes for shape \(shape) of \(dtype)" + (overflow ? " (the shape is too large)" : " (expected \(count))")))
+                    problems.append(
+                        Diagnostic(
+                            source: source, location: "\(loc).data_offsets",
+                            message: "\(e - b) bytes for shape \(shape) of \(dtype)" + (overflow ? " (the shape is too large)" : " (expected \(count))")))
                     continue
                 }
             }
@@ -98,7 +106,8 @@ public struct SafeTensorsFile: Sendable {
     public func tensor(_ name: String) throws(InputError) -> Tensor? {
         guard let e = entries[name] else { return nil }
         guard let size = Self.elementSizes[e.dtype] else {
-            throw InputError(.data, source: path, location: "header.\(name).dtype", "dtype \(e.dtype) is not supported for weights (expected F32, F16, BF16 or F64)")
+            throw InputError(
+                .data, source: path, location: "header.\(name).dtype", "dtype \(e.dtype) is not supported for weights (expected F32, F16, BF16 or F64)")
         }
         let start = dataStart + e.begin
         let bytes = [UInt8](data[start..<(dataStart + e.end)])
@@ -134,7 +143,8 @@ public enum NPYFile {
             return String(header[r.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
         guard let descrRaw = field("descr"), let q1 = descrRaw.firstIndex(of: "'"),
-              let q2 = descrRaw[descrRaw.index(after: q1)...].firstIndex(of: "'") else {
+            let q2 = descrRaw[descrRaw.index(after: q1)...].firstIndex(of: "'")
+        else {
             throw InputError(.data, source: source, location: "header", "no 'descr' in the header")
         }
         let descr = String(descrRaw[descrRaw.index(after: q1)..<q2])
@@ -145,7 +155,9 @@ public enum NPYFile {
         if let fo = field("fortran_order"), fo.hasPrefix("True") {
             throw InputError(.data, source: source, location: "header.fortran_order", "Fortran-ordered arrays are not supported")
         }
-        guard let shapeRaw = field("shape"), let open = shapeRaw.firstIndex(of: "("), let close = shapeRaw.firstIndex(of: ")") else {
+        guard let shapeRaw = field("shape"), let open = shapeRaw.firstIndex(of: "("),
+            let close = shapeRaw[open...].firstIndex(of: ")")
+        else {
             throw InputError(.data, source: source, location: "header", "no 'shape' in the header")
         }
         let dims = shapeRaw[shapeRaw.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -161,7 +173,8 @@ public enum NPYFile {
         }
         let body = start + hlen
         guard !overflow, count <= (b.count - body) / size, b.count - body == count * size else {
-            throw InputError(.data, source: source, location: "byte \(body)", "\(b.count - body) data bytes do not hold shape \(shape) of \(descr) (truncated?)")
+            throw InputError(
+                .data, source: source, location: "byte \(body)", "\(b.count - body) data bytes do not hold shape \(shape) of \(descr) (truncated?)")
         }
         let dtype = ["<f4": "F32", "<f2": "F16", "<f8": "F64"][descr]!
         return Tensor(shape: shape, values: TensorDecoding.decode(Array(b[body...]), dtype: dtype, elementSize: size, littleEndian: true))

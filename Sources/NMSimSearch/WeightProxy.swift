@@ -62,7 +62,8 @@ public enum WeightProxy {
             }
             guard w.shape == [shape.n, shape.k] else {
                 let hint = w.shape == [shape.k, shape.n] ? " (transposed? expected PyTorch's [out, in] layout)" : ""
-                throw InputError(.data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
+                throw InputError(
+                    .data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
             }
             var columns: [Double]?
             if let inputs, let (x, name) = try inputs.find(layer.name + ".input") {
@@ -83,7 +84,8 @@ public enum WeightProxy {
         }
         var kind = "weight proxy: relative weight energy removed"
         if activations != nil {
-            kind = "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for \(supplied) of \(table.layerIndices.count) layers"
+            kind =
+                "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for \(supplied) of \(table.layerIndices.count) layers"
                 + (supplied < table.layerIndices.count ? ", unweighted for the rest" : "")
         }
         return CostTable(costs: costs, kind: kind)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// Runs the built `nmsim` binary and captures its output.
@@ -65,22 +66,35 @@ struct EndToEndTests {
         (["simulate", "--workload", "deit-t", "--pattern", "0:4"], 64, "nmsim: --pattern: N must be between 1 and M (got 0:4)"),
         (["simulate", "--workload", "deit-t", "--pattern", "5:4"], 64, "nmsim: --pattern: N must be between 1 and M (got 5:4)"),
         (["simulate", "--workload", "deit-t", "--pattern", "two:four"], 64, "nmsim: --pattern: expected an N:M pattern such as 2:4, found \"two:four\""),
-        (["simulate", "--workload", "deit-t", "--pattern", "1:8"], 65,
-         "nmsim: --pattern: spec flex-nm4 does not support the pattern of blocks.0.attn.qkv (1:8), blocks.0.attn.proj (1:8), blocks.0.mlp.fc1 (1:8), blocks.0.mlp.fc2 (1:8), blocks.1.attn.qkv (1:8), and 43 more; it supports 1:4, 2:4 (and dense)"),
-        (["simulate", "--workload", "deit-t", "--paterns", "2:4"], 64,
-         "nmsim: --paterns: unknown option for 'nmsim simulate' (did you mean --pattern?); see 'nmsim simulate --help'"),
-        (["simulate", "--workload", "resnet"], 64,
-         "nmsim: --workload: unknown model \"resnet\"; built-in models are: deit-t, deit-s, deit-b, vit-b16, vit-l16, vit-h14, swin-t, swin-s, swin-b (or give a .json or SCALE-Sim .csv file)"),
+        (
+            ["simulate", "--workload", "deit-t", "--pattern", "1:8"], 65,
+            "nmsim: --pattern: spec flex-nm4 does not support the pattern of blocks.0.attn.qkv (1:8), blocks.0.attn.proj (1:8), blocks.0.mlp.fc1 (1:8), blocks.0.mlp.fc2 (1:8), blocks.1.attn.qkv (1:8), and 43 more; it supports 1:4, 2:4 (and dense)"
+        ),
+        (
+            ["simulate", "--workload", "deit-t", "--paterns", "2:4"], 64,
+            "nmsim: --paterns: unknown option for 'nmsim simulate' (did you mean --pattern?); see 'nmsim simulate --help'"
+        ),
+        (
+            ["simulate", "--workload", "resnet"], 64,
+            "nmsim: --workload: unknown model \"resnet\"; built-in models are: deit-t, deit-s, deit-b, vit-b16, vit-l16, vit-h14, swin-t, swin-s, swin-b (or give a .json or SCALE-Sim .csv file)"
+        ),
         (["simulate", "--workload", "missing.json"], 66, "nmsim: missing.json: no such file"),
-        (["simulate", "--spec", "nope", "--workload", "deit-t"], 64,
-         "nmsim: --spec: unknown preset \"nope\"; presets are: flex-nm4, sparse-tc-2of4, flex-nm8, scalesim-ws-32x32, edge-nm4, datacenter-nm4 (or give a .json or SCALE-Sim .cfg file)"),
+        (
+            ["simulate", "--spec", "nope", "--workload", "deit-t"], 64,
+            "nmsim: --spec: unknown preset \"nope\"; presets are: flex-nm4, sparse-tc-2of4, flex-nm8, scalesim-ws-32x32, edge-nm4, datacenter-nm4 (or give a .json or SCALE-Sim .cfg file)"
+        ),
         (["simulate", "--workload", "deit-t", "--format", "xml"], 64, "nmsim: --format: expected one of: table, csv, json, scalesim, found \"xml\""),
         (["simulate", "--workload", "deit-t", "--batch", "0"], 64, "nmsim: --batch: expected an integer between 1 and 4096, found \"0\""),
         (["simulate"], 64, "nmsim: --workload: is required"),
-        (["frobnicate"], 64, "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, record, check, demo, bench"),
+        (
+            ["frobnicate"], 64,
+            "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, record, check, demo, bench"
+        ),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
-        (["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
-         "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"),
+        (
+            ["simulate", "--workload", "deit-t", "--output", "/nonexistent-dir/r.txt"], 73,
+            "nmsim: --output: cannot write /nonexistent-dir/r.txt: directory /nonexistent-dir does not exist"
+        ),
     ]
 
     @Test(arguments: badInputs.indices)
@@ -164,8 +178,9 @@ struct EndToEndTests {
     }
 
     @Test func scaleSimConfigAndTopologyReproduceItsTotalCycles() throws {
-        let r = try nmsim("simulate", "--spec", "workloads/scalesim/vit_32x32_ws_layerwise.cfg",
-                          "--workload", "workloads/scalesim/deit_b_block_unique_2of4.csv", "--format", "csv")
+        let r = try nmsim(
+            "simulate", "--spec", "workloads/scalesim/vit_32x32_ws_layerwise.cfg",
+            "--workload", "workloads/scalesim/deit_b_block_unique_2of4.csv", "--format", "csv")
         #expect(r.status == 0)
         let cycles = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[7] }
         #expect(cycles == ["251423", "4073", "4073", "83807", "335231", "335231"])
@@ -174,9 +189,12 @@ struct EndToEndTests {
     @Test func validateReportsEachFile() throws {
         let dir = try temporaryDirectory()
         try "{\"version\": 1, \"patterns\": {\"a\": \"9:4\"}}".write(to: dir.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
-        let r = try nmsim(["validate", repositoryRoot.appendingPathComponent("hardware-specs/flex-nm4.json").path,
-                           repositoryRoot.appendingPathComponent("workloads/gemm-example.json").path, "a.json",
-                           repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml").path], in: dir)
+        let r = try nmsim(
+            [
+                "validate", repositoryRoot.appendingPathComponent("hardware-specs/flex-nm4.json").path,
+                repositoryRoot.appendingPathComponent("workloads/gemm-example.json").path, "a.json",
+                repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml").path,
+            ], in: dir)
         #expect(r.status == 65)
         #expect(r.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("ok: ") }.count == 3)
         #expect(r.stderr == "nmsim: a.json: patterns.a: N must be between 1 and M (got 9:4)\n")
@@ -186,7 +204,9 @@ struct EndToEndTests {
         let r = try nmsim("show", "--workload", "deit-b", "--assignment", "elsa-deit-b-6.01g", "--format", "elsa")
         #expect(r.status == 0)
         let released = try String(contentsOf: repositoryRoot.appendingPathComponent("workloads/elsa/sparse_deit_base_6.01G_81.358.yaml"), encoding: .utf8)
-        func genes(_ t: String) -> String? { t.split(separator: "\n").first { $0.contains("TEST_SUBNET:") }?.split(separator: ":", maxSplits: 1).last.map(String.init) }
+        func genes(_ t: String) -> String? {
+            t.split(separator: "\n").first { $0.contains("TEST_SUBNET:") }?.split(separator: ":", maxSplits: 1).last.map(String.init)
+        }
         #expect(genes(r.stdout) != nil && genes(r.stdout) == genes(released))
         let lost = try nmsim("show", "--workload", "deit-t", "--sparsify", "qkv,proj,fc1,fc2,head", "--pattern", "2:4", "--format", "elsa")
         #expect(lost.status == 64 && lost.stdout.isEmpty)
@@ -205,8 +225,9 @@ struct EndToEndTests {
 
     @Test func searchExportsAConfigurationThatSimulateReadsBack() throws {
         let dir = try temporaryDirectory()
-        let r = try nmsim("search", "--workload", "deit-s", "--speedup", "1.8", "--format", "json", "--output", "s.json",
-                          "--export-elsa", "c.yaml", "--export-assignment", "a.json", in: dir)
+        let r = try nmsim(
+            "search", "--workload", "deit-s", "--speedup", "1.8", "--format", "json", "--output", "s.json",
+            "--export-elsa", "c.yaml", "--export-assignment", "a.json", in: dir)
         #expect(r.status == 0 && r.stdout.isEmpty, "\(r.stderr)")
         let json = try JSONParser.parse(try String(contentsOf: dir.appendingPathComponent("s.json"), encoding: .utf8))
         for key in ["assignment", "objective", "predictedCycles", "resimulatedCycles", "constraint", "speedup"] {
@@ -254,7 +275,8 @@ struct CheckEndToEndTests {
         try Presets.json(named: "flex-nm4")!.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
         let rec = try nmsim("record", "--golden", "g.golden.json", "--spec", "s.json", "--workload", "deit-t", "--trace", in: dir)
         #expect(rec.status == 0, "\(rec.stderr)")
-        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("g.trace").path))
+        let traces = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("g.") && $0.hasSuffix(".trace") }
+        #expect(traces.count == 1)
         let spec = try String(contentsOf: dir.appendingPathComponent("s.json"), encoding: .utf8)
         try spec.replacingOccurrences(of: "\"bytesPerCycle\": 64", with: "\"bytesPerCycle\": 32")
             .write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
@@ -290,5 +312,69 @@ struct CheckEndToEndTests {
         let t = try String(contentsOf: dir.appendingPathComponent("t.trace"), encoding: .utf8)
         #expect(t.hasPrefix("nmsim-trace 1\nspec flex-nm4\nworkload deit-t\nlayer 0 patch_embed 1:1 count 1 cycles "))
         #expect(t.hasSuffix("end\n"))
+    }
+}
+
+@Suite("nmsim search --evaluator")
+struct EvaluatorEndToEndTests {
+    /// A POSIX shell evaluator: accuracy 80 for every configuration.
+    static let constant = #"while IFS= read -r l; do id=${l#*\"id\": }; id=${id%%,*}; echo "{\"id\": $id, \"accuracy\": 80}"; done"#
+
+    @Test func anEvaluatorScoresTheSearchAndIsReported() throws {
+        let r = try nmsim(
+            "search", "--workload", "deit-t", "--speedup", "1.3", "--evaluator", Self.constant, "--evaluator-batch", "8",
+            "--format", "json", "--pareto")
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        #expect(json["accuracy"] == .number(80) || json["accuracy"] == .integer(80))
+        guard case .integer(let evaluations)? = json["evaluator"]?["evaluations"], case .integer(let batches)? = json["evaluator"]?["batches"] else {
+            Issue.record("no evaluator counts"); return
+        }
+        #expect(evaluations > 100 && batches < evaluations)
+        guard case .array(let points)? = json["pareto"]?["points"], let first = points.first, case .object(let a)? = first["assignment"] else {
+            Issue.record("no front with assignments"); return
+        }
+        #expect(a.count == 48)
+    }
+
+    @Test func aBrokenEvaluatorEndsTheSearchWithNothingWritten() throws {
+        let dir = try temporaryDirectory()
+        let cases: [(String, Int32, String)] = [
+            ("read l; exit 3", 70, "nmsim: evaluator: exited before answering id 1 (exit status 3)\n"),
+            ("read l; echo nonsense", 65, "nmsim: evaluator: reply line 1: not a JSON reply"),
+            ("read l; echo '{\"id\": 5, \"accuracy\": 1}'; sleep 5", 65, "nmsim: evaluator: reply line 1: id 5 was not asked for or was already answered"),
+            ("sleep 5", 70, "nmsim: evaluator: no reply within 0.5 s (--evaluator-timeout) while waiting for id 1\n"),
+        ]
+        for (command, status, message) in cases {
+            let r = try nmsim(
+                [
+                    "search", "--workload", "deit-t", "--speedup", "1.3", "--evaluator", command, "--evaluator-timeout", "0.5",
+                    "--output", "out.txt", "--export-elsa", "c.yaml", "--export-front", "front",
+                ], in: dir)
+            #expect(r.status == status, "\(command): \(r.stderr)")
+            #expect(r.stderr.hasPrefix(message), "\(command): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func exportFrontWritesOneConfigurationPerPoint() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim(["search", "--workload", "deit-s", "--memory", "12MiB", "--export-front", "front", "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        #expect(json["pareto"]?["resource"] == .string("weightBytes"))
+        guard case .array(let points)? = json["pareto"]?["points"] else { Issue.record("no front"); return }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("front").path).sorted()
+        #expect(files.count == 2 * points.count && files.first == "point-000.json" && files.contains("point-000.yaml"))
+        // Each exported point reads back to its own weight bytes.
+        for i in [0, points.count - 1] {
+            let name = String(format: "point-%03d", i)
+            for ext in ["json", "yaml"] {
+                let sim = try nmsim(["simulate", "--workload", "deit-s", "--assignment", "front/\(name).\(ext)", "--format", "json"], in: dir)
+                #expect(sim.status == 0, "\(sim.stderr)")
+                #expect(try JSONParser.parse(sim.stdout)["weightBytes"] == points[i]["resource"], "\(name).\(ext)")
+            }
+        }
     }
 }

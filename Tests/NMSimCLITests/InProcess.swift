@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NMSimCLI
 
 /// Text appended from any thread.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import NMSimSearch
+
 @testable import NMSimModel
+@testable import NMSimSearch
 
 /// The four output files of a sweep directory.
 func sweepFiles(_ dir: URL) throws -> [String: Data] {
@@ -11,9 +12,11 @@ func sweepFiles(_ dir: URL) throws -> [String: Data] {
 }
 
 /// A small DeiT-T sweep: 2 array shapes × 3 supported-level sets × 2 ifmap sizes, three uniform modes and a search.
-let smallSweep = ["sweep", "--workload", "deit-t", "--set", "peArray.rows,peArray.columns=16,32",
-                  "--set", "sparsity.supportedPatterns=[\"2:4\"],[\"1:4\",\"2:4\"],[]", "--set", "buffers.ifmap.capacityKiB=64:256:*4",
-                  "--pattern", "dense,2:4,1:4", "--search", "--speedup", "1.3", "--quiet"]
+let smallSweep = [
+    "sweep", "--workload", "deit-t", "--set", "peArray.rows,peArray.columns=16,32",
+    "--set", "sparsity.supportedPatterns=[\"2:4\"],[\"1:4\",\"2:4\"],[]", "--set", "buffers.ifmap.capacityKiB=64:256:*4",
+    "--pattern", "dense,2:4,1:4", "--search", "--speedup", "1.3", "--quiet",
+]
 
 @Suite("sweep and merge")
 struct SweepTests {
@@ -94,10 +97,15 @@ struct SweepTests {
     }
 
     @Test func shardAutoReadsEachScheduler() throws {
-        #expect(try SweepShard.fromScheduler(["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "3"], shards: nil)
+        #expect(
+            try SweepShard.fromScheduler(["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "3"], shards: nil)
                 == SweepShard(index: 2, count: 4))
-        #expect(try SweepShard.fromScheduler(["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1",
-                                              "SLURM_ARRAY_TASK_STEP": "3"], shards: nil) == SweepShard(index: 2, count: 3))
+        #expect(
+            try SweepShard.fromScheduler(
+                [
+                    "SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1",
+                    "SLURM_ARRAY_TASK_STEP": "3",
+                ], shards: nil) == SweepShard(index: 2, count: 3))
         #expect(try SweepShard.fromScheduler(["JOB_COMPLETION_INDEX": "1"], shards: 3) == SweepShard(index: 1, count: 3))
         #expect(try SweepShard.fromScheduler(["JOB_COMPLETION_INDEX": "0", "NMSIM_SHARDS": "2"], shards: nil) == SweepShard(index: 0, count: 2))
         #expect(throws: InputError.self) { try SweepShard.fromScheduler(["JOB_COMPLETION_INDEX": "0"], shards: nil) }
@@ -105,16 +113,21 @@ struct SweepTests {
         #expect(throws: InputError.self) { try SweepShard.fromScheduler(["SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "4"], shards: nil) }
 
         let dir = try temporaryDirectory()
-        let clean = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
-                     "JOB_COMPLETION_INDEX", "NMSIM_SHARDS"].reduce(into: [String: String]()) { $0[$1] = "" }
-        let none = try nmsim(smallSweep + ["--output", dir.appendingPathComponent("x").path, "--shard", "auto"],
-                             environment: clean)
+        let clean = [
+            "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
+            "JOB_COMPLETION_INDEX", "NMSIM_SHARDS",
+        ].reduce(into: [String: String]()) { $0[$1] = "" }
+        let none = try nmsim(
+            smallSweep + ["--output", dir.appendingPathComponent("x").path, "--shard", "auto"],
+            environment: clean)
         #expect(none.status == 64 && none.stderr.contains("no scheduler array variables are set"), "\(none.stderr)")
-        let slurm = try nmsim(smallSweep + ["--output", dir.appendingPathComponent("slurm").path, "--shard", "auto"],
-                              environment: ["SLURM_ARRAY_TASK_ID": "11", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "10"])
+        let slurm = try nmsim(
+            smallSweep + ["--output", dir.appendingPathComponent("slurm").path, "--shard", "auto"],
+            environment: ["SLURM_ARRAY_TASK_ID": "11", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "10"])
         #expect(slurm.status == 0, "\(slurm.stderr)")
-        let k8s = try nmsim(smallSweep + ["--output", dir.appendingPathComponent("k8s").path, "--shard", "auto", "--shards", "3"],
-                            environment: ["JOB_COMPLETION_INDEX": "1"])
+        let k8s = try nmsim(
+            smallSweep + ["--output", dir.appendingPathComponent("k8s").path, "--shard", "auto", "--shards", "3"],
+            environment: ["JOB_COMPLETION_INDEX": "1"])
         #expect(k8s.status == 0, "\(k8s.stderr)")
         let explicit = dir.appendingPathComponent("explicit")
         #expect(try nmsim(smallSweep + ["--output", explicit.path, "--shard", "1/3"]).status == 0)
@@ -134,7 +147,10 @@ struct SweepTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
 
         let file = dir.appendingPathComponent("bad.json")
-        try Data(#"{"version": 1, "spec": "flex-nm4", "workloads": ["deit-t"], "axes": [{"path": "peArray.rows", "values": [16, "x"]}], "modes": ["dense", "3:2"]}"#.utf8).write(to: file)
+        try Data(
+            #"{"version": 1, "spec": "flex-nm4", "workloads": ["deit-t"], "axes": [{"path": "peArray.rows", "values": [16, "x"]}], "modes": ["dense", "3:2"]}"#
+                .utf8
+        ).write(to: file)
         let r = try nmsim(["sweep", file.path, "--output", out.path])
         #expect(r.status == 65, "\(r.stderr)")
         #expect(r.stderr.contains("bad.json: modes[1]:"), "\(r.stderr)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NMSimKernel
 
 /// Records the order events fire in.
@@ -82,7 +83,7 @@ struct KernelTests {
         var expected: [(Int64, Int32, Int)] = []
         var x: UInt64 = 12345
         for i in 0..<2000 {
-            x = x &* 6364136223846793005 &+ 1442695040888963407
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let t = Int64((x >> 33) % 50), p = Int32((x >> 20) % 3)
             q.push(i, at: Cycle(t), priority: p)
             expected.append((t, p, i))

@@ -1,5 +1,6 @@
-import Testing
 import NMSimKernel
+import Testing
+
 @testable import NMSimModel
 
 @Suite("DRAM channel")
@@ -12,9 +13,9 @@ struct DRAMTests {
 
     @Test func requestsQueueBehindEachOtherAndPayLatencyOnce() {
         var d = FixedLatencyDRAM(bytesPerCycle: 32, latencyCycles: 10, burstBytes: 32)
-        #expect(d.transfer(bytes: 64, requestedAt: Cycle(0)) == Cycle(12))   // bus 0..2, +10
-        #expect(d.transfer(bytes: 32, requestedAt: Cycle(1)) == Cycle(13))   // waits for bus until 2
-        #expect(d.transfer(bytes: 32, requestedAt: Cycle(3)) == Cycle(14))   // bus idle at 3: exactly at the boundary
+        #expect(d.transfer(bytes: 64, requestedAt: Cycle(0)) == Cycle(12))  // bus 0..2, +10
+        #expect(d.transfer(bytes: 32, requestedAt: Cycle(1)) == Cycle(13))  // waits for bus until 2
+        #expect(d.transfer(bytes: 32, requestedAt: Cycle(3)) == Cycle(14))  // bus idle at 3: exactly at the boundary
         #expect(d.transfer(bytes: 32, requestedAt: Cycle(50)) == Cycle(61))
     }
 
@@ -35,8 +36,8 @@ struct DecoderTests {
 
     @Test func batchesPipelineBehindTheFirstStage() {
         var d = SparseIndexDecoder(DecoderSpec(groupsPerCycle: 4, latencyCycles: 5))
-        let a = d.decode(groups: 8, requestedAt: Cycle(0))   // busy 0..2, ready 7
-        let b = d.decode(groups: 4, requestedAt: Cycle(1))   // starts at 2, busy to 3, ready 8
+        let a = d.decode(groups: 8, requestedAt: Cycle(0))  // busy 0..2, ready 7
+        let b = d.decode(groups: 4, requestedAt: Cycle(1))  // starts at 2, busy to 3, ready 8
         #expect(a.start == Cycle(0) && a.done == Cycle(7))
         #expect(b.start == Cycle(2) && b.done == Cycle(8))
     }
@@ -76,8 +77,10 @@ struct NMPatternTests {
         }
     }
 
-    @Test(arguments: [(p: "2:4", k: 768, kept: 384), (p: "1:4", k: 66, kept: 17), (p: "2:4", k: 66, kept: 34),
-                      (p: "2:4", k: 65, kept: 33), (p: "1:8", k: 64, kept: 8), (p: "4:4", k: 70, kept: 70)])
+    @Test(arguments: [
+        (p: "2:4", k: 768, kept: 384), (p: "1:4", k: 66, kept: 17), (p: "2:4", k: 66, kept: 34),
+        (p: "2:4", k: 65, kept: 33), (p: "1:8", k: 64, kept: 8), (p: "4:4", k: 70, kept: 70),
+    ])
     func keptLengthFollowsGroupsWithAPartialLastGroup(p: String, k: Int, kept: Int) {
         #expect(pattern(p).keptLength(k) == kept)
     }

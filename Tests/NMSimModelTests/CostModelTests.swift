@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 @Suite("Area and energy")
@@ -103,14 +104,22 @@ struct CostModelTests {
     }
 
     @Test func overridesAndErrorsAreLocated() throws {
-        #expect(SpecTests.errors { $0["technology"] = ["nodeNm": 28] } == ["s.json: technology.nodeNm: no published scaling for 28 nm; expected one of 130, 90, 65, 45, 32, 20, 16, 14, 10, 7"])
+        #expect(
+            SpecTests.errors { $0["technology"] = ["nodeNm": 28] } == [
+                "s.json: technology.nodeNm: no published scaling for 28 nm; expected one of 130, 90, 65, 45, 32, 20, 16, 14, 10, 7"
+            ])
         #expect(SpecTests.errors { $0["technology"] = ["nodeNm": 7, "voltage": 5] } == ["s.json: technology.voltage: must be at most 2 (got 5)"])
-        #expect(SpecTests.errors { $0["energy"] = ["macPJ": -1, "mysteryPJ": 1] } == [
-            "s.json: energy.macPJ: must be at least 0 (got -1)", "s.json: energy.mysteryPJ: unknown key"])
+        #expect(
+            SpecTests.errors { $0["energy"] = ["macPJ": -1, "mysteryPJ": 1] } == [
+                "s.json: energy.macPJ: must be at least 0 (got -1)", "s.json: energy.mysteryPJ: unknown key",
+            ])
         #expect(SpecTests.errors { $0["area"] = ["sramBitUM2": "big"] }.count == 1)
-        #expect(SpecTests.errors { var d = $0["dram"] as! [String: Any]; d["kind"] = "ddr9"; $0["dram"] = d } ==
-            ["s.json: dram.kind: unknown value \"ddr9\"; expected one of: ddr3, gddr5, hbm2"])
-        let text = Presets.json(named: "flex-nm4")!.replacingOccurrences(of: "\"technology\": { \"nodeNm\": 45 }",
+        #expect(
+            SpecTests.errors {
+                var d = $0["dram"] as! [String: Any]; d["kind"] = "ddr9"; $0["dram"] = d
+            } == ["s.json: dram.kind: unknown value \"ddr9\"; expected one of: ddr3, gddr5, hbm2"])
+        let text = Presets.json(named: "flex-nm4")!.replacingOccurrences(
+            of: "\"technology\": { \"nodeNm\": 45 }",
             with: "\"technology\": { \"nodeNm\": 7, \"voltage\": 0.8 }, \"area\": { \"macUM2\": 100 }, \"energy\": { \"dramPJPerByte\": 5 }")
         let s = try HardwareSpec.decode(json: text, source: "s.json")
         let c = CostModel(spec: s)

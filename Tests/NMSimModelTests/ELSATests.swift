@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 @Suite("ELSA configurations")
@@ -53,7 +54,9 @@ struct ELSATests {
         #expect {
             _ = try AssignmentFile.elsa("NAS:\n  TEST_CONFIG:\n    TEST_SUBNET: [[1, 4], [2, 4]]\n", source: "x.yaml", for: w)
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["x.yaml: line 3 (TEST_SUBNET): has 2 genes but deit-b has 12 blocks × 4 sparsifiable layers = 48"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "x.yaml: line 3 (TEST_SUBNET): has 2 genes but deit-b has 12 blocks × 4 sparsifiable layers = 48"
+            ]
         }
     }
 
@@ -86,7 +89,9 @@ extension PatternAssignment {
 @Suite("ELSA configuration files")
 struct ELSAFileTests {
     static let releasedDirectory = repositoryRoot.appendingPathComponent("workloads/elsa")
-    static let families: [(model: String, file: String)] = [("deit-s", "sparse_deit_small_1.96G_78.346.yaml"), ("swin-s", "sparse_swin_small_3.50G_82.548.yaml")]
+    static let families: [(model: String, file: String)] = [
+        ("deit-s", "sparse_deit_small_1.96G_78.346.yaml"), ("swin-s", "sparse_swin_small_3.50G_82.548.yaml"),
+    ]
 
     static func released(_ file: String) throws -> ELSAConfigFile {
         let path = releasedDirectory.appendingPathComponent(file).path
@@ -144,7 +149,9 @@ struct ELSAFileTests {
         #expect {
             _ = try AssignmentFile.elsa(text, source: "s.yaml", for: VisionTransformer.named("deit-b")!.workload())
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["s.yaml: is a configuration of deit-s (DeiT, width 384, depth 12, 6 heads, patch 16), not of deit-b"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "s.yaml: is a configuration of deit-s (DeiT, width 384, depth 12, 6 heads, patch 16), not of deit-b"
+            ]
         }
     }
 
@@ -155,7 +162,9 @@ struct ELSAFileTests {
             _ = try ELSAConfigFile(text, source: "x.yaml").model()
         } throws: { e in
             (e as! InputError).diagnostics.map(\.description)
-                == ["x.yaml: line 3 (MODEL.NAME): names deit-s, but ELSA would build deit-b (DeiT, width 768, depth 12, 12 heads, patch 16) from this file; give deit-s's dimensions under MODEL.DEIT"]
+                == [
+                    "x.yaml: line 3 (MODEL.NAME): names deit-s, but ELSA would build deit-b (DeiT, width 768, depth 12, 12 heads, patch 16) from this file; give deit-s's dimensions under MODEL.DEIT"
+                ]
         }
         let swin = "MODEL:\n  TYPE: sparse_swin\n  NAME: whatever\n"
         #expect((try? ELSAConfigFile(swin, source: "y.yaml").model())?.name == "swin-t")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// Inputs that once trapped or were misread; each must now load or fail with a located error.
@@ -23,7 +24,8 @@ struct InputEdgeCaseTests {
     }
 
     @Test func convDimensionsThatOverflowAreRejected() {
-        let csv = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1, 9223372036854775807, 9223372036854775807, 1, 1, 1, 1, 1,\nc2, 10000, 10000, 1, 1, 1, 1, 1,\n"
+        let csv =
+            "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1, 9223372036854775807, 9223372036854775807, 1, 1, 1, 1, 1,\nc2, 10000, 10000, 1, 1, 1, 1, 1,\n"
         #expect {
             _ = try SCALESimTopology.parse(csv, source: "c.csv")
         } throws: { e in
@@ -39,7 +41,8 @@ struct InputEdgeCaseTests {
     }
 
     @Test func goldenCyclesThatOverflowWhenAddedAreCorrupt() {
-        let text = #"{"nmsimGolden": 1, "spec": "flex-nm4", "workload": "deit-t", "totalCycles": 1, "layers": [{"name": "a", "pattern": "1:1", "cycles": 9223372036854775807}, {"name": "b", "pattern": "1:1", "cycles": 9223372036854775807}]}"#
+        let text =
+            #"{"nmsimGolden": 1, "spec": "flex-nm4", "workload": "deit-t", "totalCycles": 1, "layers": [{"name": "a", "pattern": "1:1", "cycles": 9223372036854775807}, {"name": "b", "pattern": "1:1", "cycles": 9223372036854775807}]}"#
         #expect(throws: InputError(.data, source: "g", location: "totalCycles", "the layers' cycles overflow when added (corrupt golden?)")) {
             _ = try Golden.decode(text, source: "g")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// The regression suite: goldens for every preset × a few workloads, in Tests/Regression/goldens.
@@ -62,9 +63,10 @@ struct RegressionSuiteTests {
             if let p = c.pattern { assignment = PatternAssignment(uniform: try NMPattern.parse(p).get()) }
             if let a = c.assignment { assignment = try ELSAConfigurations.named(a)!.assignment(for: w) }
             let base = String(file.dropLast(".golden.json".count))
-            let (g, trace) = try GoldenCheck.record(specArg: preset, workloadArg: c.workload, image: nil, batch: nil, pattern: c.pattern,
-                                                     assignment: c.assignment, assignmentValue: assignment,
-                                                     traceFile: c.trace ? base + ".trace" : nil, version: "test", resolveFrom: Self.directory)
+            let (g, trace) = try GoldenCheck.record(
+                specArg: preset, workloadArg: c.workload, image: nil, batch: nil, pattern: c.pattern,
+                assignment: c.assignment, assignmentValue: assignment,
+                traceFile: c.trace ? base + ".trace" : nil, version: "test", resolveFrom: Self.directory)
             try g.json().write(toFile: path, atomically: true, encoding: .utf8)
             if let trace { try trace.write(toFile: Self.directory.appendingPathComponent(base + ".trace").path, atomically: true, encoding: .utf8) }
             Issue.record("recorded \(file); review the diff, commit, and run again without NMSIM_RECORD_GOLDENS")
@@ -87,9 +89,10 @@ struct GoldenCheckTests {
     static func recorded() throws -> (URL, String) {
         let dir = try scratch()
         try Presets.json(named: "flex-nm4")!.write(to: dir.appendingPathComponent("s.json"), atomically: true, encoding: .utf8)
-        let (g, trace) = try GoldenCheck.record(specArg: "s.json", workloadArg: "deit-t", image: nil, batch: nil, pattern: "2:4", assignment: nil,
-                                                 assignmentValue: PatternAssignment(uniform: NMPattern(n: 2, m: 4)!), traceFile: "g.trace",
-                                                 version: "test", resolveFrom: dir)
+        let (g, trace) = try GoldenCheck.record(
+            specArg: "s.json", workloadArg: "deit-t", image: nil, batch: nil, pattern: "2:4", assignment: nil,
+            assignmentValue: PatternAssignment(uniform: NMPattern(n: 2, m: 4)!), traceFile: "g.trace",
+            version: "test", resolveFrom: dir)
         try g.json().write(to: dir.appendingPathComponent("g.golden.json"), atomically: true, encoding: .utf8)
         try trace!.write(to: dir.appendingPathComponent("g.trace"), atomically: true, encoding: .utf8)
         return (dir, dir.appendingPathComponent("g.golden.json").path)
@@ -142,7 +145,10 @@ struct GoldenCheckTests {
         let text = try String(contentsOfFile: golden, encoding: .utf8)
         let cases: [(String, String)] = [
             (String(text.prefix(500)), "truncated or corrupt golden?"),
-            (text.replacingOccurrences(of: "\"nmsimGolden\": 1", with: "\"nmsimGolden\": 7"), "golden format version 7 is newer than this nmsim understands (1)"),
+            (
+                text.replacingOccurrences(of: "\"nmsimGolden\": 1", with: "\"nmsimGolden\": 7"),
+                "golden format version 7 is newer than this nmsim understands (1)"
+            ),
             (text.replacingOccurrences(of: "\"totalCycles\": ", with: "\"totalCycles\": 1"), "but the layers add up to"),
             (text.replacingOccurrences(of: "\"layers\"", with: "\"layerz\""), "layers: is required"),
         ]
@@ -164,14 +170,16 @@ struct GoldenCheckTests {
 
     @Test func scaleSimReportsAreGoldensToo() throws {
         let dir = fixtures.appendingPathComponent("scalesim/is32_nm_small")
-        let ok = try GoldenCheck.checkSCALESim(report: dir.appendingPathComponent("COMPUTE_REPORT.csv").path,
-                                               spec: dir.appendingPathComponent("config.cfg").path,
-                                               topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
+        let ok = try GoldenCheck.checkSCALESim(
+            report: dir.appendingPathComponent("COMPUTE_REPORT.csv").path,
+            spec: dir.appendingPathComponent("config.cfg").path,
+            topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
         #expect(ok.isEmpty)
         // The same report against a different array size fails, layer by layer.
         let other = fixtures.appendingPathComponent("scalesim/is8x16_nm_small/config.cfg").path
-        let bad = try GoldenCheck.checkSCALESim(report: dir.appendingPathComponent("COMPUTE_REPORT.csv").path, spec: other,
-                                                topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
+        let bad = try GoldenCheck.checkSCALESim(
+            report: dir.appendingPathComponent("COMPUTE_REPORT.csv").path, spec: other,
+            topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
         #expect(bad.count == 4 && bad[0].field == "Total Cycles")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// Seeded mutations of valid inputs: each must load or fail with located diagnostics, and a spec
@@ -9,13 +10,15 @@ struct RobustnessTests {
     struct LCG {
         var state: UInt64
         mutating func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(n))
         }
     }
 
-    static let replacements = ["0", "-1", "1e300", "-1e300", "4096", "65536", "2147483647", "9223372036854775807", "0.0001",
-                               "\"x\"", "null", "true", "[]", "{}", "3.5", "1e-300"]
+    static let replacements = [
+        "0", "-1", "1e300", "-1e300", "4096", "65536", "2147483647", "9223372036854775807", "0.0001",
+        "\"x\"", "null", "true", "[]", "{}", "3.5", "1e-300",
+    ]
 
     /// Replaces one number or string value in `text`.
     static func mutate(_ text: String, _ rng: inout LCG) -> String {

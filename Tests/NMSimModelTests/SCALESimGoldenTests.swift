@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// SCALE-Sim 3.0.0 reports, made by running it on the cfg and topology beside each report.
@@ -26,8 +27,9 @@ struct SCALESimGoldenTests {
         let workload = try InputLoader.workload(dir.appendingPathComponent("topology.csv").path)
         let patterns = try PatternAssignment.none.resolve(workload, on: spec)
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
-        let golden = try SCALESimReport.parseCompute(String(contentsOf: dir.appendingPathComponent("COMPUTE_REPORT.csv"), encoding: .utf8),
-                                                      source: run)
+        let golden = try SCALESimReport.parseCompute(
+            String(contentsOf: dir.appendingPathComponent("COMPUTE_REPORT.csv"), encoding: .utf8),
+            source: run)
         #expect(golden.count == report.layers.count)
         for (i, (l, g)) in zip(report.layers, golden).enumerated() {
             #expect(l.result.cycles == g.totalCycles, "\(run) layer \(i) \(l.layer.name): nmsim \(l.result.cycles), SCALE-Sim \(g.totalCycles)")
@@ -40,7 +42,9 @@ struct SCALESimGoldenTests {
         let spec = try InputLoader.spec(dir.appendingPathComponent("config.cfg").path).spec
         let workload = try InputLoader.workload(dir.appendingPathComponent("topology.csv").path)
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: PatternAssignment.none.resolve(workload, on: spec))
-        let ours = SCALESimReportWriter.compute(report, spec: spec).split(separator: "\n").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let ours = SCALESimReportWriter.compute(report, spec: spec).split(separator: "\n").map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         let theirs = try String(contentsOf: dir.appendingPathComponent("COMPUTE_REPORT.csv"), encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         #expect(ours.count == theirs.count)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NMSimModel
 
 @Suite("Simulator physics")
@@ -95,9 +96,11 @@ struct SimulatorPropertyTests {
         #expect(r.cycles == 4 * (8 + 100 + 14))
     }
 
-    @Test(arguments: [(dataflow: Dataflow.outputStationary, m: 16, n: 16, k: 100, perFold: Int64(100 + 14)),
-                      (dataflow: Dataflow.inputStationary, m: 16, n: 100, k: 16, perFold: Int64(8 + 100 + 14)),
-                      (dataflow: Dataflow.weightStationary, m: 100, n: 16, k: 16, perFold: Int64(8 + 100 + 14))])
+    @Test(arguments: [
+        (dataflow: Dataflow.outputStationary, m: 16, n: 16, k: 100, perFold: Int64(100 + 14)),
+        (dataflow: Dataflow.inputStationary, m: 16, n: 100, k: 16, perFold: Int64(8 + 100 + 14)),
+        (dataflow: Dataflow.weightStationary, m: 100, n: 16, k: 16, perFold: Int64(8 + 100 + 14)),
+    ])
     func unpipelinedIdealFoldsMatchTheClosedForm(dataflow: Dataflow, m: Int, n: Int, k: Int, perFold: Int64) throws {
         // 2×2 full folds on an 8×8 array: load (WS, IS: 8 rows), stream, skew 8 + 8 − 2.
         let spec = try idealSpec(rows: 8, columns: 8, dataflow: dataflow, pipelined: false)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 @Suite("Hardware specs")
@@ -56,20 +57,33 @@ struct SpecTests {
         ("banks not power of two", set(["buffers", "ifmap", "banks"], 6), ["s.json: buffers.ifmap.banks: must be a power of two (got 6)"]),
         ("zero rows", set(["peArray", "rows"], 0), ["s.json: peArray.rows: must be between 1 and 4096 (got 0)"]),
         ("rows as string", set(["peArray", "rows"], "32"), ["s.json: peArray.rows: expected an integer, found \"32\""]),
-        ("unknown dataflow", set(["peArray", "dataflow"], "rowStationary"),
-         ["s.json: peArray.dataflow: unknown value \"rowStationary\"; expected one of: weightStationary, outputStationary, inputStationary"]),
+        (
+            "unknown dataflow", set(["peArray", "dataflow"], "rowStationary"),
+            ["s.json: peArray.dataflow: unknown value \"rowStationary\"; expected one of: weightStationary, outputStationary, inputStationary"]
+        ),
         ("typo key", set(["peArray", "colums"], 32), ["s.json: peArray.colums: unknown key"]),
         ("missing dram", set(["dram"], nil), ["s.json: dram: is required"]),
-        ("bad pattern", set(["sparsity", "supportedPatterns"], ["2:4", "5:4", "two:four"]),
-         ["s.json: sparsity.supportedPatterns[1]: N must be between 1 and M (got 5:4)",
-          "s.json: sparsity.supportedPatterns[2]: expected an N:M pattern such as 2:4, found \"two:four\""]),
+        (
+            "bad pattern", set(["sparsity", "supportedPatterns"], ["2:4", "5:4", "two:four"]),
+            [
+                "s.json: sparsity.supportedPatterns[1]: N must be between 1 and M (got 5:4)",
+                "s.json: sparsity.supportedPatterns[2]: expected an N:M pattern such as 2:4, found \"two:four\"",
+            ]
+        ),
         ("negative clock", set(["clockGHz"], -1), ["s.json: clockGHz: must be greater than 0 (got -1)"]),
         ("unknown dram model", set(["dram", "model"], "ddr9"), ["s.json: dram.model: unknown value \"ddr9\"; expected one of: fixedLatency, ideal"]),
-        ("unknown attention mapping", set(["mapping", "attention"], "allHeads"),
-         ["s.json: mapping.attention: unknown value \"allHeads\"; expected one of: perHead, headBatched"]),
+        (
+            "unknown attention mapping", set(["mapping", "attention"], "allHeads"),
+            ["s.json: mapping.attention: unknown value \"allHeads\"; expected one of: perHead, headBatched"]
+        ),
         ("newer version", set(["version"], 2), ["s.json: version: spec format version 2 is newer than this nmsim understands (1)"]),
-        ("two problems at once", { o in set(["peArray", "rows"], -3)(&o); set(["buffers", "filter", "bankWidthBytes"], 0)(&o) },
-         ["s.json: peArray.rows: must be between 1 and 4096 (got -3)", "s.json: buffers.filter.bankWidthBytes: must be between 1 and 4096 (got 0)"]),
+        (
+            "two problems at once",
+            { o in
+                set(["peArray", "rows"], -3)(&o); set(["buffers", "filter", "bankWidthBytes"], 0)(&o)
+            },
+            ["s.json: peArray.rows: must be between 1 and 4096 (got -3)", "s.json: buffers.filter.bankWidthBytes: must be between 1 and 4096 (got 0)"]
+        ),
     ]
 
     @Test(arguments: cases.indices)
@@ -106,7 +120,9 @@ struct SpecTests {
         #expect {
             _ = try HardwareSpec.decode(json: both, source: "u.json")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["u.json: buffers.ifmap: cannot be given with buffers.unified (one buffer holds every operand)"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "u.json: buffers.ifmap: cannot be given with buffers.unified (one buffer holds every operand)"
+            ]
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NMSimModel
 
 /// The repository root, from this file's location.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 @Suite("Built-in models")
@@ -73,13 +74,13 @@ struct WorkloadFileTests {
 
     @Test func everyProblemIsLocated() {
         let text = """
-        {"version": 1, "name": "x", "layers": [
-          {"name": "a", "type": "gemm", "m": 0, "n": 4, "k": 4},
-          {"name": "a", "type": "conv", "m": 4},
-          {"name": "v", "type": "vector", "op": "softmax", "elements": 10, "pattern": "2:4"},
-          {"name": "g", "type": "gemm", "m": 4, "n": 4, "k": 4, "pattern": "3:2", "colour": "red"}
-        ]}
-        """
+            {"version": 1, "name": "x", "layers": [
+              {"name": "a", "type": "gemm", "m": 0, "n": 4, "k": 4},
+              {"name": "a", "type": "conv", "m": 4},
+              {"name": "v", "type": "vector", "op": "softmax", "elements": 10, "pattern": "2:4"},
+              {"name": "g", "type": "gemm", "m": 4, "n": 4, "k": 4, "pattern": "3:2", "colour": "red"}
+            ]}
+            """
         #expect {
             _ = try Workload.decode(json: text, source: "w.json")
         } throws: { e in

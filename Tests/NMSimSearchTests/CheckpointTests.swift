@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 @testable import NMSimSearch
 
@@ -9,7 +10,9 @@ func safetensors(_ tensors: [(String, String, [Int], [UInt8])], headerOverride: 
     var entries: [String] = []
     var body: [UInt8] = []
     for (name, dtype, shape, bytes) in tensors {
-        entries.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes.count)]}")
+        entries.append(
+            "\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes.count)]}"
+        )
         offset += bytes.count
         body += bytes
     }
@@ -20,6 +23,17 @@ func safetensors(_ tensors: [(String, String, [Int], [UInt8])], headerOverride: 
     out.append(contentsOf: header)
     out.append(contentsOf: body)
     return out
+}
+
+/// A version-1 `.npy` file with `shape` written as it is into the header.
+func npy(shape: String, _ values: [Float]) -> Data {
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+    d.append(contentsOf: Array(header.utf8))
+    d.append(contentsOf: f32(values))
+    return d
 }
 
 func f32(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } } }
@@ -68,7 +82,10 @@ struct CheckpointTests {
 
     @Test func wrongDtypeIsALocatedError() throws {
         let f = try SafeTensorsFile(data: safetensors([("w", "I8", [4], [1, 2, 3, 4])]), source: "t.safetensors")
-        #expect(throws: InputError(.data, source: "t.safetensors", location: "header.w.dtype", "dtype I8 is not supported for weights (expected F32, F16, BF16 or F64)")) {
+        #expect(
+            throws: InputError(
+                .data, source: "t.safetensors", location: "header.w.dtype", "dtype I8 is not supported for weights (expected F32, F16, BF16 or F64)")
+        ) {
             _ = try f.tensor("w")
         }
         #expect {
@@ -76,16 +93,13 @@ struct CheckpointTests {
         } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.dtype: unknown dtype \"Q4\""] }
         #expect {
             _ = try SafeTensorsFile(data: safetensors([("w", "F32", [4], [1, 2, 3, 4])]), source: "t.safetensors")
-        } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.data_offsets: 4 bytes for shape [4] of F32 (expected 16)"] }
+        } throws: { e in
+            (e as! InputError).diagnostics.map(\.description) == ["t.safetensors: header.w.data_offsets: 4 bytes for shape [4] of F32 (expected 16)"]
+        }
     }
 
     @Test func npyRoundTrip() throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        d.append(contentsOf: Array(header.utf8))
-        d.append(contentsOf: f32([1, 2, 3, 4, 5, 6]))
+        let d = npy(shape: "(2, 3)", [1, 2, 3, 4, 5, 6])
         #expect(try NPYFile.parse(d, source: "a.npy") == Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d.dropLast(4), source: "a.npy") }
     }
@@ -112,33 +126,39 @@ struct CheckpointTests {
         let total: Double = 16 + 4 + 9 + 0.09 + 0.04 + 25
         #expect(abs(s - removed / total) < 1e-9)
         // All-zero inputs say nothing: the plain energy is used.
-        #expect(WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, inputEnergy: Array(repeating: 0, count: 8))
-            == WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!))
+        #expect(
+            WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!, inputEnergy: Array(repeating: 0, count: 8))
+                == WeightProxy.score(w, rows: 1, k: 8, pattern: NMPattern(n: 2, m: 4)!))
     }
 
     @Test func aTensorScoresTheSameWhereverItSits() throws {
         let spec = try preset("flex-nm4")
-        let w = Workload(name: "two", layers: [
-            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-            Layer(name: "blocks.1.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-        ])
+        let w = Workload(
+            name: "two",
+            layers: [
+                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+                Layer(name: "blocks.1.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+            ])
         let table = try LatencyTable(spec: spec, workload: w)
         var rng = SeededGenerator(seed: 9)
         let v = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("m.safetensors").path
-        try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v)), ("blocks.1.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(to: URL(fileURLWithPath: path))
+        try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v)), ("blocks.1.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(
+            to: URL(fileURLWithPath: path))
         let costs = try WeightProxy.costs(path: path, table: table)
         #expect(costs.costs[0] == costs.costs[1])
     }
 
     @Test func checkpointDrivesTheSearchCosts() throws {
         let spec = try preset("flex-nm4")
-        let w = Workload(name: "tiny", layers: [
-            Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
-            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-        ])
+        let w = Workload(
+            name: "tiny",
+            layers: [
+                Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
+                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+            ])
         let table = try LatencyTable(spec: spec, workload: w)
         var rng = SeededGenerator(seed: 5)
         let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
@@ -155,13 +175,17 @@ struct CheckpointTests {
         let acts = dir.appendingPathComponent("a.safetensors").path
         try safetensors([("blocks.0.attn.qkv.input", "F32", [2, 2, 8], f32((0..<32).map { Float($0 % 5) - 2 }))]).write(to: URL(fileURLWithPath: acts))
         let withActs = try WeightProxy.costs(path: path, table: table, activations: acts)
-        #expect(withActs.kind == "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for 1 of 2 layers, unweighted for the rest")
+        #expect(
+            withActs.kind
+                == "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for 1 of 2 layers, unweighted for the rest")
         #expect(withActs.costs[1] == costs.costs[1] && withActs.costs[0] != costs.costs[0])
         try safetensors([("blocks.0.attn.qkv.input", "F32", [3, 7], f32((0..<21).map(Float.init)))]).write(to: URL(fileURLWithPath: acts))
         #expect(throws: InputError.self) { _ = try WeightProxy.costs(path: path, table: table, activations: acts) }
         // NaN weights are refused, not scored as free.
-        try safetensors([("blocks.0.attn.qkv.weight", "F32", [12, 8], f32([Float.nan] + qkv.dropFirst())), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
-            .write(to: URL(fileURLWithPath: path))
+        try safetensors([
+            ("blocks.0.attn.qkv.weight", "F32", [12, 8], f32([Float.nan] + qkv.dropFirst())), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1)),
+        ])
+        .write(to: URL(fileURLWithPath: path))
         #expect {
             _ = try WeightProxy.costs(path: path, table: table)
         } throws: { e in (e as! InputError).diagnostics[0].message == "contains NaN or infinite values" }
@@ -180,20 +204,24 @@ struct CheckpointEdgeCaseTests {
         #expect {
             _ = try SafeTensorsFile(data: safetensors([("w", "F32", [2_147_483_647, 2_147_483_647, 2_147_483_647], [0, 0, 0, 0])]), source: "t")
         } throws: { e in (e as! InputError).diagnostics[0].message.contains("too large") }
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 9223372036854775807), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        d.append(contentsOf: Array(header.utf8))
-        d.append(contentsOf: f32([1, 2, 3, 4]))
+        let d = npy(shape: "(9223372036854775807, 9223372036854775807)", [1, 2, 3, 4])
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d, source: "a.npy") }
-        let negative = d.replacingOccurrences(of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
+        let negative = d.replacingOccurrences(
+            of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(negative, source: "b.npy") }
+    }
+
+    @Test func aShapeWithItsParenthesesReversedIsALocatedError() {
+        for shape in [")2, 3(", ")(", "2, 3)", "(2, 3"] {
+            #expect {
+                _ = try NPYFile.parse(npy(shape: shape, [1, 2, 3, 4, 5, 6]), source: "a.npy")
+            } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["a.npy: header: no 'shape' in the header"] }
+        }
     }
 
     @Test func twoEntriesForOneLevelAreRejected() {
         #expect {
-            _ = try Sensitivity.csv("layer,pattern,cost\nl0,1:1,0\nl0,4:4,5\n", source: "s.csv")
+            _ = try Sensitivity.csv("layer,pattern,cost\nl0,1:1,0\nl0,4:4,0\n", source: "s.csv")
         } throws: { e in
             (e as! InputError).diagnostics.map(\.description) == ["s.csv: line 3: duplicate entry for l0 4:4 (the same level as 1:1)"]
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 @testable import NMSimSearch
 
@@ -12,7 +13,9 @@ func smallWorkload(_ n: Int) -> Workload {
     for i in 0..<n {
         let s = shapes[i % shapes.count]
         layers.append(Layer(name: "l\(i)", kind: .gemm(GEMMShape(m: s.0, n: s.1, k: s.2))))
-        if i % 3 == 0 { layers.append(Layer(name: "att\(i)", kind: .gemm(GEMMShape(m: 197, n: 197, k: 64)), sparsifiable: false, hasParameters: false, count: 2)) }
+        if i % 3 == 0 {
+            layers.append(Layer(name: "att\(i)", kind: .gemm(GEMMShape(m: 197, n: 197, k: 64)), sparsifiable: false, hasParameters: false, count: 2))
+        }
     }
     return Workload(name: "small\(n)", layers: layers)
 }
@@ -20,10 +23,11 @@ func smallWorkload(_ n: Int) -> Workload {
 /// Seeded random costs, decreasing with density, aligned with `table`.
 func randomCosts(_ table: LatencyTable, seed: UInt64) -> CostTable {
     var rng = SeededGenerator(seed: seed)
-    return CostTable(costs: table.options.map { opts in
-        let scale = 0.2 + Double(rng.next() % 1000) / 500
-        return opts.map { $0.pattern.isDense ? 0 : scale * (1 - $0.pattern.density) * (1 + Double(rng.next() % 100) / 100) }
-    }, kind: "random")
+    return CostTable(
+        costs: table.options.map { opts in
+            let scale = 0.2 + Double(rng.next() % 1000) / 500
+            return opts.map { $0.pattern.isDense ? 0 : scale * (1 - $0.pattern.density) * (1 + Double(rng.next() % 100) / 100) }
+        }, kind: "random")
 }
 
 @Suite("Optimisers")
@@ -164,13 +168,17 @@ struct SensitivityTests {
         #expect {
             _ = try Sensitivity.csv("layer,pattern,accuracy\nl0,2:4,80\nl0,1:4,70\n", source: "s.csv")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["s.csv: l0: accuracies need the layer's dense accuracy (a row with pattern 1:1 or M:M) to measure the drop from"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "s.csv: l0: accuracies need the layer's dense accuracy (a row with pattern 1:1 or M:M) to measure the drop from"
+            ]
         }
     }
 
     @Test func energyBudgetsOnHugeNetworksDoNotOverflow() throws {
         var spec = try preset("flex-nm4")
-        spec.energy = EnergySpec(macPJ: 1e6, sramReadPJPerByte: 1e6, sramWritePJPerByte: 1e6, dramPJPerByte: 1e6, decodePJPerGroup: 1e6, vectorPJPerElementOp: 1e6, leakageMWPerMM2: 1e6)
+        spec.energy = EnergySpec(
+            macPJ: 1e6, sramReadPJPerByte: 1e6, sramWritePJPerByte: 1e6, dramPJPerByte: 1e6, decodePJPerGroup: 1e6, vectorPJPerElementOp: 1e6,
+            leakageMWPerMM2: 1e6)
         let w = Workload(name: "big", layers: (0..<40).map { Layer(name: "l\($0)", kind: .gemm(GEMMShape(m: 4096, n: 4096, k: 4096))) })
         let t = try LatencyTable(spec: spec, workload: w)
         let p = SearchProblem(table: t, costs: Sensitivity.prior(for: t), constraint: .energy(maxPJ: t.energyPJ(t.options.map { _ in 1 })))
@@ -183,7 +191,9 @@ struct SensitivityTests {
         #expect {
             _ = try Sensitivity.csv("layer,pattern,cost\nl0,2:4,x\nl1,9:4,0.1\n", source: "s.csv")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["s.csv: line 2: expected a number, found \"x\"", "s.csv: line 3: N must be between 1 and M (got 9:4)"]
+            (e as! InputError).diagnostics.map(\.description) == [
+                "s.csv: line 2: expected a number, found \"x\"", "s.csv: line 3: N must be between 1 and M (got 9:4)",
+            ]
         }
     }
 
@@ -193,7 +203,7 @@ struct SensitivityTests {
         #expect {
             _ = try Sensitivity.costs(t, for: table, kind: "x")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["s.json: no cost for l0 1:4, l1 2:4, l1 1:4"]
+            (e as! InputError).diagnostics.map(\.description) == ["s.json: no cost for l0 1:4, l1 2:4, l1 1:4 (list them, or pass --missing-cost interpolate)"]
         }
     }
 }

@@ -58,8 +58,10 @@ public struct CostModel: Sendable {
     /// Names of the buffers as reported.
     public static let bufferNames = ["ifmap", "filter", "ofmap"]
     /// Energy components in report order.
-    public static let energyComponents = ["mac", "mux", "ifmapRead", "ifmapWrite", "filterRead", "filterWrite", "ofmapRead", "ofmapWrite",
-                                          "metadata", "decode", "dramInput", "dramWeight", "dramPartialSums", "dramOutput", "vector", "leakage"]
+    public static let energyComponents = [
+        "mac", "mux", "ifmapRead", "ifmapWrite", "filterRead", "filterWrite", "ofmapRead", "ofmapWrite",
+        "metadata", "decode", "dramInput", "dramWeight", "dramPartialSums", "dramOutput", "vector", "leakage",
+    ]
 
     public init(spec: HardwareSpec) {
         self.spec = spec
@@ -135,7 +137,9 @@ public struct CostModel: Sendable {
         let op = r.traffic.byOperand
         let (ifm, fil, ofm) = (bufferPJPerByte[0], bufferPJPerByte[1], bufferPJPerByte[2])
         let selections: Double
-        if pattern.isDense { selections = 0 } else {
+        if pattern.isDense {
+            selections = 0
+        } else {
             selections = spec.mux == .perPE ? Double(r.macs) : Double(r.macs) / Double(spec.columns)
         }
         let seconds = Double(r.cycles) / (spec.clockGHz * 1e9)

@@ -116,9 +116,11 @@ public struct EnergySpec: Equatable, Sendable {
     public var vectorPJPerElementOp: Double?
     public var leakageMWPerMM2: Double?
 
-    public init(macPJ: Double? = nil, muxPJ: Double? = nil, sramReadPJPerByte: Double? = nil, sramWritePJPerByte: Double? = nil,
-                dramPJPerByte: Double? = nil, decodePJPerGroup: Double? = nil, vectorPJPerElementOp: Double? = nil,
-                leakageMWPerMM2: Double? = nil) {
+    public init(
+        macPJ: Double? = nil, muxPJ: Double? = nil, sramReadPJPerByte: Double? = nil, sramWritePJPerByte: Double? = nil,
+        dramPJPerByte: Double? = nil, decodePJPerGroup: Double? = nil, vectorPJPerElementOp: Double? = nil,
+        leakageMWPerMM2: Double? = nil
+    ) {
         self.macPJ = macPJ; self.muxPJ = muxPJ; self.sramReadPJPerByte = sramReadPJPerByte
         self.sramWritePJPerByte = sramWritePJPerByte; self.dramPJPerByte = dramPJPerByte
         self.decodePJPerGroup = decodePJPerGroup; self.vectorPJPerElementOp = vectorPJPerElementOp
@@ -135,8 +137,10 @@ public struct AreaSpec: Equatable, Sendable {
     public var sramPeripheryUM: Double?
     public var vectorLaneUM2: Double?
 
-    public init(macUM2: Double? = nil, muxUM2: Double? = nil, decoderLaneUM2: Double? = nil, sramBitUM2: Double? = nil,
-                sramPeripheryUM: Double? = nil, vectorLaneUM2: Double? = nil) {
+    public init(
+        macUM2: Double? = nil, muxUM2: Double? = nil, decoderLaneUM2: Double? = nil, sramBitUM2: Double? = nil,
+        sramPeripheryUM: Double? = nil, vectorLaneUM2: Double? = nil
+    ) {
         self.macUM2 = macUM2; self.muxUM2 = muxUM2; self.decoderLaneUM2 = decoderLaneUM2
         self.sramBitUM2 = sramBitUM2; self.sramPeripheryUM = sramPeripheryUM; self.vectorLaneUM2 = vectorLaneUM2
     }

@@ -68,8 +68,10 @@ public struct FoldPlan: Sendable {
     /// Rows and columns of the array that fold `f` uses (edge folds use fewer).
     @inlinable public func used(_ f: Int) -> (rows: Int, columns: Int) {
         let t = tiles(of: f)
-        return (Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
-                Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns))
+        return (
+            Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
+            Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns)
+        )
     }
 
     /// Whether fold `f` is the first to touch its outer tile (its reused operand is fetched then).

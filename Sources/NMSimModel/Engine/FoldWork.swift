@@ -111,7 +111,7 @@ struct FoldCostModel {
         let tiles = plan.tiles(of: f)
         let t = spec.dataTypes
         let s = plan.shape
-        let R = plan.arrayRows, C = plan.arrayColumns
+        let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         let temporal = plan.temporal
         var stream = temporal
         func stretch(_ cycles: Int, _ cause: StreamLimit) {
@@ -128,14 +128,14 @@ struct FoldCostModel {
         let lastInner = plan.isLastInner(f)
         switch plan.dataflow {
         case .weightStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let weightBytes = r * c * t.weightBytes + metadataBytes(kept: r * c, columns: c)
             let actBytes = s.m * kSpan * t.activationBytes
             let partialIn = (!outputsResident && !firstInner) ? s.m * c * t.accumulatorBytes : 0
             w.fetchBytes = weightBytes + ((!actResident || firstOuter) ? actBytes : 0) + partialIn
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
             let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -173,13 +173,13 @@ struct FoldCostModel {
                 dramPartialRead: 0, dramPartialWrite: 0,
                 ifmapRead: actBytes, filterRead: weightBytes, ofmapRead: 0, ofmapWrite: r * c * t.outputBytes)
         case .inputStationary:
-            let kSpan = activationSpan(start: tiles.row * R, r: r)
+            let kSpan = activationSpan(start: tiles.row * arrayRows, r: r)
             let actBytes = kSpan * c * t.activationBytes
             let weightBytes = r * s.n * t.weightBytes + metadataBytes(kept: r * s.n, columns: s.n)
             let partialIn = (!outputsResident && !firstInner) ? c * s.n * t.accumulatorBytes : 0
             w.fetchBytes = actBytes + ((!weightsResident || firstOuter) ? weightBytes : 0) + partialIn
             w.groups = groups(kept: r * s.n, columns: s.n)
-            w.loadCycles = scaleSim ? R : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
+            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
             let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
             if !scaleSim {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
@@ -201,7 +201,7 @@ struct FoldCostModel {
         }
         w.streamCycles = stream
         if scaleSim {
-            w.skewCycles = R + C - 2
+            w.skewCycles = arrayRows + arrayColumns - 2
         } else {
             let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
             w.skewCycles = r + c - 2 + decoderFill

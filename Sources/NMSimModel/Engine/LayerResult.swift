@@ -23,8 +23,10 @@ public struct StallBreakdown: Equatable, Sendable {
 
     /// Names and values in report order.
     public var entries: [(name: String, cycles: Int64)] {
-        [("memory", memory), ("decoder", decoder), ("activationBandwidth", activationBandwidth),
-         ("weightBandwidth", weightBandwidth), ("outputBandwidth", outputBandwidth), ("load", load), ("fillDrain", fillDrain)]
+        [
+            ("memory", memory), ("decoder", decoder), ("activationBandwidth", activationBandwidth),
+            ("weightBandwidth", weightBandwidth), ("outputBandwidth", outputBandwidth), ("load", load), ("fillDrain", fillDrain),
+        ]
     }
 
     public static func + (a: StallBreakdown, b: StallBreakdown) -> StallBreakdown {
@@ -63,8 +65,10 @@ public struct OperandTraffic: Equatable, Sendable {
 
     public init() {}
 
-    public init(dramInput: Int, dramWeight: Int, dramMetadata: Int, metadataRead: Int, dramPartialRead: Int, dramPartialWrite: Int,
-                ifmapRead: Int, filterRead: Int, ofmapRead: Int, ofmapWrite: Int) {
+    public init(
+        dramInput: Int, dramWeight: Int, dramMetadata: Int, metadataRead: Int, dramPartialRead: Int, dramPartialWrite: Int,
+        ifmapRead: Int, filterRead: Int, ofmapRead: Int, ofmapWrite: Int
+    ) {
         self.dramInput = Int64(dramInput); self.dramWeight = Int64(dramWeight); self.dramMetadata = Int64(dramMetadata)
         self.metadataRead = Int64(metadataRead)
         self.dramPartialRead = Int64(dramPartialRead); self.dramPartialWrite = Int64(dramPartialWrite)
@@ -77,10 +81,12 @@ public struct OperandTraffic: Equatable, Sendable {
 
     /// Every counter, in report order.
     public var entries: [(name: String, bytes: Int64)] {
-        [("dramInput", dramInput), ("dramWeight", dramWeight), ("dramMetadata", dramMetadata),
-         ("dramPartialRead", dramPartialRead), ("dramPartialWrite", dramPartialWrite),
-         ("ifmapRead", ifmapRead), ("ifmapWrite", ifmapWrite), ("filterRead", filterRead), ("filterWrite", filterWrite),
-         ("metadataRead", metadataRead), ("ofmapRead", ofmapRead), ("ofmapWrite", ofmapWrite)]
+        [
+            ("dramInput", dramInput), ("dramWeight", dramWeight), ("dramMetadata", dramMetadata),
+            ("dramPartialRead", dramPartialRead), ("dramPartialWrite", dramPartialWrite),
+            ("ifmapRead", ifmapRead), ("ifmapWrite", ifmapWrite), ("filterRead", filterRead), ("filterWrite", filterWrite),
+            ("metadataRead", metadataRead), ("ofmapRead", ofmapRead), ("ofmapWrite", ofmapWrite),
+        ]
     }
 
     static func combine(_ a: OperandTraffic, _ b: OperandTraffic, _ f: (Int64, Int64) -> Int64) -> OperandTraffic {
@@ -145,8 +151,10 @@ public struct LayerResult: Equatable, Sendable {
     /// Σ over folds of the PEs each fold maps (rows used × columns used).
     public var mappedPEs: Int64 = 0
 
-    public init(cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
-                weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int) {
+    public init(
+        cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
+        weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int
+    ) {
         self.cycles = cycles; self.computeCycles = computeCycles; self.stalls = stalls; self.folds = folds
         self.macs = macs; self.denseMACs = denseMACs; self.weightBytes = weightBytes; self.metadataBytes = metadataBytes
         self.decodedGroups = decodedGroups; self.traffic = traffic; self.vectorElementOps = vectorElementOps; self.events = events
@@ -163,10 +171,11 @@ public struct LayerResult: Equatable, Sendable {
     public func repeated(_ count: Int) -> LayerResult {
         guard count != 1 else { return self }
         let k = Int64(count)
-        var r = LayerResult(cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
-                            macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
-                            decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
-                            events: events * count)
+        var r = LayerResult(
+            cycles: cycles * k, computeCycles: computeCycles * k, stalls: stalls.scaled(by: k), folds: folds * count,
+            macs: macs * k, denseMACs: denseMACs * k, weightBytes: weightBytes * k, metadataBytes: metadataBytes * k,
+            decodedGroups: decodedGroups * k, traffic: traffic.scaled(by: k), vectorElementOps: vectorElementOps * k,
+            events: events * count)
         r.mappedPEs = mappedPEs * k
         return r
     }

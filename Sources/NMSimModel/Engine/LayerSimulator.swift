@@ -28,8 +28,10 @@ public struct LayerSimulator: Sendable {
     }
 
     /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer).
-    public func simulate(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
-                         eventSink: ((TraceEvent) -> Void)? = nil) throws(Failure) -> LayerResult {
+    public func simulate(
+        _ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
+        eventSink: ((TraceEvent) -> Void)? = nil
+    ) throws(Failure) -> LayerResult {
         let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, instances: instances)
         let (total, overflow) = shape.denseMACs.multipliedReportingOverflow(by: Int64(instances))
         if overflow || total > Int64(1) << 56 {
@@ -52,7 +54,10 @@ public struct LayerSimulator: Sendable {
         var kernel = Kernel<FoldPipelineEvent>(eventLimit: plan.folds * 8 + 16)
         model.start(&kernel)
         do { try kernel.run(&model) } catch { throw .kernel(error) }
-        precondition(model.drained == plan.folds, "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))")
+        precondition(
+            model.drained == plan.folds,
+            "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))"
+        )
         return model.result(events: kernel.eventsFired)
     }
 }
@@ -83,7 +88,11 @@ public struct TraceEvent: Equatable, Sendable {
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its
 /// inputs are ready; a stage's completion is an event.
 enum FoldPipelineEvent: Sendable {
-    case fetched(Int), decoded(Int), loaded(Int), streamed(Int), written
+    case fetched(Int)
+    case decoded(Int)
+    case loaded(Int)
+    case streamed(Int)
+    case written
     /// A fold has drained; it carries the fold's output bytes, because many folds may drain
     /// after the ring slot holding its work has been reused.
     case drained(Int, writeBytes: Int)
@@ -194,7 +203,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         let folds = plan.folds
         // Fetch: needs a free buffer half (double-buffered) or the whole buffer (single).
         while fetchStarted < folds, fetchStarted == fetched,
-              streamed >= fetchStarted - (buffersDoubled ? 1 : 0) {
+            streamed >= fetchStarted - (buffersDoubled ? 1 : 0)
+        {
             let f = fetchStarted
             progressed = true
             let w = costs.work(f)
@@ -227,7 +237,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         // Load: into shadow registers once the previous fold has started streaming, or into
         // the PEs once the previous fold has drained.
         if loadStarted < decoded, loadStarted == loaded,
-           pipelined ? streamStarted >= loadStarted : drained >= loadStarted {
+            pipelined ? streamStarted >= loadStarted : drained >= loadStarted
+        {
             let f = loadStarted
             progressed = true
             loadStarted += 1

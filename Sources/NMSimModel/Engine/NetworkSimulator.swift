@@ -104,9 +104,10 @@ public struct NetworkSimulator: Sendable {
             total = sum
             reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i])))
         }
-        return NetworkReport(specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
-                             arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
-                             technology: spec.technology)
+        return NetworkReport(
+            specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
+            arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
+            technology: spec.technology)
     }
 
     /// Results of every layer of a workload at every pattern asked for, each distinct
@@ -133,17 +134,21 @@ public struct NetworkSimulator: Sendable {
                 guard let c = vector.cycles(op, elements: elements) else {
                     throw InputError(.data, source: layer.name, "vector layer too large to simulate")
                 }
-                return try Self.repeated(LayerResult(cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
-                                                     weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
-                                                     vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
+                return try Self.repeated(
+                    LayerResult(
+                        cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
+                        weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
+                        vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
             }
         }
 
         /// `layer.count` instances, rejected (not wrapped) if any counter would overflow.
         /// The largest of a result's counters: a bound for adding results without overflow.
         public static func largestCounter(_ r: LayerResult) -> Int64 {
-            [r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
-             r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events)].max()!
+            [
+                r.cycles, r.denseMACs, r.vectorElementOps, r.weightBytes, r.traffic.dramReadBytes, r.traffic.dramWriteBytes,
+                r.traffic.sramReadBytes, r.traffic.sramWriteBytes, Int64(r.events),
+            ].max()!
         }
 
         static func repeated(_ r: LayerResult, _ layer: Layer) throws(InputError) -> LayerResult {
@@ -156,8 +161,10 @@ public struct NetworkSimulator: Sendable {
 
     /// Simulates every GEMM layer of `workload` at each of `patterns(i)`: each distinct
     /// (shape, pattern) once, in parallel when asked, results placed by index.
-    public func simulate(_ workload: Workload, parallel: Bool = true,
-                         patterns: (Int) -> [NMPattern]) throws(InputError) -> LayerResults {
+    public func simulate(
+        _ workload: Workload, parallel: Bool = true,
+        patterns: (Int) -> [NMPattern]
+    ) throws(InputError) -> LayerResults {
         var keys: [Key] = []
         var index: [Key: Int] = [:]
         var names: [String] = []
@@ -173,9 +180,11 @@ public struct NetworkSimulator: Sendable {
         let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
         let jobs = keys
         let work: @Sendable (Int) -> Void = { i in
-            box.set(i, Result { () throws(LayerSimulator.Failure) -> LayerResult in
-                try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
-            })
+            box.set(
+                i,
+                Result { () throws(LayerSimulator.Failure) -> LayerResult in
+                    try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
+                })
         }
         if parallel && keys.count > 1 {
             DispatchQueue.concurrentPerform(iterations: keys.count, execute: work)

@@ -42,8 +42,9 @@ public struct PatternAssignment: Equatable, Sendable {
         try sink.throwIfAny()
         if !unsupported.isEmpty {
             let list = unsupported.prefix(5).joined(separator: ", ") + (unsupported.count > 5 ? ", and \(unsupported.count - 5) more" : "")
-            throw InputError(.data, source: uniform != nil && byName.isEmpty ? "--pattern" : source,
-                             "spec \(spec.name) does not support the pattern of \(list); it supports \(spec.supportedPatternNames) (and dense)")
+            throw InputError(
+                .data, source: uniform != nil && byName.isEmpty ? "--pattern" : source,
+                "spec \(spec.name) does not support the pattern of \(list); it supports \(spec.supportedPatternNames) (and dense)")
         }
         return out
     }

@@ -33,8 +33,10 @@ public struct Golden: Equatable, Sendable {
     public var layers: [LayerCycles]
     public var trace: String?
 
-    public init(recordedWith: String, spec: String, workload: String, image: Int? = nil, batch: Int? = nil, pattern: String? = nil,
-                assignment: String? = nil, totalCycles: Int64, layers: [LayerCycles], trace: String? = nil) {
+    public init(
+        recordedWith: String, spec: String, workload: String, image: Int? = nil, batch: Int? = nil, pattern: String? = nil,
+        assignment: String? = nil, totalCycles: Int64, layers: [LayerCycles], trace: String? = nil
+    ) {
         self.recordedWith = recordedWith; self.spec = spec; self.workload = workload; self.image = image; self.batch = batch
         self.pattern = pattern; self.assignment = assignment; self.totalCycles = totalCycles; self.layers = layers; self.trace = trace
     }
@@ -58,8 +60,9 @@ public struct Golden: Equatable, Sendable {
         let top = try ObjectReader.document(JSONParser.parse(text, source: source, hint: " (truncated or corrupt golden?)"), source: source)
         let sink = top.sink
         try top.checkVersion("nmsimGolden", current: version, format: "golden")
-        var g = Golden(recordedWith: top.string("recordedWith", default: "unknown"), spec: top.string("spec"), workload: top.string("workload"),
-                       totalCycles: 0, layers: [])
+        var g = Golden(
+            recordedWith: top.string("recordedWith", default: "unknown"), spec: top.string("spec"), workload: top.string("workload"),
+            totalCycles: 0, layers: [])
         g.image = top.has("image") ? top.int("image", in: 1...8192) : nil
         g.batch = top.has("batch") ? top.int("batch", in: 1...4096) : nil
         if let kinds = top.array("sparsify") {
@@ -90,8 +93,11 @@ public struct Golden: Equatable, Sendable {
                 overflow = overflow || o
             }
             if sink.isEmpty, overflow || sum != g.totalCycles {
-                sink.report("totalCycles", overflow ? "the layers' cycles overflow when added (corrupt golden?)"
-                                                    : "is \(g.totalCycles) but the layers add up to \(sum) (corrupt golden?)")
+                sink.report(
+                    "totalCycles",
+                    overflow
+                        ? "the layers' cycles overflow when added (corrupt golden?)"
+                        : "is \(g.totalCycles) but the layers add up to \(sum) (corrupt golden?)")
             }
         }
         top.finish()
@@ -136,21 +142,26 @@ public enum GoldenCheck {
         /// Paths in a golden are relative to its folder (absolute ones stay as they are).
         func resolve(_ s: String) -> String { s.hasPrefix("/") ? s : dir.appendingPathComponent(s).path }
         let spec = try InputLoader.spec(Presets.json(named: g.spec) != nil ? g.spec : resolve(g.spec)).spec
-        let workload = try InputLoader.workload(VisionTransformer.named(g.workload) != nil ? g.workload : resolve(g.workload),
-                                                image: g.image, batch: g.batch ?? 1, sparsify: g.sparsify.map(Set.init))
+        let workload = try InputLoader.workload(
+            VisionTransformer.named(g.workload) != nil ? g.workload : resolve(g.workload),
+            image: g.image, batch: g.batch ?? 1, sparsify: g.sparsify.map(Set.init))
         var assignment = PatternAssignment.none
         if let p = g.pattern {
             guard case .success(let v) = NMPattern.parse(p) else { throw InputError(.data, source: path, location: "pattern", "expected N:M, found \"\(p)\"") }
             assignment = PatternAssignment(uniform: v, source: path)
         } else if let a = g.assignment {
-            if let e = ELSAConfigurations.named(a) { assignment = try e.assignment(for: workload) }
-            else { assignment = try AssignmentFile.load(resolve(a), for: workload) }
+            if let e = ELSAConfigurations.named(a) {
+                assignment = try e.assignment(for: workload)
+            } else {
+                assignment = try AssignmentFile.load(resolve(a), for: workload)
+            }
         }
         let patterns = try assignment.resolve(workload, on: spec)
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
         var out: [GoldenMismatch] = []
         if report.layers.count != g.layers.count {
-            out.append(GoldenMismatch(layer: nil, layerName: workload.name, field: "layer count", expected: "\(g.layers.count)", actual: "\(report.layers.count)"))
+            out.append(
+                GoldenMismatch(layer: nil, layerName: workload.name, field: "layer count", expected: "\(g.layers.count)", actual: "\(report.layers.count)"))
             return out
         }
         var trace: (expected: [Trace.LayerTrace], actual: [Trace.LayerTrace])?
@@ -173,15 +184,20 @@ public enum GoldenCheck {
                 eventNote = firstDifference(Trace.events(trace.expected, i), Trace.events(trace.actual, i), tolerance: tolerance)
             }
             if !within(e.cycles, a.result.cycles, tolerance) {
-                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "cycles", expected: "\(e.cycles)",
-                                          actual: "\(a.result.cycles)\(percent(e.cycles, a.result.cycles))", firstEvent: eventNote))
+                out.append(
+                    GoldenMismatch(
+                        layer: i, layerName: e.name, field: "cycles", expected: "\(e.cycles)",
+                        actual: "\(a.result.cycles)\(percent(e.cycles, a.result.cycles))", firstEvent: eventNote))
             } else if let eventNote {
-                out.append(GoldenMismatch(layer: i, layerName: e.name, field: "trace", expected: "the recorded events", actual: "a difference", firstEvent: eventNote))
+                out.append(
+                    GoldenMismatch(layer: i, layerName: e.name, field: "trace", expected: "the recorded events", actual: "a difference", firstEvent: eventNote))
             }
         }
         if out.isEmpty, !within(g.totalCycles, report.totalCycles, tolerance) {
-            out.append(GoldenMismatch(layer: nil, layerName: "network", field: "totalCycles", expected: "\(g.totalCycles)",
-                                      actual: "\(report.totalCycles)\(percent(g.totalCycles, report.totalCycles))"))
+            out.append(
+                GoldenMismatch(
+                    layer: nil, layerName: "network", field: "totalCycles", expected: "\(g.totalCycles)",
+                    actual: "\(report.totalCycles)\(percent(g.totalCycles, report.totalCycles))"))
         }
         return out
     }
@@ -210,8 +226,10 @@ public enum GoldenCheck {
         }
         var out: [GoldenMismatch] = []
         for (i, (g, l)) in zip(rows, r.layers).enumerated() where !within(g.totalCycles, l.result.cycles, tolerance) {
-            out.append(GoldenMismatch(layer: i, layerName: l.layer.name, field: "Total Cycles", expected: "\(g.totalCycles)",
-                                      actual: "\(l.result.cycles)\(percent(g.totalCycles, l.result.cycles))"))
+            out.append(
+                GoldenMismatch(
+                    layer: i, layerName: l.layer.name, field: "Total Cycles", expected: "\(g.totalCycles)",
+                    actual: "\(l.result.cycles)\(percent(g.totalCycles, l.result.cycles))"))
         }
         return out
     }
@@ -263,20 +281,24 @@ public enum GoldenCheck {
     }
 
     /// Records a golden for a run; returns the golden and, when asked, the trace text.
-    public static func record(specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [String]? = nil,
-                              pattern: String?, assignment: String?,
-                              assignmentValue: PatternAssignment, traceFile: String?, version: String,
-                              resolveFrom dir: URL) throws(InputError) -> (Golden, String?) {
+    public static func record(
+        specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [String]? = nil,
+        pattern: String?, assignment: String?,
+        assignmentValue: PatternAssignment, traceFile: String?, version: String,
+        resolveFrom dir: URL
+    ) throws(InputError) -> (Golden, String?) {
         func resolve(_ s: String) -> String { s.hasPrefix("/") ? s : dir.appendingPathComponent(s).path }
         let spec = try InputLoader.spec(Presets.json(named: specArg) != nil ? specArg : resolve(specArg)).spec
-        let workload = try InputLoader.workload(VisionTransformer.named(workloadArg) != nil ? workloadArg : resolve(workloadArg),
-                                                image: image, batch: batch ?? 1, sparsify: sparsify.map(Set.init))
+        let workload = try InputLoader.workload(
+            VisionTransformer.named(workloadArg) != nil ? workloadArg : resolve(workloadArg),
+            image: image, batch: batch ?? 1, sparsify: sparsify.map(Set.init))
         let patterns = try assignmentValue.resolve(workload, on: spec)
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
-        var g = Golden(recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
-                       assignment: assignment, totalCycles: report.totalCycles,
-                       layers: report.layers.map { .init(name: $0.layer.name, pattern: $0.pattern.description, cycles: $0.result.cycles) },
-                       trace: traceFile)
+        var g = Golden(
+            recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
+            assignment: assignment, totalCycles: report.totalCycles,
+            layers: report.layers.map { .init(name: $0.layer.name, pattern: $0.pattern.description, cycles: $0.result.cycles) },
+            trace: traceFile)
         g.sparsify = sparsify
         let trace = traceFile != nil ? try Trace.record(spec: spec, workload: workload, patterns: patterns) : nil
         return (g, trace)

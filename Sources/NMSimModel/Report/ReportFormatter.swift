@@ -45,12 +45,15 @@ public enum ReportFormatter {
     public static func breakdown(_ b: Breakdown) -> JSONValue { .object(b.entries.map { ($0.name, .number($0.value)) }) }
 
     static func traffic(_ t: Traffic) -> JSONValue {
-        .object([("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
-                 ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes)),
-                 ("byOperand", .object(t.byOperand.entries.map { ($0.name, .integer($0.bytes)) }))])
+        .object([
+            ("dramReadBytes", .integer(t.dramReadBytes)), ("dramWriteBytes", .integer(t.dramWriteBytes)),
+            ("sramReadBytes", .integer(t.sramReadBytes)), ("sramWriteBytes", .integer(t.sramWriteBytes)),
+            ("byOperand", .object(t.byOperand.entries.map { ($0.name, .integer($0.bytes)) })),
+        ])
     }
 
-    public static let csvHeader = "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
+    public static let csvHeader =
+        "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
         + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
         + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes,energy_pj,"
         + CostModel.energyComponents.map { "energy_\(snake($0))_pj" }.joined(separator: ",")
@@ -73,12 +76,16 @@ public enum ReportFormatter {
             case .vector(let op, let e): (type, m, n, k) = ("vector:\(op.rawValue)", "\(e)", "", "")
             }
             let res = l.result
-            var f = [csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
-                     "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter]
+            var f = [
+                csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter,
+            ]
             f += res.stalls.entries.map { "\($0.cycles)" }
-            f += ["\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
-                  "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)",
-                  JSONWriter.format(l.energyPJ)]
+            f += [
+                "\(res.traffic.dramReadBytes)", "\(res.traffic.dramWriteBytes)",
+                "\(l.layer.hasParameters ? res.weightBytes : 0)", "\(l.layer.hasParameters ? res.metadataBytes : 0)",
+                JSONWriter.format(l.energyPJ),
+            ]
             f += l.energy.entries.map { JSONWriter.format($0.value) }
             out += f.joined(separator: ",") + "\n"
         }
@@ -104,9 +111,11 @@ public enum ReportFormatter {
             let util = res.macs > 0 && res.cycles > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
             let s = res.stalls
             let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
-            rows.append([l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
-                         grouped(res.cycles), util, res.limiter,
-                         "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))"])
+            rows.append([
+                l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
+                grouped(res.cycles), util, res.limiter,
+                "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
+            ])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
         let ratio = r.macs > 0 ? String(format: "%.2fx", Double(r.denseMACs) / Double(r.macs)) : "-"
@@ -121,13 +130,15 @@ public enum ReportFormatter {
         out += "by category  " + r.cyclesByCategory.map { "\($0.category) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
         let batch = r.images > 1 ? " per image (\(formatEnergy(r.energyPJ)) for the batch of \(r.images))" : " per inference"
         out += "energy       \(formatEnergy(r.energyPerImagePJ))\(batch)\n"
-        out += wrapped(r.energy.entries.filter { $0.value > 0 }.map {
-            "\($0.name) \(formatEnergy($0.value / Double(max(r.images, 1)))) (\(percent($0.value / max(r.energyPJ, 1e-300))))"
-        })
+        out += wrapped(
+            r.energy.entries.filter { $0.value > 0 }.map {
+                "\($0.name) \(formatEnergy($0.value / Double(max(r.images, 1)))) (\(percent($0.value / max(r.energyPJ, 1e-300))))"
+            })
         out += "area         \(formatArea(r.area.total)) at \(r.technology.nodeNm) nm, \(String(format: "%.2f", r.technology.volts)) V\n"
-        out += wrapped(r.area.entries.filter { $0.value > 0 }.map {
-            "\($0.name) \(formatArea($0.value)) (\(percent($0.value / max(r.area.total, 1e-300))))"
-        })
+        out += wrapped(
+            r.area.entries.filter { $0.value > 0 }.map {
+                "\($0.name) \(formatArea($0.value)) (\(percent($0.value / max(r.area.total, 1e-300))))"
+            })
         return out
     }
 

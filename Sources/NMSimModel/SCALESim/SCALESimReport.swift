@@ -13,14 +13,18 @@ public enum SCALESimReport {
         var lines = text.lineList.map(String.init)
         while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
         guard let header = lines.first, SCALESimTopology.fields(header).count >= 4,
-              SCALESimTopology.fields(header)[2].lowercased() == "total cycles" else {
-            throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim COMPUTE_REPORT header 'LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, ...'")
+            SCALESimTopology.fields(header)[2].lowercased() == "total cycles"
+        else {
+            throw InputError(
+                .data, source: source, location: "line 1",
+                "expected a SCALE-Sim COMPUTE_REPORT header 'LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, ...'")
         }
         var rows: [ComputeRow] = []
         for (i, line) in lines.enumerated().dropFirst() {
             let f = SCALESimTopology.fields(line)
             guard f.count >= 4, let id = Int(f[0]), let a = Int64(f[1]), let b = Int64(f[2]), let s = Int64(f[3]),
-                  a >= 0, b >= 0, s >= 0 else {
+                a >= 0, b >= 0, s >= 0
+            else {
                 sink.report("line \(i + 1)", "expected LayerID and three non-negative integer cycle counts, found \"\(line.prefix(60))\"")
                 continue
             }

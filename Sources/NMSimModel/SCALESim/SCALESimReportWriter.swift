@@ -8,7 +8,8 @@
 /// bandwidth stalls (0 in SCALE-Sim timing, as in SCALE-Sim's CALC mode). Only GEMM layers
 /// appear; a layer with `count` k is one row for all k instances.
 public enum SCALESimReportWriter {
-    public static let computeHeader = "LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,"
+    public static let computeHeader =
+        "LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,"
 
     public static func compute(_ report: NetworkReport, spec: HardwareSpec) -> String {
         var out = computeHeader + "\n"

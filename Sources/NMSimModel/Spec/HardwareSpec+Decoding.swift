@@ -39,16 +39,16 @@ extension HardwareSpec {
                     }
                     switch NMPattern.parse(s) {
                     case .success(let p):
-                        if patterns.contains(p) { sink.report(path, "duplicate pattern \(p)") }
-                        else if !p.isDense { patterns.append(p) }
+                        if patterns.contains(p) { sink.report(path, "duplicate pattern \(p)") } else if !p.isDense { patterns.append(p) }
                     case .failure(let e): sink.report(path, e.description)
                     }
                 }
             }
             mux = sp.choice("mux", MuxPlacement.allCases.map { ($0.rawValue, $0) }, default: .perPE)!
             if let d = sp.object("decoder", required: true) {
-                decoder = DecoderSpec(groupsPerCycle: d.int("groupsPerCycle", in: 1...(1 << 20)),
-                                      latencyCycles: d.int("latencyCycles", default: 0, in: 0...1_000_000))
+                decoder = DecoderSpec(
+                    groupsPerCycle: d.int("groupsPerCycle", in: 1...(1 << 20)),
+                    latencyCycles: d.int("latencyCycles", default: 0, in: 0...1_000_000))
                 d.finish()
             }
             sp.finish()
@@ -91,8 +91,9 @@ extension HardwareSpec {
             if model == .ideal {
                 _ = d.int("latencyCycles", default: 0, in: 0...1_000_000)
                 _ = d.int("burstBytes", default: 1, in: 1...65536)
-                dram = DRAMSpec(model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
-                                latencyCycles: 0, burstBytes: 1, kind: kind)
+                dram = DRAMSpec(
+                    model: .ideal, bytesPerCycle: d.double("bytesPerCycle", default: 1e9, min: 0.001),
+                    latencyCycles: 0, burstBytes: 1, kind: kind)
             } else {
                 let bpc = d.double("bytesPerCycle", min: 0.001, max: 1e6)
                 let lat = d.int("latencyCycles", default: 0, in: 0...1_000_000)
@@ -135,7 +136,9 @@ extension HardwareSpec {
         if let t = top.object("technology") {
             let nodes = TechnologySpec.nodes
             let node = t.int("nodeNm", default: 45, in: 1...1000, unit: "nm")
-            if nodes.contains(node) { technology.nodeNm = node } else {
+            if nodes.contains(node) {
+                technology.nodeNm = node
+            } else {
                 sink.report(t.childPath("nodeNm"), "no published scaling for \(node) nm; expected one of \(nodes.map(String.init).joined(separator: ", "))")
             }
             if t.has("voltage") {
@@ -151,17 +154,19 @@ extension HardwareSpec {
         var energy = EnergySpec()
         if let e = top.object("energy") {
             func opt(_ key: String) -> Double? { e.has(key) ? e.double(key, min: 0, max: 1e6) : nil }
-            energy = EnergySpec(macPJ: opt("macPJ"), muxPJ: opt("muxPJ"), sramReadPJPerByte: opt("sramReadPJPerByte"),
-                                sramWritePJPerByte: opt("sramWritePJPerByte"), dramPJPerByte: opt("dramPJPerByte"),
-                                decodePJPerGroup: opt("decodePJPerGroup"), vectorPJPerElementOp: opt("vectorPJPerElementOp"),
-                                leakageMWPerMM2: opt("leakageMWPerMM2"))
+            energy = EnergySpec(
+                macPJ: opt("macPJ"), muxPJ: opt("muxPJ"), sramReadPJPerByte: opt("sramReadPJPerByte"),
+                sramWritePJPerByte: opt("sramWritePJPerByte"), dramPJPerByte: opt("dramPJPerByte"),
+                decodePJPerGroup: opt("decodePJPerGroup"), vectorPJPerElementOp: opt("vectorPJPerElementOp"),
+                leakageMWPerMM2: opt("leakageMWPerMM2"))
             e.finish()
         }
         var area = AreaSpec()
         if let a = top.object("area") {
             func opt(_ key: String) -> Double? { a.has(key) ? a.double(key, min: 0, max: 1e9) : nil }
-            area = AreaSpec(macUM2: opt("macUM2"), muxUM2: opt("muxUM2"), decoderLaneUM2: opt("decoderLaneUM2"),
-                            sramBitUM2: opt("sramBitUM2"), sramPeripheryUM: opt("sramPeripheryUM"), vectorLaneUM2: opt("vectorLaneUM2"))
+            area = AreaSpec(
+                macUM2: opt("macUM2"), muxUM2: opt("muxUM2"), decoderLaneUM2: opt("decoderLaneUM2"),
+                sramBitUM2: opt("sramBitUM2"), sramPeripheryUM: opt("sramPeripheryUM"), vectorLaneUM2: opt("vectorLaneUM2"))
             a.finish()
         }
         top.finish()

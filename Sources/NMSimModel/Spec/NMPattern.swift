@@ -22,8 +22,8 @@ public struct NMPattern: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func parse(_ text: String) -> Result<NMPattern, PatternError> {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2,
-              let n = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let m = Int(parts[1].trimmingCharacters(in: .whitespaces))
+            let n = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+            let m = Int(parts[1].trimmingCharacters(in: .whitespaces))
         else { return .failure(.malformed(text)) }
         guard let p = NMPattern(n: n, m: m) else { return .failure(.outOfRange(n: n, m: m)) }
         return .success(p)
@@ -76,4 +76,3 @@ extension NMPattern {
         (isDense && other.isDense) || self == other
     }
 }
-

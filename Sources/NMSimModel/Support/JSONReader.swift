@@ -181,8 +181,10 @@ extension ObjectReader {
     public func checkVersion(_ key: String = "version", current: Int, format: String) throws(InputError) {
         let v = int(key)
         guard sink.isEmpty, v != current else { return }
-        throw InputError(.data, source: sink.source, location: key,
-                         v > current ? "\(format) format version \(v) is newer than this nmsim understands (\(current))"
-                                     : "unsupported \(format) format version \(v) (expected \(current))")
+        throw InputError(
+            .data, source: sink.source, location: key,
+            v > current
+                ? "\(format) format version \(v) is newer than this nmsim understands (\(current))"
+                : "unsupported \(format) format version \(v) (expected \(current))")
     }
 }

@@ -74,8 +74,9 @@ public enum AssignmentFile {
         let prefixes = blockPrefixes(workload)
         let expected = prefixes.count * elsaGeneOrder.count
         guard genes.count == expected else {
-            throw InputError(.data, source: source, location: loc,
-                             "has \(genes.count) genes but \(workload.name) has \(prefixes.count) blocks × 4 sparsifiable layers = \(expected)")
+            throw InputError(
+                .data, source: source, location: loc,
+                "has \(genes.count) genes but \(workload.name) has \(prefixes.count) blocks × 4 sparsifiable layers = \(expected)")
         }
         var map: [String: NMPattern] = [:]
         var problems: [Diagnostic] = []
@@ -85,7 +86,8 @@ public enum AssignmentFile {
                 continue
             }
             guard let p = NMPattern(n: Int(n), m: Int(m)) else {
-                problems.append(Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
+                problems.append(
+                    Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
                 continue
             }
             map["\(prefixes[g / 4]).\(elsaGeneOrder[g % 4])"] = p
@@ -108,8 +110,9 @@ public enum AssignmentFile {
         let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
         let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
         if !outside.isEmpty {
-            throw InputError(.usage, source: flag,
-                             "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
+            throw InputError(
+                .usage, source: flag,
+                "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
         }
         let m = patterns.values.filter { !$0.isDense }.map(\.m).max() ?? 4
         var genes: [[Int]] = []
@@ -127,11 +130,14 @@ public enum AssignmentFile {
             kept += Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k)) * Int64(l.count)
         }
         let gmacs = String(format: "%.2f", Double(kept) / 1e9)
-        var comment = ["Layer-wise N:M configuration for \(workload.name), exported by nmsim (\(gmacs) GMACs performed).",
-                       "Gene order per block: [proj, qkv, fc1, fc2]."]
+        var comment = [
+            "Layer-wise N:M configuration for \(workload.name), exported by nmsim (\(gmacs) GMACs performed).",
+            "Gene order per block: [proj, qkv, fc1, fc2].",
+        ]
         if workload.name != model.name {
             comment.append("Exported for \(workload.name); ELSA takes the image size from DATA.IMG_SIZE, not from this file.")
         }
-        return ELSAConfigFile.text(model: model, genes: genes, name: "sparse_\(model.name.replacingOccurrences(of: "-", with: "_"))_\(gmacs)G", comment: comment)
+        return ELSAConfigFile.text(
+            model: model, genes: genes, name: "sparse_\(model.name.replacingOccurrences(of: "-", with: "_"))_\(gmacs)G", comment: comment)
     }
 }

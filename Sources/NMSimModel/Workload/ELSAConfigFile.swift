@@ -121,7 +121,8 @@ public struct ELSAConfigFile: Sendable {
     func ints(_ path: String) throws(InputError) -> [Int]? {
         guard let v = try list(path) else { return nil }
         guard case .array(let a) = v, let out = Optional(a.compactMap { x -> Int? in if case .integer(let i) = x { return Int(i) } else { return nil } }),
-              out.count == a.count else {
+            out.count == a.count
+        else {
             throw InputError(.data, source: source, location: location(path), "expected a list of integers")
         }
         return out
@@ -176,35 +177,42 @@ public struct ELSAConfigFile: Sendable {
     public func dimensions() throws(InputError) -> Dimensions {
         let type = string("MODEL.TYPE") ?? "tiny_vit"
         if type.contains("swin") {
-            return Dimensions(family: .swin, patch: try int("MODEL.SWIN.PATCH_SIZE") ?? 4, width: try int("MODEL.SWIN.EMBED_DIM") ?? 96,
-                              depths: try ints("MODEL.SWIN.DEPTHS") ?? [2, 2, 6, 2], heads: try ints("MODEL.SWIN.NUM_HEADS") ?? [3, 6, 12, 24],
-                              window: try int("MODEL.SWIN.WINDOW_SIZE") ?? 7)
+            return Dimensions(
+                family: .swin, patch: try int("MODEL.SWIN.PATCH_SIZE") ?? 4, width: try int("MODEL.SWIN.EMBED_DIM") ?? 96,
+                depths: try ints("MODEL.SWIN.DEPTHS") ?? [2, 2, 6, 2], heads: try ints("MODEL.SWIN.NUM_HEADS") ?? [3, 6, 12, 24],
+                window: try int("MODEL.SWIN.WINDOW_SIZE") ?? 7)
         }
         guard type.contains("deit") || type.contains("vit") else {
-            throw InputError(.data, source: source, location: location("MODEL.TYPE"),
-                             "ELSA builds sparse_deit or sparse_swin models, found \"\(type)\"")
+            throw InputError(
+                .data, source: source, location: location("MODEL.TYPE"),
+                "ELSA builds sparse_deit or sparse_swin models, found \"\(type)\"")
         }
-        return Dimensions(family: .vit, patch: try int("MODEL.DEIT.PATCH_SIZE") ?? 16, width: try int("MODEL.DEIT.EMBED_DIM") ?? 768,
-                          depths: [try int("MODEL.DEIT.DEPTH") ?? 12], heads: [try int("MODEL.DEIT.NUM_HEADS") ?? 12], window: 0)
+        return Dimensions(
+            family: .vit, patch: try int("MODEL.DEIT.PATCH_SIZE") ?? 16, width: try int("MODEL.DEIT.EMBED_DIM") ?? 768,
+            depths: [try int("MODEL.DEIT.DEPTH") ?? 12], heads: [try int("MODEL.DEIT.NUM_HEADS") ?? 12], window: 0)
     }
 
     /// The built-in model ELSA would build from this file.
     public func model() throws(InputError) -> VisionTransformer {
         guard entries["MODEL.TYPE"] != nil else {
-            throw InputError(.data, source: source, "cannot tell the model: no MODEL.TYPE (sparse_deit or sparse_swin) with its MODEL.DEIT or MODEL.SWIN dimensions")
+            throw InputError(
+                .data, source: source, "cannot tell the model: no MODEL.TYPE (sparse_deit or sparse_swin) with its MODEL.DEIT or MODEL.SWIN dimensions")
         }
         let dims = try dimensions()
         let matches = VisionTransformer.all.filter { Dimensions($0) == dims }
         let name = string("MODEL.NAME") ?? ""
         let key = name.lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: "/", with: "")
         guard let model = matches.first(where: { key.contains($0.name) }) ?? matches.first else {
-            throw InputError(.data, source: source, location: location("MODEL.TYPE"),
-                             "ELSA would build \(dims), which is none of the built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")
+            throw InputError(
+                .data, source: source, location: location("MODEL.TYPE"),
+                "ELSA would build \(dims), which is none of the built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")
         }
         // A NAME that is itself a built-in model must agree with the dimensions ELSA builds.
         if let named = VisionTransformer.named(name), !matches.contains(named) {
-            throw InputError(.data, source: source, location: location("MODEL.NAME"),
-                             "names \(named.name), but ELSA would build \(model.name) (\(dims)) from this file; give \(named.name)'s dimensions under MODEL.\(named.family == .swin ? "SWIN" : "DEIT")")
+            throw InputError(
+                .data, source: source, location: location("MODEL.NAME"),
+                "names \(named.name), but ELSA would build \(model.name) (\(dims)) from this file; give \(named.name)'s dimensions under MODEL.\(named.family == .swin ? "SWIN" : "DEIT")"
+            )
         }
         return model
     }
@@ -224,70 +232,70 @@ extension ELSAConfigFile {
         s += "MODEL:\n"
         if model.family == .swin {
             s += """
-              NAME: \(name)
-              SWIN:
-                APE: False
-                DEPTHS: \(list(model.depths))
-                EMBED_DIM: \(model.width)
-                IN_CHANS: 3
-                MLP_RATIO: \(model.mlpRatio).0
-                NUM_HEADS: \(list(model.heads))
-                PATCH_NORM: True
-                PATCH_SIZE: \(model.patch)
-                QKV_BIAS: True
-                QK_SCALE: None
-                SVD_CONFIG: []
-                WINDOW_SIZE: \(model.window)
-              TYPE: sparse_swin
+                  NAME: \(name)
+                  SWIN:
+                    APE: False
+                    DEPTHS: \(list(model.depths))
+                    EMBED_DIM: \(model.width)
+                    IN_CHANS: 3
+                    MLP_RATIO: \(model.mlpRatio).0
+                    NUM_HEADS: \(list(model.heads))
+                    PATCH_NORM: True
+                    PATCH_SIZE: \(model.patch)
+                    QKV_BIAS: True
+                    QK_SCALE: None
+                    SVD_CONFIG: []
+                    WINDOW_SIZE: \(model.window)
+                  TYPE: sparse_swin
 
-            """
+                """
         } else {
             s += """
-              DEIT:
-                DEPTH: \(model.depths[0])
-                EMBED_DIM: \(model.width)
-                IN_CHANS: 3
-                MLP_RATIO: \(model.mlpRatio).0
-                NUM_HEADS: \(model.heads[0])
-                PATCH_SIZE: \(model.patch)
-                QKV_BIAS: True
-              NAME: \(name)
-              TYPE: sparse_deit
+                  DEIT:
+                    DEPTH: \(model.depths[0])
+                    EMBED_DIM: \(model.width)
+                    IN_CHANS: 3
+                    MLP_RATIO: \(model.mlpRatio).0
+                    NUM_HEADS: \(model.heads[0])
+                    PATCH_SIZE: \(model.patch)
+                    QKV_BIAS: True
+                  NAME: \(name)
+                  TYPE: sparse_deit
 
-            """
+                """
         }
         s += """
-        NAS:
-          INIT_CONFIG: \(flat)
-          NUM_CHOICES_BLOCKS: \(genes.count)
-          PER_CAND_AFFINE: False
-          PROXY:
-            ENABLE: False
-            IMG_PER_CLASSES: 1
-          SAMPLE_POLICY:
-            CAND_POOL_SIZE: 1000
-            ENABLE_CAND_POOL: False
-            ENABLE_EPS: True
-            EPS1:
-              FIX_EPOCHS: 0
-              MAX: 0.0
-              MIN: 0.0
-              PATIENT_EPOCHS: 0
-            EPS2:
-              FIX_EPOCHS: 10
-              MAX: 1.0
-              MIN: 0.5
-              PATIENT_EPOCHS: 10
-            FILTERED_POLICY: None
-            NUM_KEPT_SUBNETS: 1
-            NUM_SAMPLE_SUBNETS: 1
-          SEARCH_SPACE: \(space)
-          TARGET_COMP_RATIO: 0.5
-          TEST_CONFIG:
-            TEST_SUBNET: \(flat)
-            UNIFORM_SUBNETS: []
+            NAS:
+              INIT_CONFIG: \(flat)
+              NUM_CHOICES_BLOCKS: \(genes.count)
+              PER_CAND_AFFINE: False
+              PROXY:
+                ENABLE: False
+                IMG_PER_CLASSES: 1
+              SAMPLE_POLICY:
+                CAND_POOL_SIZE: 1000
+                ENABLE_CAND_POOL: False
+                ENABLE_EPS: True
+                EPS1:
+                  FIX_EPOCHS: 0
+                  MAX: 0.0
+                  MIN: 0.0
+                  PATIENT_EPOCHS: 0
+                EPS2:
+                  FIX_EPOCHS: 10
+                  MAX: 1.0
+                  MIN: 0.5
+                  PATIENT_EPOCHS: 10
+                FILTERED_POLICY: None
+                NUM_KEPT_SUBNETS: 1
+                NUM_SAMPLE_SUBNETS: 1
+              SEARCH_SPACE: \(space)
+              TARGET_COMP_RATIO: 0.5
+              TEST_CONFIG:
+                TEST_SUBNET: \(flat)
+                UNIFORM_SUBNETS: []
 
-        """
+            """
         return s
     }
 }

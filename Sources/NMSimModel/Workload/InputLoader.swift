@@ -27,7 +27,9 @@ public enum InputLoader {
             return LoadedSpec(spec: try HardwareSpec.decode(json: json, source: "preset \(name)"), warnings: [])
         }
         if !FileManager.default.fileExists(atPath: name), !name.contains("/"), !name.contains(".") {
-            throw InputError(.usage, source: "--spec", "unknown preset \"\(name)\"; presets are: \(Presets.names.joined(separator: ", ")) (or give a .json or SCALE-Sim .cfg file)")
+            throw InputError(
+                .usage, source: "--spec",
+                "unknown preset \"\(name)\"; presets are: \(Presets.names.joined(separator: ", ")) (or give a .json or SCALE-Sim .cfg file)")
         }
         let text = try read(name)
         if name.lowercased().hasSuffix(".cfg") {
@@ -49,10 +51,15 @@ public enum InputLoader {
             throw InputError(.usage, source: "--sparsify", "applies only to built-in models; a workload file marks its own layers with \"sparsifiable\"")
         }
         if image != nil || batch != 1 {
-            throw InputError(.usage, source: image != nil ? "--image" : "--batch", "applies only to built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")
+            throw InputError(
+                .usage, source: image != nil ? "--image" : "--batch",
+                "applies only to built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")
         }
         if !FileManager.default.fileExists(atPath: arg), !arg.contains("/"), !arg.contains(".") {
-            throw InputError(.usage, source: "--workload", "unknown model \"\(arg)\"; built-in models are: \(VisionTransformer.all.map(\.name).joined(separator: ", ")) (or give a .json or SCALE-Sim .csv file)")
+            throw InputError(
+                .usage, source: "--workload",
+                "unknown model \"\(arg)\"; built-in models are: \(VisionTransformer.all.map(\.name).joined(separator: ", ")) (or give a .json or SCALE-Sim .csv file)"
+            )
         }
         let text = try read(arg)
         if arg.lowercased().hasSuffix(".csv") { return try SCALESimTopology.parse(text, source: arg) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Built-in Vision Transformer models, lowered layer by layer as the hardware sees them.
 ///
 /// Per transformer block: norm1 (vector), qkv (GEMM), per-head Q·Kᵀ and A·V (GEMMs on
@@ -59,7 +61,10 @@ public struct VisionTransformer: Sendable, Equatable {
         if family == .swin {
             let side = image / patch
             let need = window << (depths.count - 1)
-            if side % need != 0 { return "\(name) needs an image size whose \(side)-token side divides by \(need) (window \(window) at every stage); try \(patch * need * max(1, side / need))" }
+            if side % need != 0 {
+                return
+                    "\(name) needs an image size whose \(side)-token side divides by \(need) (window \(window) at every stage); try \(patch * need * max(1, side / need))"
+            }
         }
         return nil
     }
@@ -84,14 +89,17 @@ public struct VisionTransformer: Sendable, Equatable {
         precondition(problem(image: image, batch: batch) == nil, problem(image: image, batch: batch)!)
         var layers: [Layer] = []
         let side = image / patch
-        layers.append(Layer(name: "patch_embed", kind: .gemm(GEMMShape(m: side * side * batch, n: width, k: 3 * patch * patch)),
-                            sparsifiable: false, category: "embed"))
+        layers.append(
+            Layer(
+                name: "patch_embed", kind: .gemm(GEMMShape(m: side * side * batch, n: width, k: 3 * patch * patch)),
+                sparsifiable: false, category: "embed"))
         switch family {
         case .vit:
             let tokens = side * side + 1
             for b in 0..<depths[0] {
-                appendBlock(&layers, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
-                            attentionTokens: tokens, groups: batch, batch: batch)
+                appendBlock(
+                    &layers, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
+                    attentionTokens: tokens, groups: batch, batch: batch)
             }
             layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: tokens * width * batch)))
             layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: width)), sparsifiable: false, category: "head"))
@@ -101,16 +109,19 @@ public struct VisionTransformer: Sendable, Equatable {
             for (s, depth) in depths.enumerated() {
                 if s > 0 {
                     layers.append(Layer(name: "layers.\(s - 1).downsample.norm", kind: .vector(.layerNorm, elements: (res / 2) * (res / 2) * 4 * dim * batch)))
-                    layers.append(Layer(name: "layers.\(s - 1).downsample.reduction",
-                                        kind: .gemm(GEMMShape(m: (res / 2) * (res / 2) * batch, n: 2 * dim, k: 4 * dim)),
-                                        sparsifiable: false, category: "merge"))
+                    layers.append(
+                        Layer(
+                            name: "layers.\(s - 1).downsample.reduction",
+                            kind: .gemm(GEMMShape(m: (res / 2) * (res / 2) * batch, n: 2 * dim, k: 4 * dim)),
+                            sparsifiable: false, category: "merge"))
                     res /= 2
                     dim *= 2
                 }
                 let windows = (res / window) * (res / window)
                 for b in 0..<depth {
-                    appendBlock(&layers, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
-                                attentionTokens: window * window, groups: windows * batch, batch: batch)
+                    appendBlock(
+                        &layers, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
+                        attentionTokens: window * window, groups: windows * batch, batch: batch)
                 }
             }
             layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: res * res * dim * batch)))
@@ -125,17 +136,23 @@ public struct VisionTransformer: Sendable, Equatable {
 
     /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token
     /// groups (windows for Swin), `groups` of them in all (windows × images).
-    private func appendBlock(_ layers: inout [Layer], prefix: String, tokens: Int, dim: Int, heads: Int,
-                             attentionTokens t: Int, groups: Int, batch: Int) {
+    private func appendBlock(
+        _ layers: inout [Layer], prefix: String, tokens: Int, dim: Int, heads: Int,
+        attentionTokens t: Int, groups: Int, batch: Int
+    ) {
         let rows = tokens * batch
         let dh = dim / heads
         layers.append(Layer(name: "\(prefix).norm1", kind: .vector(.layerNorm, elements: rows * dim)))
         layers.append(Layer(name: "\(prefix).attn.qkv", kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))))
-        layers.append(Layer(name: "\(prefix).attn.qk", kind: .gemm(GEMMShape(m: t, n: t, k: dh)), sparsifiable: false,
-                            hasParameters: false, count: heads * groups))
+        layers.append(
+            Layer(
+                name: "\(prefix).attn.qk", kind: .gemm(GEMMShape(m: t, n: t, k: dh)), sparsifiable: false,
+                hasParameters: false, count: heads * groups))
         layers.append(Layer(name: "\(prefix).attn.softmax", kind: .vector(.softmax, elements: heads * groups * t * t)))
-        layers.append(Layer(name: "\(prefix).attn.av", kind: .gemm(GEMMShape(m: t, n: dh, k: t)), sparsifiable: false,
-                            hasParameters: false, count: heads * groups))
+        layers.append(
+            Layer(
+                name: "\(prefix).attn.av", kind: .gemm(GEMMShape(m: t, n: dh, k: t)), sparsifiable: false,
+                hasParameters: false, count: heads * groups))
         layers.append(Layer(name: "\(prefix).attn.proj", kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))))
         layers.append(Layer(name: "\(prefix).add1", kind: .vector(.add, elements: rows * dim)))
         layers.append(Layer(name: "\(prefix).norm2", kind: .vector(.layerNorm, elements: rows * dim)))
@@ -145,5 +162,3 @@ public struct VisionTransformer: Sendable, Equatable {
         layers.append(Layer(name: "\(prefix).add2", kind: .vector(.add, elements: rows * dim)))
     }
 }
-
-import Foundation

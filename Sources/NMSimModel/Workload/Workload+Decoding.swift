@@ -37,14 +37,18 @@ extension Workload {
                     if let p = pattern, !p.isDense, !sparsifiable {
                         sink.report(o.childPath("pattern"), "layer is not sparsifiable but has pattern \(p)")
                     }
-                    layers.append(Layer(name: lname, kind: .gemm(shape), pattern: pattern, sparsifiable: sparsifiable,
-                                        hasParameters: params, count: count, category: category))
+                    layers.append(
+                        Layer(
+                            name: lname, kind: .gemm(shape), pattern: pattern, sparsifiable: sparsifiable,
+                            hasParameters: params, count: count, category: category))
                 case 1:
                     let op = o.choice("op", VectorOp.allCases.map { ($0.rawValue, $0) }) ?? .add
                     let elements = o.int("elements", in: 1...WorkloadLimits.maxElements)
                     if pattern != nil { sink.report(o.childPath("pattern"), "vector layers have no weights to prune") }
-                    layers.append(Layer(name: lname, kind: .vector(op, elements: elements), sparsifiable: false,
-                                        hasParameters: false, count: count, category: category))
+                    layers.append(
+                        Layer(
+                            name: lname, kind: .vector(op, elements: elements), sparsifiable: false,
+                            hasParameters: false, count: count, category: category))
                 default: continue  // the type error is reported; its other keys cannot be judged
                 }
                 o.finish()

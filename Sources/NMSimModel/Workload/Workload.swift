@@ -22,8 +22,10 @@ public struct Layer: Equatable, Sendable {
     /// The convolution a SCALE-Sim topology row describes (its GEMM is `kind`); nil for GEMM rows.
     public var convolution: Convolution?
 
-    public init(name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
-                hasParameters: Bool = true, count: Int = 1, category: String? = nil) {
+    public init(
+        name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
+        hasParameters: Bool = true, count: Int = 1, category: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.pattern = pattern

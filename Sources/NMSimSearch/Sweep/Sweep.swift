@@ -115,8 +115,10 @@ public struct Sweep: Equatable, Sendable {
     public var optimizer: String
     public var seed: UInt64
 
-    public init(baseSpec: JSONValue, baseSpecName: String, axes: [SweepAxis], workloads: [SweepWorkload], modes: [SweepMode],
-                objectives: [SweepObjective] = [], optimizer: String = "dp", seed: UInt64 = 0) {
+    public init(
+        baseSpec: JSONValue, baseSpecName: String, axes: [SweepAxis], workloads: [SweepWorkload], modes: [SweepMode],
+        objectives: [SweepObjective] = [], optimizer: String = "dp", seed: UInt64 = 0
+    ) {
         self.baseSpec = baseSpec
         self.baseSpecName = baseSpecName
         self.axes = axes
@@ -169,7 +171,8 @@ public struct Sweep: Equatable, Sendable {
         case .failure(let e): return .failure(e)
         case .success(let json):
             do { return .success(try HardwareSpec.decode(json, source: "point \(index)")) } catch {
-                return .failure(SweepError(error.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; ")))
+                return .failure(
+                    SweepError(error.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; ")))
             }
         }
     }
@@ -185,7 +188,9 @@ public struct Sweep: Equatable, Sendable {
         for axis in axes {
             if axis.location.isEmpty { kind = .usage }
             for p in axis.paths {
-                if let other = seen[p] { problems.append(Diagnostic(source: axis.source, location: axis.location, message: "\(p) is already swept by \(other)")) }
+                if let other = seen[p] {
+                    problems.append(Diagnostic(source: axis.source, location: axis.location, message: "\(p) is already swept by \(other)"))
+                }
                 seen[p] = axis.location.isEmpty ? axis.source : axis.location
             }
             for (k, row) in axis.values.enumerated() {
@@ -210,7 +215,9 @@ public struct Sweep: Equatable, Sendable {
         var total = 1
         for a in axes {
             let (t, o) = total.multipliedReportingOverflow(by: a.values.count)
-            if o || t > Self.maxPoints { problems.append(Diagnostic(source: a.source, location: a.location, message: "the sweep would have more than \(Self.maxPoints) points")); break }
+            if o || t > Self.maxPoints {
+                problems.append(Diagnostic(source: a.source, location: a.location, message: "the sweep would have more than \(Self.maxPoints) points")); break
+            }
             total = t
         }
         if !problems.isEmpty { throw InputError(kind, problems) }
@@ -220,18 +227,30 @@ public struct Sweep: Equatable, Sendable {
     public func record() -> JSONValue {
         .object([
             ("spec", baseSpec), ("specSource", .string(baseSpecName)),
-            ("axes", .array(axes.map { a in
-                .object([("paths", .array(a.paths.map { .string($0.description) })),
-                         ("values", .array(a.values.map { .array($0) }))])
-            })),
+            (
+                "axes",
+                .array(
+                    axes.map { a in
+                        .object([
+                            ("paths", .array(a.paths.map { .string($0.description) })),
+                            ("values", .array(a.values.map { .array($0) })),
+                        ])
+                    })
+            ),
             ("workloads", .array(workloads.map(\.record))),
-            ("modes", .array(modes.map { m in
-                if case .assignment(let name, let asg) = m {
-                    return .object([("assignment", .string(name)),
-                                     ("patterns", .object(asg.byName.keys.sorted().map { ($0, .string(asg.byName[$0]!.description)) }))])
-                }
-                return .string(m.label)
-            })),
+            (
+                "modes",
+                .array(
+                    modes.map { m in
+                        if case .assignment(let name, let asg) = m {
+                            return .object([
+                                ("assignment", .string(name)),
+                                ("patterns", .object(asg.byName.keys.sorted().map { ($0, .string(asg.byName[$0]!.description)) })),
+                            ])
+                        }
+                        return .string(m.label)
+                    })
+            ),
             ("objectives", .array(objectives.map { .string($0.rawValue) })),
             ("search", .object([("optimizer", .string(optimizer)), ("seed", .integer(Int64(bitPattern: seed)))])),
         ])

@@ -3,7 +3,10 @@ import NMSimModel
 /// A place in a spec's JSON: keys separated by dots, array elements by `[i]`
 /// (`buffers.ifmap.capacityKiB`, `sparsity.supportedPatterns[0]`).
 public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
-    enum Component: Hashable, Sendable { case key(String), index(Int) }
+    enum Component: Hashable, Sendable {
+        case key(String)
+        case index(Int)
+    }
     let components: [Component]
     public let description: String
 
@@ -170,10 +173,15 @@ public enum SweepValues {
         for c in s {
             if inString {
                 if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
-            } else if c == "\"" { inString = true }
-            else if c == "[" || c == "{" { depth += 1 }
-            else if c == "]" || c == "}" { depth -= 1 }
-            else if c == ",", depth == 0 { parts.append(cur); cur = ""; continue }
+            } else if c == "\"" {
+                inString = true
+            } else if c == "[" || c == "{" {
+                depth += 1
+            } else if c == "]" || c == "}" {
+                depth -= 1
+            } else if c == ",", depth == 0 {
+                parts.append(cur); cur = ""; continue
+            }
             cur.append(c)
         }
         parts.append(cur)
@@ -190,8 +198,11 @@ public enum SweepValues {
         if multiply || step.hasPrefix("+") { step.removeFirst() }
         guard let by = Double(step), by.isFinite, start.isFinite, stop.isFinite else { return fail("expected START:STOP:*FACTOR or START:STOP:+STEP") }
         guard start <= stop else { return fail("START must not exceed STOP") }
-        if multiply { guard by > 1, start > 0 else { return fail("a *FACTOR range needs FACTOR > 1 and START > 0") } }
-        else { guard by > 0 else { return fail("the step must be greater than 0") } }
+        if multiply {
+            guard by > 1, start > 0 else { return fail("a *FACTOR range needs FACTOR > 1 and START > 0") }
+        } else {
+            guard by > 0 else { return fail("the step must be greater than 0") }
+        }
         let integers = [parts[0], parts[1], step].allSatisfy { Int64($0) != nil }
         var values: [JSONValue] = []
         var v = start

@@ -43,8 +43,11 @@ extension Sweep {
             if o.has("path") { texts.append((o.string("path"), o.childPath("path"))) }
             if let ps = o.array("paths") {
                 for (k, p) in ps.enumerated() {
-                    if case .string(let s) = p { texts.append((s, o.childPath("paths[\(k)]"))) }
-                    else { sink.report(o.childPath("paths[\(k)]"), "expected a spec path string, found \(p.brief)") }
+                    if case .string(let s) = p {
+                        texts.append((s, o.childPath("paths[\(k)]")))
+                    } else {
+                        sink.report(o.childPath("paths[\(k)]"), "expected a spec path string, found \(p.brief)")
+                    }
                 }
             }
             if texts.isEmpty { sink.report(at, "needs \"path\" (one spec path) or \"paths\" (several that move together)") }
@@ -82,20 +85,25 @@ extension Sweep {
         for (i, item) in wl.enumerated() {
             let at = "workloads[\(i)]"
             var name = "", image: Int?, batch: Int?, sparsify: Set<String>?
-            if case .string(let s) = item { name = s } else {
+            if case .string(let s) = item {
+                name = s
+            } else {
                 let o = ObjectReader(item, path: at, sink: sink)
                 guard o.isValid else { continue }
                 name = o.string("name")
                 if o.has("image") { image = o.int("image", in: 1...8192) }
                 if o.has("batch") { batch = o.int("batch", in: 1...4096) }
                 if let kinds = o.array("sparsify") {
-                    sparsify = Set(kinds.compactMap { k -> String? in
-                        guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
-                            sink.report(o.childPath("sparsify"), "expected layer kinds from \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
-                            return nil
-                        }
-                        return s
-                    })
+                    sparsify = Set(
+                        kinds.compactMap { k -> String? in
+                            guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
+                                sink.report(
+                                    o.childPath("sparsify"),
+                                    "expected layer kinds from \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
+                                return nil
+                            }
+                            return s
+                        })
                 }
                 o.finish()
             }
@@ -130,8 +138,9 @@ extension Sweep {
         }
         top.finish()
         try sink.throwIfAny()
-        let sweep = Sweep(baseSpec: baseSpec, baseSpecName: specName, axes: axes, workloads: workloads, modes: modes,
-                          objectives: objectives, optimizer: optimizer, seed: seed)
+        let sweep = Sweep(
+            baseSpec: baseSpec, baseSpecName: specName, axes: axes, workloads: workloads, modes: modes,
+            objectives: objectives, optimizer: optimizer, seed: seed)
         try sweep.validate()
         return sweep
     }

@@ -69,7 +69,9 @@ public struct SweepEvaluator: Sendable {
     func rows(_ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload) -> [SweepRow] {
         let workload = w.workload
         let searchable = Set(workload.sparsifiableIndices)
-        let searches = sweep.modes.contains { if case .uniform = $0 { return false }; if case .assignment = $0 { return false }; return true }
+        let searches = sweep.modes.contains {
+            if case .uniform = $0 { return false }; if case .assignment = $0 { return false }; return true
+        }
         // Every pattern any mode needs, per layer.
         var extra: [[NMPattern]] = Array(repeating: [], count: workload.layers.count)
         for m in sweep.modes {
@@ -83,8 +85,10 @@ public struct SweepEvaluator: Sendable {
         }
         let sim = NetworkSimulator(spec: spec)
         let need = { (i: Int) -> [NMPattern] in
-            var ps = searches ? LatencyTable.patterns(layer: i, spec: spec, workload: workload, searchable: searchable)
-                              : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
+            var ps =
+                searches
+                ? LatencyTable.patterns(layer: i, spec: spec, workload: workload, searchable: searchable)
+                : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
             for p in extra[i] where !ps.contains(p) { ps.append(p) }
             return ps
         }
@@ -111,8 +115,9 @@ public struct SweepEvaluator: Sendable {
     }
 
     func failed(_ index: Int, _ w: SweepWorkload, _ m: SweepMode, _ status: SweepRow.Status, _ e: InputError) -> SweepRow {
-        SweepRow(index: index, workload: w.label, mode: m.label, status: status,
-                 reason: e.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; "))
+        SweepRow(
+            index: index, workload: w.label, mode: m.label, status: status,
+            reason: e.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; "))
     }
 
     func rows(_ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload, _ m: SweepMode, _ results: NetworkSimulator.LayerResults) -> [SweepRow] {
@@ -122,8 +127,11 @@ public struct SweepEvaluator: Sendable {
             switch m {
             case .uniform(let p):
                 guard spec.supports(p) else {
-                    return [SweepRow(index: index, workload: w.label, mode: m.label, status: .unsupported,
-                                     reason: "the point supports \(spec.supportedPatterns.isEmpty ? "dense only" : spec.supportedPatternNames + " and dense"), not \(p)")]
+                    return [
+                        SweepRow(
+                            index: index, workload: w.label, mode: m.label, status: .unsupported,
+                            reason: "the point supports \(spec.supportedPatterns.isEmpty ? "dense only" : spec.supportedPatternNames + " and dense"), not \(p)")
+                    ]
                 }
                 let patterns = try PatternAssignment(uniform: p).resolve(workload, on: spec)
                 return [row(index, w, m.label, spec, try sim.report(workload, patterns: patterns, from: results))]
@@ -140,8 +148,11 @@ public struct SweepEvaluator: Sendable {
                 let problem = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: constraint)
                 let found = sweep.optimizer == "dp" ? ParetoDP().solve(problem) : EvolutionarySearch(seed: sweep.seed).solve(problem)
                 guard let found else {
-                    return [SweepRow(index: index, workload: w.label, mode: m.label, status: .infeasible,
-                                     reason: "no configuration meets \(constraint) (\(SearchSession.describeRange(problem)))")]
+                    return [
+                        SweepRow(
+                            index: index, workload: w.label, mode: m.label, status: .infeasible,
+                            reason: "no configuration meets \(constraint) (\(SearchSession.describeRange(problem)))")
+                    ]
                 }
                 return [try searched(index, w, m.label, spec, table, found.choice, found.cost, results)]
             case .pareto:
@@ -157,8 +168,10 @@ public struct SweepEvaluator: Sendable {
         }
     }
 
-    func searched(_ index: Int, _ w: SweepWorkload, _ label: String, _ spec: HardwareSpec, _ table: LatencyTable, _ choice: [Int],
-                  _ cost: Double, _ results: NetworkSimulator.LayerResults) throws(InputError) -> SweepRow {
+    func searched(
+        _ index: Int, _ w: SweepWorkload, _ label: String, _ spec: HardwareSpec, _ table: LatencyTable, _ choice: [Int],
+        _ cost: Double, _ results: NetworkSimulator.LayerResults
+    ) throws(InputError) -> SweepRow {
         let report = try NetworkSimulator(spec: spec).report(w.workload, patterns: table.patterns(choice), from: results)
         var r = row(index, w, label, spec, report)
         r.cost = cost
@@ -169,12 +182,14 @@ public struct SweepEvaluator: Sendable {
     func row(_ index: Int, _ w: SweepWorkload, _ label: String, _ spec: HardwareSpec, _ r: NetworkReport) -> SweepRow {
         var counts: [NMPattern: Int] = [:]
         for l in r.layers where l.layer.sparsifiable { counts[l.pattern, default: 0] += 1 }
-        return SweepRow(index: index, workload: w.label, mode: label, status: .ok, pes: spec.rows * spec.columns, cycles: r.totalCycles,
-                        seconds: r.seconds, inferencesPerSecond: r.seconds > 0 ? Double(r.images) / r.seconds : nil, macs: r.macs,
-                        energyPJ: r.energyPJ, areaMM2: r.area.entries.isEmpty ? nil : r.area.total, weightBytes: r.weightBytes,
-                        patternCounts: counts.keys.sorted(by: >).map { (patternName($0), counts[$0]!) })
+        return SweepRow(
+            index: index, workload: w.label, mode: label, status: .ok, pes: spec.rows * spec.columns, cycles: r.totalCycles,
+            seconds: r.seconds, inferencesPerSecond: r.seconds > 0 ? Double(r.images) / r.seconds : nil, macs: r.macs,
+            energyPJ: r.energyPJ, areaMM2: r.area.entries.isEmpty ? nil : r.area.total, weightBytes: r.weightBytes,
+            patternCounts: counts.keys.sorted(by: >).map { (patternName($0), counts[$0]!) })
     }
 
-    func patternName(_ p: NMPattern) -> String { p.isDense ? "dense" : p.description
+    func patternName(_ p: NMPattern) -> String {
+        p.isDense ? "dense" : p.description
     }
 }

@@ -40,7 +40,9 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
             let min = try int("SLURM_ARRAY_TASK_MIN") ?? 0
             let step = try int("SLURM_ARRAY_TASK_STEP") ?? 1
             guard step >= 1, id >= min, (id - min) % step == 0, (id - min) / step < count else {
-                throw InputError(.usage, source: "--shard auto", "SLURM_ARRAY_TASK_ID=\(id) is not one of \(count) tasks from SLURM_ARRAY_TASK_MIN=\(min) in steps of \(step)")
+                throw InputError(
+                    .usage, source: "--shard auto",
+                    "SLURM_ARRAY_TASK_ID=\(id) is not one of \(count) tasks from SLURM_ARRAY_TASK_MIN=\(min) in steps of \(step)")
             }
             if let shards, shards != count {
                 throw InputError(.usage, source: "--shards", "\(shards) differs from SLURM_ARRAY_TASK_COUNT=\(count)")
@@ -57,8 +59,10 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
             }
             return SweepShard(index: index, count: count)
         }
-        throw InputError(.usage, source: "--shard auto",
-                         "no scheduler array variables are set: expected SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); use --shard I/N otherwise")
+        throw InputError(
+            .usage, source: "--shard auto",
+            "no scheduler array variables are set: expected SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); use --shard I/N otherwise"
+        )
     }
 }
 
@@ -92,12 +96,13 @@ public struct SweepDirectory: Sendable {
 
     /// `sweep.json`: format version, nmsim version, input hash, shard and the expanded sweep.
     public static func manifest(_ sweep: Sweep, version: String, shard: SweepShard?) -> String {
-        JSONWriter.write(.object([
-            ("version", .int(formatVersion)), ("nmsim", .string(version)), ("inputHash", .string(sweep.inputHash(version: version))),
-            ("shard", shard.map { .object([("index", .int($0.index)), ("count", .int($0.count))]) } ?? .null),
-            ("points", .int(sweep.pointCount)), ("columns", .array(sweep.columns.map { .string($0) })),
-            ("sweep", sweep.record()),
-        ]))
+        JSONWriter.write(
+            .object([
+                ("version", .int(formatVersion)), ("nmsim", .string(version)), ("inputHash", .string(sweep.inputHash(version: version))),
+                ("shard", shard.map { .object([("index", .int($0.index)), ("count", .int($0.count))]) } ?? .null),
+                ("points", .int(sweep.pointCount)), ("columns", .array(sweep.columns.map { .string($0) })),
+                ("sweep", sweep.record()),
+            ]))
     }
 
     /// What a directory's `sweep.json` says, or nil when it has none.
@@ -133,7 +138,8 @@ public struct SweepDirectory: Sendable {
         }
         for l in complete(jsonText) {
             guard l.hasPrefix("{\"index\":"), let end = l.firstIndex(of: ","),
-                  let i = Int(l[l.index(l.startIndex, offsetBy: 9)..<end]) else { continue }
+                let i = Int(l[l.index(l.startIndex, offsetBy: 9)..<end])
+            else { continue }
             byJSON[i, default: []].append(l)
         }
         if !finished { byCSV[last] = nil }
@@ -194,8 +200,9 @@ public struct SweepDirectory: Sendable {
             throw InputError(.cannotCreate, source: path, "already holds a sweep; pass --resume to continue it, or choose another directory")
         }
         guard case .string(let h)? = m["inputHash"], h == hash else {
-            throw InputError(.data, source: file("sweep.json"),
-                             "was made by a different sweep (input hash \(m["inputHash"]?.brief ?? "none"), this sweep's is \"\(hash)\"); choose another directory")
+            throw InputError(
+                .data, source: file("sweep.json"),
+                "was made by a different sweep (input hash \(m["inputHash"]?.brief ?? "none"), this sweep's is \"\(hash)\"); choose another directory")
         }
         let theirs: JSONValue = shard.map { .object([("index", .int($0.index)), ("count", .int($0.count))]) } ?? .null
         guard m["shard"] == theirs else {
@@ -251,8 +258,9 @@ public struct SweepRunner: Sendable {
         }
         try? FileManager.default.removeItem(atPath: directory.file("front.csv"))
         let todo = indices.filter { !done.contains($0) }
-        let writer = try OrderedWriter(csv: directory.file("points.csv"), jsonl: directory.file("points.jsonl"), total: todo.count,
-                                       start: start, progress: progress)
+        let writer = try OrderedWriter(
+            csv: directory.file("points.csv"), jsonl: directory.file("points.jsonl"), total: todo.count,
+            start: start, progress: progress)
         let evaluator = SweepEvaluator(sweep: sweep)
         let sweep = self.sweep
         let next = Counter()
@@ -262,16 +270,18 @@ public struct SweepRunner: Sendable {
                 let k = next.take()
                 guard k < todo.count else { return }
                 let rows = evaluator.rows(todo[k])
-                writer.submit(k, csv: rows.map { SweepTables.csv($0, sweep) }.joined(),
-                              jsonl: rows.map { SweepTables.jsonLine($0, sweep) }.joined(), statuses: rows.map(\.status.rawValue))
+                writer.submit(
+                    k, csv: rows.map { SweepTables.csv($0, sweep) }.joined(),
+                    jsonl: rows.map { SweepTables.jsonLine($0, sweep) }.joined(), statuses: rows.map(\.status.rawValue))
             }
         }
         if workers > 1 { DispatchQueue.concurrentPerform(iterations: workers, execute: work) } else { work(0) }
         try writer.finish()
         try directory.writeFront(objectives: sweep.objectives)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return SweepSummary(points: indices.count, evaluated: todo.count, resumed: done.count, rows: writer.rows,
-                            elapsedSeconds: elapsed, statusCounts: writer.statusCounts)
+        return SweepSummary(
+            points: indices.count, evaluated: todo.count, resumed: done.count, rows: writer.rows,
+            elapsedSeconds: elapsed, statusCounts: writer.statusCounts)
     }
 }
 
@@ -358,19 +368,28 @@ public enum SweepMerge {
         guard let first = manifests.first else { throw InputError(.usage, source: "merge", "needs at least one sweep directory") }
         var problems: [Diagnostic] = []
         for (d, m) in manifests.dropFirst() where m["inputHash"] != first.m["inputHash"] {
-            problems.append(Diagnostic(source: d.path, message: "is from a different sweep (input hash \(m["inputHash"]?.brief ?? "none"); \(first.dir.path) has \(first.m["inputHash"]?.brief ?? "none"))"))
+            problems.append(
+                Diagnostic(
+                    source: d.path,
+                    message:
+                        "is from a different sweep (input hash \(m["inputHash"]?.brief ?? "none"); \(first.dir.path) has \(first.m["inputHash"]?.brief ?? "none"))"
+                ))
         }
         for (d, _) in manifests where !FileManager.default.fileExists(atPath: d.file("front.csv")) {
             problems.append(Diagnostic(source: d.path, message: "did not finish (no front.csv); run it again with --resume"))
         }
         if !problems.isEmpty { throw InputError(.data, problems) }
-        guard case .integer(let total)? = first.m["points"] else { throw InputError(.data, source: first.dir.file("sweep.json"), location: "points", "is not an integer") }
+        guard case .integer(let total)? = first.m["points"] else {
+            throw InputError(.data, source: first.dir.file("sweep.json"), location: "points", "is not an integer")
+        }
         var header = ""
         var csv: [Int: [Substring]] = [:], jsonl: [Int: [Substring]] = [:], from: [Int: String] = [:]
         var duplicates: [String] = []
         for (d, _) in manifests {
             let rows = try d.finishedRows(complete: true)
-            if header.isEmpty { header = rows.header } else if rows.header != header {
+            if header.isEmpty {
+                header = rows.header
+            } else if rows.header != header {
                 throw InputError(.data, source: d.file("points.csv"), location: "line 1", "has different columns from \(first.dir.path)")
             }
             for (i, lines) in rows.csv {
@@ -384,8 +403,15 @@ public enum SweepMerge {
         func list(_ items: [String]) -> String {
             items.prefix(20).joined(separator: ", ") + (items.count > 20 ? ", and \(items.count - 20) more" : "")
         }
-        if !duplicates.isEmpty { problems.append(Diagnostic(source: "merge", message: "points given by more than one directory: \(list(duplicates.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }))")) }
-        if !missing.isEmpty { problems.append(Diagnostic(source: "merge", message: "\(missing.count) of \(total) points are in no directory: \(list(missing.map(String.init)))")) }
+        if !duplicates.isEmpty {
+            problems.append(
+                Diagnostic(
+                    source: "merge",
+                    message: "points given by more than one directory: \(list(duplicates.sorted { $0.count != $1.count ? $0.count < $1.count : $0 < $1 }))"))
+        }
+        if !missing.isEmpty {
+            problems.append(Diagnostic(source: "merge", message: "\(missing.count) of \(total) points are in no directory: \(list(missing.map(String.init)))"))
+        }
         let outside = csv.keys.filter { $0 < 0 || $0 >= Int(total) }.sorted()
         if !outside.isEmpty { problems.append(Diagnostic(source: "merge", message: "points outside the sweep's \(total): \(list(outside.map(String.init)))")) }
         if !problems.isEmpty { throw InputError(.data, problems) }
@@ -395,7 +421,9 @@ public enum SweepMerge {
         try out.rewrite(header: header + "\n", csv: csv, jsonl: jsonl)
         var objectives: [SweepObjective] = []
         if case .array(let os)? = first.m["sweep"]?["objectives"] {
-            objectives = os.compactMap { if case .string(let s) = $0 { return SweepObjective(rawValue: s) }; return nil }
+            objectives = os.compactMap {
+                if case .string(let s) = $0 { return SweepObjective(rawValue: s) }; return nil
+            }
         }
         try out.writeFront(objectives: objectives)
         guard case .object(var members) = first.m else { preconditionFailure("a manifest is an object") }
@@ -404,7 +432,8 @@ public enum SweepMerge {
         var counts: [String: Int] = [:]
         let status = SweepTables.fields(Substring(header))?.firstIndex(of: "status") ?? 0
         for lines in csv.values { for l in lines { counts[SweepTables.fields(l)?[status] ?? "", default: 0] += 1 } }
-        return SweepSummary(points: Int(total), evaluated: 0, resumed: Int(total), rows: csv.values.reduce(0) { $0 + $1.count },
-                            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, statusCounts: counts)
+        return SweepSummary(
+            points: Int(total), evaluated: 0, resumed: Int(total), rows: csv.values.reduce(0) { $0 + $1.count },
+            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, statusCounts: counts)
     }
 }

@@ -6,8 +6,10 @@ import NMSimModel
 /// writes the same front as one run).
 public enum SweepTables {
     /// Columns after the axis paths.
-    public static let metricColumns = ["workload", "mode", "status", "pes", "cycles", "seconds", "inferences_per_s", "macs",
-                                       "energy_uj", "area_mm2", "edp_uj_s", "weight_bytes", "cost", "patterns", "reason"]
+    public static let metricColumns = [
+        "workload", "mode", "status", "pes", "cycles", "seconds", "inferences_per_s", "macs",
+        "energy_uj", "area_mm2", "edp_uj_s", "weight_bytes", "cost", "patterns", "reason",
+    ]
 
     public static func header(_ sweep: Sweep) -> String {
         (["index"] + sweep.columns + metricColumns).map(csvField).joined(separator: ",") + "\n"
@@ -19,11 +21,12 @@ public enum SweepTables {
 
     /// One `points.csv` line.
     public static func csv(_ r: SweepRow, _ sweep: Sweep) -> String {
-        let fields: [String] = [String(r.index)] + sweep.values(r.index).map(Sweep.text) + [
-            r.workload, r.mode, r.status.rawValue, r.pes.map(String.init) ?? "", number(r.cycles), number(r.seconds),
-            number(r.inferencesPerSecond), number(r.macs), number(r.energyPJ.map { $0 / 1e6 }), number(r.areaMM2), number(r.edp),
-            number(r.weightBytes), number(r.cost), r.patternCounts.map { "\($0.pattern)=\($0.layers)" }.joined(separator: ";"), r.reason,
-        ]
+        let fields: [String] =
+            [String(r.index)] + sweep.values(r.index).map(Sweep.text) + [
+                r.workload, r.mode, r.status.rawValue, r.pes.map(String.init) ?? "", number(r.cycles), number(r.seconds),
+                number(r.inferencesPerSecond), number(r.macs), number(r.energyPJ.map { $0 / 1e6 }), number(r.areaMM2), number(r.edp),
+                number(r.weightBytes), number(r.cost), r.patternCounts.map { "\($0.pattern)=\($0.layers)" }.joined(separator: ";"), r.reason,
+            ]
         return fields.map(csvField).joined(separator: ",") + "\n"
     }
 
@@ -67,11 +70,19 @@ public enum SweepTables {
                 if c == "\"" {
                     if let n = it.next() {
                         if n == "\"" { cur.append("\"") } else if n == "," { quoted = false; out.append(cur); cur = "" } else { return nil }
-                    } else { quoted = false }
-                } else { cur.append(c) }
-            } else if c == "\"", cur.isEmpty { quoted = true }
-            else if c == "," { out.append(cur); cur = "" }
-            else { cur.append(c) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cur.append(c)
+                }
+            } else if c == "\"", cur.isEmpty {
+                quoted = true
+            } else if c == "," {
+                out.append(cur); cur = ""
+            } else {
+                cur.append(c)
+            }
         }
         if quoted { return nil }
         out.append(cur)
