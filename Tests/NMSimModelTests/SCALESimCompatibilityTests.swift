@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// SCALE-Sim's input rules that are not visible in cycle counts alone (names, warnings, errors).
@@ -13,7 +14,9 @@ struct SCALESimCompatibilityTests {
         let w = try SCALESimTopology.parse(csv, source: "t.csv")
         #expect(w.layers.map(\.pattern) == [NMPattern(n: 2, m: 4), nil])
         #expect(w.warnings.count == 1)
-        #expect(w.warnings.first?.description.hasPrefix("t.csv: line 3: warning: the row does not end with a comma, so its last field (sparsity \"2:4\") is dropped") == true)
+        #expect(
+            w.warnings.first?.description.hasPrefix(
+                "t.csv: line 3: warning: the row does not end with a comma, so its last field (sparsity \"2:4\") is dropped") == true)
     }
 
     @Test func aRowWithoutTrailingCommaThatWouldLoseADimensionIsRefused() {
@@ -21,7 +24,7 @@ struct SCALESimCompatibilityTests {
             _ = try SCALESimTopology.parse("Layer, M, N, K,\na, 40, 24, 70\n", source: "t.csv")
         } throws: { e in
             (e as! InputError).diagnostics.map(\.description) == [
-                "t.csv: line 2: the row does not end with a comma, so SCALE-Sim drops its last field (K \"70\") and cannot run it; end the row with a comma",
+                "t.csv: line 2: the row does not end with a comma, so SCALE-Sim drops its last field (K \"70\") and cannot run it; end the row with a comma"
             ]
         }
     }
@@ -46,7 +49,8 @@ struct SCALESimCompatibilityTests {
     }
 
     static func cfg(_ sparsity: String) -> String {
-        "[general]\nrun_name = r\n[architecture_presets]\nArrayHeight = 8\nArrayWidth = 8\nIfmapSramSzkB = 64\nFilterSramSzkB = 64\nOfmapSramSzkB = 64\nDataflow = ws\n[sparsity]\n" + sparsity
+        "[general]\nrun_name = r\n[architecture_presets]\nArrayHeight = 8\nArrayWidth = 8\nIfmapSramSzkB = 64\nFilterSramSzkB = 64\nOfmapSramSzkB = 64\nDataflow = ws\n[sparsity]\n"
+            + sparsity
     }
 
     @Test func layerWiseModeTakesAnyPatternWhateverTheBlockSize() throws {
@@ -83,7 +87,7 @@ struct NumpyLegacyRandomTests {
         (7, 5, [4, 1, 2, 3, 4, 4, 4, 4, 1, 2, 3, 4, 1, 2, 3, 3, 3, 1, 4, 3, 1, 1, 4, 4, 1, 1, 4, 4, 3, 3]),
         (123456, 9, [2, 3, 3, 2, 1, 4, 8, 4, 4, 1, 8, 5, 1, 3, 3, 5, 4, 5, 4, 8, 3, 7, 7, 8, 3, 7, 7, 3, 3, 8, 5, 7, 6, 5, 8, 5, 5, 5, 6, 4]),
         (0, 129, [45, 48, 118, 65, 68, 124, 68, 104, 10, 84]),
-        (4294967295, 2, [1, 1, 1]),
+        (4_294_967_295, 2, [1, 1, 1]),
         (1, 6, [4, 5, 1, 2, 4, 1, 1, 2, 5, 5, 2, 3, 5, 3, 5, 4, 5, 3, 5, 3, 5, 2, 2, 1, 2, 2, 2, 2, 1, 5]),
     ])
     func randintEqualsNumpy(seed: UInt32, high: Int, expected: [Int]) {

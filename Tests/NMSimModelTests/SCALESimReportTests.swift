@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NMSimModel
 
 /// SCALE-Sim's four report files, replayed, against its own runs: every value, as printed.
@@ -10,8 +11,9 @@ struct SCALESimReportTests {
     static let runs: [String] = SCALESimGoldenTests.runs.filter { run in
         let dir = fixtures.appendingPathComponent("scalesim/\(run)")
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("DETAILED_ACCESS_REPORT.csv").path),
-              let text = try? String(contentsOf: dir.appendingPathComponent("COMPUTE_REPORT.csv"), encoding: .utf8),
-              let rows = try? SCALESimReport.parseCompute(text, source: run) else { return false }
+            let text = try? String(contentsOf: dir.appendingPathComponent("COMPUTE_REPORT.csv"), encoding: .utf8),
+            let rows = try? SCALESimReport.parseCompute(text, source: run)
+        else { return false }
         return rows.reduce(0) { $0 + $1.totalCycles } <= 100_000
     }
 
@@ -43,8 +45,9 @@ struct SCALESimReportCheckTests {
     @Test(arguments: GoldenCheck.scaleSimReportNames)
     func eachReportKindIsAcceptedAsAGolden(name: String) throws {
         let dir = fixtures.appendingPathComponent("scalesim/ws16_anynm")
-        let m = try GoldenCheck.checkSCALESimReport(dir.appendingPathComponent(name).path, spec: dir.appendingPathComponent("config.cfg").path,
-                                                    topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
+        let m = try GoldenCheck.checkSCALESimReport(
+            dir.appendingPathComponent(name).path, spec: dir.appendingPathComponent("config.cfg").path,
+            topology: dir.appendingPathComponent("topology.csv").path, tolerance: 0)
         #expect(m.isEmpty, "\(m)")
     }
 
@@ -56,8 +59,9 @@ struct SCALESimReportCheckTests {
         var text = try String(contentsOf: src.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"), encoding: .utf8)
         text = text.replacingOccurrences(of: "\n1, 17.0,", with: "\n1, 18.0,")
         try text.write(to: tmp.appendingPathComponent("DETAILED_ACCESS_REPORT.csv"), atomically: true, encoding: .utf8)
-        let m = try GoldenCheck.checkSCALESimReport(tmp.appendingPathComponent("DETAILED_ACCESS_REPORT.csv").path, spec: src.appendingPathComponent("config.cfg").path,
-                                                    topology: src.appendingPathComponent("topology.csv").path, tolerance: 0)
+        let m = try GoldenCheck.checkSCALESimReport(
+            tmp.appendingPathComponent("DETAILED_ACCESS_REPORT.csv").path, spec: src.appendingPathComponent("config.cfg").path,
+            topology: src.appendingPathComponent("topology.csv").path, tolerance: 0)
         #expect(m.map(\.description) == ["layer 1 q28: SRAM IFMAP Start Cycle expected 18.0, actual 17.0"])
     }
 }

@@ -253,7 +253,10 @@ public enum GoldenCheck {
         let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
         let files = try SCALESimOutput.files(spec: spec, workload: w, patterns: patterns, report: report)
         guard let ours = files.files.first(where: { $0.name == kind }) else {
-            return [GoldenMismatch(layer: nil, layerName: w.name, field: kind, expected: "the report", actual: "none (\(files.notes.first ?? "not written for this spec"))")]
+            return [
+                GoldenMismatch(
+                    layer: nil, layerName: w.name, field: kind, expected: "the report", actual: "none (\(files.notes.first ?? "not written for this spec"))")
+            ]
         }
         func rows(_ text: String) -> [[String]] {
             text.lineList.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
@@ -261,7 +264,11 @@ public enum GoldenCheck {
         }
         let (e, a) = (rows(theirs), rows(ours.text))
         guard let header = e.first, header == a.first else {
-            return [GoldenMismatch(layer: nil, layerName: w.name, field: "header", expected: e.first?.joined(separator: ", ") ?? "", actual: a.first?.joined(separator: ", ") ?? "")]
+            return [
+                GoldenMismatch(
+                    layer: nil, layerName: w.name, field: "header", expected: e.first?.joined(separator: ", ") ?? "",
+                    actual: a.first?.joined(separator: ", ") ?? "")
+            ]
         }
         guard e.count == a.count else {
             return [GoldenMismatch(layer: nil, layerName: w.name, field: "layer count", expected: "\(e.count - 1)", actual: "\(a.count - 1)")]

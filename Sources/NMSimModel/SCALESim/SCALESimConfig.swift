@@ -50,7 +50,8 @@ public enum SCALESimConfig {
             switch v.value.lowercased() {
             case "true": return true
             case "false": return false
-            default: sink.report("line \(v.line)", "\(key) must be true or false (SCALE-Sim reads anything but true as false), found \"\(v.value)\""); return def
+            default:
+                sink.report("line \(v.line)", "\(key) must be true or false (SCALE-Sim reads anything but true as false), found \"\(v.value)\""); return def
             }
         }
 
@@ -68,7 +69,9 @@ public enum SCALESimConfig {
             case "is": dataflow = .inputStationary
             default: sink.report("line \(d.line)", "Dataflow must be one of: os, ws, is (got \"\(d.value)\")")
             }
-        } else { sink.report("[architecture_presets] Dataflow", "is required") }
+        } else {
+            sink.report("[architecture_presets] Dataflow", "is required")
+        }
         let ifmapOffset = int("architecture_presets", "IfmapOffset", 0...Int(Int32.max), default: 0)
         let filterOffset = int("architecture_presets", "FilterOffset", 0...Int(Int32.max), default: 10_000_000)
         let ofmapOffset = int("architecture_presets", "OfmapOffset", 0...Int(Int32.max), default: 20_000_000)
@@ -82,7 +85,9 @@ public enum SCALESimConfig {
                 let block = int("sparsity", "BlockSize", 2...NMPattern.maxM, default: 4)
                 let seed = int("sparsity", "RandomNumberGeneratorSeed", 0...Int(UInt32.max), default: 40)
                 if block > rows {
-                    sink.report("line \(lookup("sparsity", "BlockSize")?.line ?? 0)", "BlockSize \(block) must not exceed ArrayHeight \(rows) in row-wise mode (OptimizedMapping = true), as in SCALE-Sim")
+                    sink.report(
+                        "line \(lookup("sparsity", "BlockSize")?.line ?? 0)",
+                        "BlockSize \(block) must not exceed ArrayHeight \(rows) in row-wise mode (OptimizedMapping = true), as in SCALE-Sim")
                 }
                 if dataflow != .weightStationary {
                     let line = lookup("sparsity", "OptimizedMapping")!.line
@@ -107,18 +112,26 @@ public enum SCALESimConfig {
                 if let b = lookup("architecture_presets", "Bandwidth") {
                     if let first = b.value.split(separator: ",").first.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), first >= 1 {
                         drain = first
-                    } else { sink.report("line \(b.line)", "Bandwidth must be a positive integer (or a comma-separated list of them), found \"\(b.value)\"") }
-                } else { sink.report("[architecture_presets] Bandwidth", "is required with InterfaceBandwidth = USER") }
-                user = SCALESimSettings.UserBandwidth(ofmap: drain, ifmap: int("layout", "IfmapSRAMBankBandwidth", 1...(1 << 20), default: 10),
-                                                      filter: int("layout", "FilterSRAMBankBandwidth", 1...(1 << 20), default: 10))
+                    } else {
+                        sink.report("line \(b.line)", "Bandwidth must be a positive integer (or a comma-separated list of them), found \"\(b.value)\"")
+                    }
+                } else {
+                    sink.report("[architecture_presets] Bandwidth", "is required with InterfaceBandwidth = USER")
+                }
+                user = SCALESimSettings.UserBandwidth(
+                    ofmap: drain, ifmap: int("layout", "IfmapSRAMBankBandwidth", 1...(1 << 20), default: 10),
+                    filter: int("layout", "FilterSRAMBankBandwidth", 1...(1 << 20), default: 10))
             default:
-                sink.report("line \(mode.line)", "InterfaceBandwidth must be CALC or USER (SCALE-Sim stops reading the file otherwise), found \"\(mode.value)\"")
+                sink.report(
+                    "line \(mode.line)", "InterfaceBandwidth must be CALC or USER (SCALE-Sim stops reading the file otherwise), found \"\(mode.value)\"")
             }
         }
         for (section, key) in [("layout", "IfmapCustomLayout"), ("layout", "FilterCustomLayout"), ("run_presets", "UseRamulatorTrace")] {
             if let v = lookup(section, key), v.value.lowercased() == "true" {
-                warnings.append(Diagnostic(source: source, location: "line \(v.line)",
-                                           message: "warning: \(key) = True is not reproduced (SCALE-Sim's custom layouts and Ramulator traces); nmsim runs as if it were False"))
+                warnings.append(
+                    Diagnostic(
+                        source: source, location: "line \(v.line)",
+                        message: "warning: \(key) = True is not reproduced (SCALE-Sim's custom layouts and Ramulator traces); nmsim runs as if it were False"))
             }
         }
         try sink.throwIfAny()
@@ -135,8 +148,9 @@ public enum SCALESimConfig {
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
             timing: .scaleSim)
-        spec.scaleSim = SCALESimSettings(sparsity: sparsity, sparseRepresentation: representation,
-                                         ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)
+        spec.scaleSim = SCALESimSettings(
+            sparsity: sparsity, sparseRepresentation: representation,
+            ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)
         spec.scaleSim?.userBandwidth = user
         return Result(spec: spec, warnings: warnings)
     }

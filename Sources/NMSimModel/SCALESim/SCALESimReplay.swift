@@ -79,10 +79,14 @@ public struct SCALESimReplay: Sendable {
             // SCALE-Sim's row-wise input skew builds ragged rows then, which numpy refuses.
             throw .notReproduced("row-wise mode with BlockSize \(block) not dividing 2 × ArrayHeight (\(2 * spec.rows)) does not run in SCALE-Sim")
         }
-        let conv = layer.convolution ?? Convolution(ifmapHeight: shape.m, ifmapWidth: shape.k, filterHeight: 1, filterWidth: shape.k,
-                                                    channels: 1, filters: shape.n, stride: 1)
-        let ops = Operands(conv: conv, pattern: settings.sparsity == .layerWise ? pattern : .dense, settings: settings,
-                           topologyM: layer.pattern?.m ?? 1)
+        let conv =
+            layer.convolution
+            ?? Convolution(
+                ifmapHeight: shape.m, ifmapWidth: shape.k, filterHeight: 1, filterWidth: shape.k,
+                channels: 1, filters: shape.n, stride: 1)
+        let ops = Operands(
+            conv: conv, pattern: settings.sparsity == .layerWise ? pattern : .dense, settings: settings,
+            topologyM: layer.pattern?.m ?? 1)
         var run = LayerRun(spec: spec, settings: settings, ops: ops)
         let entries = Int64(run.lines) * Int64(run.widths.ifmap + run.widths.filter + run.widths.ofmap)
         guard entries <= Self.maxEntries else { throw .notReproduced("\(layer.name): \(entries) demand entries are too many to replay") }
@@ -190,14 +194,14 @@ struct LayerRun {
     let spec: HardwareSpec
     let settings: SCALESimSettings
     let ops: Operands
-    let R: Int, C: Int
+    let height: Int, width: Int
     let dataflow: Dataflow
     /// Folds in SCALE-Sim's order: column folds outer, row folds inner.
     let rowFolds: Int, colFolds: Int
     /// Demand lines of one fold.
     let foldLines: Int
     /// T: the streamed extent.
-    let T: Int
+    let stream: Int
     var lines: Int { rowFolds * colFolds * foldLines }
     let widths: (ifmap: Int, filter: Int, ofmap: Int)
 
@@ -205,30 +209,30 @@ struct LayerRun {
         self.spec = spec
         self.settings = settings
         self.ops = ops
-        R = spec.rows
-        C = spec.columns
+        height = spec.rows
+        width = spec.columns
         dataflow = spec.dataflow
         switch dataflow {
         case .weightStationary:
-            T = ops.pixels
-            rowFolds = (ops.filterRows + R - 1) / R
-            colFolds = (ops.filters + C - 1) / C
-            foldLines = 2 * R + C + T - 2
+            stream = ops.pixels
+            rowFolds = (ops.filterRows + height - 1) / height
+            colFolds = (ops.filters + width - 1) / width
+            foldLines = 2 * height + width + stream - 2
             // Row-wise: each line offers every weight row two tiles of inputs, block by block.
-            let rows = R
-            widths = (ops.rowWise.map { 2 * rows / $0.block * ($0.block / 2) * $0.block } ?? R, C, C)
+            let rows = height
+            widths = (ops.rowWise.map { 2 * rows / $0.block * ($0.block / 2) * $0.block } ?? height, width, width)
         case .outputStationary:
-            T = ops.ifmapColumns
-            rowFolds = (ops.pixels + R - 1) / R
-            colFolds = (ops.filters + C - 1) / C
-            foldLines = T + R + C - 2
-            widths = (R, C, C)
+            stream = ops.ifmapColumns
+            rowFolds = (ops.pixels + height - 1) / height
+            colFolds = (ops.filters + width - 1) / width
+            foldLines = stream + height + width - 2
+            widths = (height, width, width)
         case .inputStationary:
-            T = ops.filters
-            rowFolds = (ops.ifmapColumns + R - 1) / R
-            colFolds = (ops.pixels + C - 1) / C
-            foldLines = 2 * R + C + T - 2
-            widths = (C, R, C)
+            stream = ops.filters
+            rowFolds = (ops.ifmapColumns + height - 1) / height
+            colFolds = (ops.pixels + width - 1) / width
+            foldLines = 2 * height + width + stream - 2
+            widths = (width, height, width)
         }
     }
 
@@ -236,16 +240,16 @@ struct LayerRun {
     /// 2R/B blocks of the fold's 2R input columns repeated ⌊B/2⌋ times, the block of input row
     /// i − j (j: the repeated block's index), as SCALE-Sim's row-wise skew lays them out.
     func rowWiseInputs(fold fr: Int, line t: Int, block: Int, into out: inout [Int]) {
-        let i = t - R
+        let i = t - height
         let copies = block / 2
-        let first = fr * 2 * R, end = min(first + 2 * R, ops.ifmapColumns)
+        let first = fr * 2 * height, end = min(first + 2 * height, ops.ifmapColumns)
         var x = 0
-        for j in 0..<(2 * R / block * copies) {
+        for j in 0..<(2 * height / block * copies) {
             let row = i - j
             let start = first + (j / copies) * block
             for e in 0..<block {
                 let k = start + e
-                out[x] = i >= 0 && i < T + R - 1 && row >= 0 && row < T && k < end ? ops.ifmap(row, k) : -1
+                out[x] = i >= 0 && i < stream + height - 1 && row >= 0 && row < stream && k < end ? ops.ifmap(row, k) : -1
                 x += 1
             }
         }
@@ -259,42 +263,42 @@ struct LayerRun {
         let (fr, fc) = fold(f)
         switch dataflow {
         case .weightStationary:
-            let kEnd = min(fr * R + R, ops.ifmapColumns), fEnd = min(fr * R + R, ops.filterRows)
+            let kEnd = min(fr * height + height, ops.ifmapColumns), fEnd = min(fr * height + height, ops.filterRows)
             if let rw = ops.rowWise {
                 rowWiseInputs(fold: fr, line: t, block: rw.block, into: &ifmap)
             } else {
-                for c in 0..<R {
-                    let j = t - c - R, k = fr * R + c
-                    ifmap[c] = j >= 0 && j < T && k < kEnd ? ops.ifmap(j, k) : -1
+                for c in 0..<height {
+                    let j = t - c - height, k = fr * height + c
+                    ifmap[c] = j >= 0 && j < stream && k < kEnd ? ops.ifmap(j, k) : -1
                 }
             }
-            for c in 0..<C {
-                let r = fr * R + (R - 1 - t), n = fc * C + c
-                filter[c] = t < R && r < fEnd && n < ops.filters ? ops.filter(r, n) : -1
-                let j = t - c - (2 * R - 1)
-                ofmap[c] = j >= 0 && j < T && n < ops.filters ? ops.ofmap(j, n) : -1
+            for c in 0..<width {
+                let r = fr * height + (height - 1 - t), n = fc * width + c
+                filter[c] = t < height && r < fEnd && n < ops.filters ? ops.filter(r, n) : -1
+                let j = t - c - (2 * height - 1)
+                ofmap[c] = j >= 0 && j < stream && n < ops.filters ? ops.ofmap(j, n) : -1
             }
         case .outputStationary:
-            for c in 0..<R {
-                let j = t - c, p = fr * R + c
-                ifmap[c] = j >= 0 && j < T && p < ops.pixels ? ops.ifmap(p, j) : -1
+            for c in 0..<height {
+                let j = t - c, p = fr * height + c
+                ifmap[c] = j >= 0 && j < stream && p < ops.pixels ? ops.ifmap(p, j) : -1
             }
-            for c in 0..<C {
-                let j = t - c, n = fc * C + c
-                filter[c] = j >= 0 && j < T && n < ops.filters ? ops.filter(j, n) : -1
-                let b = j - (T - 1), p = fr * R + (R - 1 - b)
-                ofmap[c] = b >= 0 && b < R && p < ops.pixels && n < ops.filters ? ops.ofmap(p, n) : -1
+            for c in 0..<width {
+                let j = t - c, n = fc * width + c
+                filter[c] = j >= 0 && j < stream && n < ops.filters ? ops.filter(j, n) : -1
+                let b = j - (stream - 1), p = fr * height + (height - 1 - b)
+                ofmap[c] = b >= 0 && b < height && p < ops.pixels && n < ops.filters ? ops.ofmap(p, n) : -1
             }
         case .inputStationary:
-            for c in 0..<C {
-                let k = fr * R + (R - 1 - t), p = fc * C + c
-                ifmap[c] = t < R && k < ops.ifmapColumns && p < ops.pixels ? ops.ifmap(p, k) : -1
-                let j = t - c - (2 * R - 1)
-                ofmap[c] = j >= 0 && j < T && p < ops.pixels ? ops.ofmap(p, j) : -1
+            for c in 0..<width {
+                let k = fr * height + (height - 1 - t), p = fc * width + c
+                ifmap[c] = t < height && k < ops.ifmapColumns && p < ops.pixels ? ops.ifmap(p, k) : -1
+                let j = t - c - (2 * height - 1)
+                ofmap[c] = j >= 0 && j < stream && p < ops.pixels ? ops.ofmap(p, j) : -1
             }
-            for c in 0..<R {
-                let j = t - c - R, k = fr * R + c
-                filter[c] = j >= 0 && j < T && k < ops.filterRows ? ops.filter(k, j) : -1
+            for c in 0..<height {
+                let j = t - c - height, k = fr * height + c
+                filter[c] = j >= 0 && j < stream && k < ops.filterRows ? ops.filter(k, j) : -1
             }
         }
     }
@@ -318,27 +322,39 @@ struct LayerRun {
         let kc = ops.ifmapColumns, kf = ops.filterRows, n = ops.filters, p = ops.pixels
         switch dataflow {
         case .weightStationary:
-            let folds = (kc + R - 1) / R
-            return (matrix(rows: folds * T, cols: R, diagonal: true) { r, c in
-                        let k = (r / T) * R + c
-                        return k < kc ? ops.ifmap(r % T, k) : -1 },
-                    matrix(rows: colFolds * kf, cols: C, diagonal: false) { r, c in
-                        let j = (r / kf) * C + c
-                        return j < n ? ops.filter(r % kf, j) : -1 })
+            let folds = (kc + height - 1) / height
+            return (
+                matrix(rows: folds * stream, cols: height, diagonal: true) { r, c in
+                    let k = (r / stream) * height + c
+                    return k < kc ? ops.ifmap(r % stream, k) : -1
+                },
+                matrix(rows: colFolds * kf, cols: width, diagonal: false) { r, c in
+                    let j = (r / kf) * width + c
+                    return j < n ? ops.filter(r % kf, j) : -1
+                }
+            )
         case .outputStationary:
-            return (matrix(rows: rowFolds * T, cols: R, diagonal: true) { r, c in
-                        let i = (r / T) * R + c
-                        return i < p ? ops.ifmap(i, r % T) : -1 },
-                    matrix(rows: colFolds * T, cols: C, diagonal: true) { r, c in
-                        let j = (r / T) * C + c
-                        return j < n ? ops.filter(r % T, j) : -1 })
+            return (
+                matrix(rows: rowFolds * stream, cols: height, diagonal: true) { r, c in
+                    let i = (r / stream) * height + c
+                    return i < p ? ops.ifmap(i, r % stream) : -1
+                },
+                matrix(rows: colFolds * stream, cols: width, diagonal: true) { r, c in
+                    let j = (r / stream) * width + c
+                    return j < n ? ops.filter(r % stream, j) : -1
+                }
+            )
         case .inputStationary:
-            return (matrix(rows: colFolds * kc, cols: C, diagonal: false) { r, c in
-                        let i = (r / kc) * C + c
-                        return i < p ? ops.ifmap(i, r % kc) : -1 },
-                    matrix(rows: rowFolds * T, cols: R, diagonal: true) { r, c in
-                        let k = (r / T) * R + c
-                        return k < kf ? ops.filter(k, r % T) : -1 })
+            return (
+                matrix(rows: colFolds * kc, cols: width, diagonal: false) { r, c in
+                    let i = (r / kc) * width + c
+                    return i < p ? ops.ifmap(i, r % kc) : -1
+                },
+                matrix(rows: rowFolds * stream, cols: height, diagonal: true) { r, c in
+                    let k = (r / stream) * height + c
+                    return k < kf ? ops.filter(k, r % stream) : -1
+                }
+            )
         }
     }
 
@@ -347,74 +363,80 @@ struct LayerRun {
         // Compute-side counters and per-fold efficiencies, in SCALE-Sim's order.
         var ifmapReads: PyNumber = .int(0), filterReads: Int64 = 0, ofmapWrites: Int64 = 0
         var mapping = 0.0, utilisation = 0.0
-        let pes = R * C
+        let pes = height * width
         for f in 0..<(rowFolds * colFolds) {
             let (fr, fc) = fold(f)
             let used: (rows: Int, cols: Int)
             switch dataflow {
             case .weightStationary:
-                let w = min(fr * R + R, ops.ifmapColumns) - fr * R
-                let n = min(fc * C + C, ops.filters) - fc * C
-                let h = min(fr * R + R, ops.filterRows) - fr * R
-                let reads = Int64(T * w)
+                let w = min(fr * height + height, ops.ifmapColumns) - fr * height
+                let n = min(fc * width + width, ops.filters) - fc * width
+                let h = min(fr * height + height, ops.filterRows) - fr * height
+                let reads = Int64(stream * w)
                 if ops.rowWise != nil {
-                    if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64((T + R - 1) * widths.ifmap)) }
+                    if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64((stream + height - 1) * widths.ifmap)) }
                 } else if sparse {
                     ifmapReads = .float(ifmapReads.value + Double(reads) * (Double(ops.pattern.m) / Double(ops.pattern.n)))
-                } else if case .int(let v) = ifmapReads { ifmapReads = .int(v + reads) }
+                } else if case .int(let v) = ifmapReads {
+                    ifmapReads = .int(v + reads)
+                }
                 filterReads += Int64(h * n)
-                ofmapWrites += Int64(T * n)
-                used = (min(R, h), min(C, n))
+                ofmapWrites += Int64(stream * n)
+                used = (min(height, h), min(width, n))
                 // Null requests (−1) in the fold's weights do not count as mapped.
                 var mapped = used.rows * used.cols
                 if ops.rowWise != nil {
                     mapped = 0
-                    for r in (fr * R)..<(fr * R + h) { for c in (fc * C)..<(fc * C + n) where ops.filter(r, c) != -1 { mapped += 1 } }
+                    for r in (fr * height)..<(fr * height + h) { for c in (fc * width)..<(fc * width + n) where ops.filter(r, c) != -1 { mapped += 1 } }
                 }
                 mapping += Double(pes - (pes - mapped)) / Double(pes)
-                utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
+                utilisation += Double(used.rows * used.cols * stream) / Double(pes * (2 * height + 2 * width + stream - 3))
             case .outputStationary:
-                let h = min(fr * R + R, ops.pixels) - fr * R
-                let w = min(fc * C + C, ops.filters) - fc * C
-                if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64(T * h)) }
-                filterReads += Int64(T * w)
-                ofmapWrites += Int64(h * w + R + C)
+                let h = min(fr * height + height, ops.pixels) - fr * height
+                let w = min(fc * width + width, ops.filters) - fc * width
+                if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64(stream * h)) }
+                filterReads += Int64(stream * w)
+                ofmapWrites += Int64(h * w + height + width)
                 used = (h, w)
                 mapping += Double(used.rows * used.cols) / Double(pes)
-                utilisation += Double(used.rows * used.cols * T) / Double(pes * (T - 1 + R + C - 1))
+                utilisation += Double(used.rows * used.cols * stream) / Double(pes * (stream - 1 + height + width - 1))
             case .inputStationary:
-                let h = min(fr * R + R, ops.ifmapColumns) - fr * R
-                let w = min(fc * C + C, ops.pixels) - fc * C
+                let h = min(fr * height + height, ops.ifmapColumns) - fr * height
+                let w = min(fc * width + width, ops.pixels) - fc * width
                 if case .int(let v) = ifmapReads { ifmapReads = .int(v + Int64(h * w)) }
-                filterReads += Int64(T * h)
-                ofmapWrites += Int64(T * w)
+                filterReads += Int64(stream * h)
+                ofmapWrites += Int64(stream * w)
                 used = (h, w)
                 mapping += Double(used.rows * used.cols) / Double(pes)
-                utilisation += Double(used.rows * used.cols * T) / Double(pes * (2 * R + 2 * C + T - 3))
+                utilisation += Double(used.rows * used.cols * stream) / Double(pes * (2 * height + 2 * width + stream - 3))
             }
         }
 
         // The memory model, line by line.
         if let user = settings.userBandwidth {
             let orders = prefetchOrders()
-            return memory(UserReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: user.ifmap, prefetchOrder: orders.ifmap),
-                          UserReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: user.filter, prefetchOrder: orders.filter),
-                          SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: user.ofmap),
-                          counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
+            return memory(
+                UserReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: user.ifmap, prefetchOrder: orders.ifmap),
+                UserReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: user.filter, prefetchOrder: orders.filter),
+                SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: user.ofmap),
+                counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
         }
-        return memory(EstimateReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: 10),
-                      EstimateReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: 10),
-                      SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: C),
-                      counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
+        return memory(
+            EstimateReadBuffer(totalElements: spec.ifmap.capacityBytes, bandwidth: 10),
+            EstimateReadBuffer(totalElements: spec.filter.capacityBytes, bandwidth: 10),
+            SCALESimWriteBuffer(totalElements: spec.ofmap.capacityBytes, bandwidth: width),
+            counters: (ifmapReads, filterReads, ofmapWrites, mapping, utilisation))
     }
 
     /// Replays the demand through the buffers and assembles the report rows.
-    func memory<B: ReplayReadBuffer>(_ ifmapBuffer: B, _ filterBuffer: B, _ ofmapBuffer: SCALESimWriteBuffer,
-                                     counters: (PyNumber, Int64, Int64, Double, Double)) -> SCALESimLayerItems? {
+    func memory<B: ReplayReadBuffer>(
+        _ ifmapBuffer: B, _ filterBuffer: B, _ ofmapBuffer: SCALESimWriteBuffer,
+        counters: (PyNumber, Int64, Int64, Double, Double)
+    ) -> SCALESimLayerItems? {
         var (ifmapBuffer, filterBuffer, ofmapBuffer) = (ifmapBuffer, filterBuffer, ofmapBuffer)
         let (ifmapReads, filterReads, ofmapWrites, mapping, utilisation) = counters
         let sparse = settings.sparsity != .off
-        let pes = R * C
+        let pes = height * width
         let folds = Double(rowFolds * colFolds)
         var ifmapRow = [Int](repeating: -1, count: widths.ifmap)
         var filterRow = [Int](repeating: -1, count: widths.filter)
@@ -467,7 +489,8 @@ struct LayerRun {
         var metadataReads: PyNumber = .int(0)
         if sparse {
             let original = Int64(ops.window) * Int64(ops.filters)
-            let nonzeros = ops.rowWise.map { rw in rw.columnNs.reduce(Int64(0)) { $0 + Int64((ops.window / rw.block) * $1 + min($1, ops.window % rw.block)) } }
+            let nonzeros =
+                ops.rowWise.map { rw in rw.columnNs.reduce(Int64(0)) { $0 + Int64((ops.window / rw.block) * $1 + min($1, ops.window % rw.block)) } }
                 ?? Int64(ops.pattern.keptLength(ops.window)) * Int64(ops.filters)
             let newStorage: PyNumber, metadata: PyNumber
             switch settings.sparseRepresentation {

@@ -49,10 +49,14 @@ public enum SCALESimReportWriter {
 /// SCALE-Sim's four report files, in its exact layout (header spelling, `", "` separators,
 /// trailing comma, Python number formatting).
 public enum SCALESimReportFiles {
-    public static let bandwidthHeader = "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
-    public static let sparseBandwidthHeader = "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg FILTER Metadata SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
-    public static let detailHeader = "LayerID, SRAM IFMAP Start Cycle, SRAM IFMAP Stop Cycle, SRAM IFMAP Reads, SRAM Filter Start Cycle, SRAM Filter Stop Cycle, SRAM Filter Reads, SRAM OFMAP Start Cycle, SRAM OFMAP Stop Cycle, SRAM OFMAP Writes, DRAM IFMAP Start Cycle, DRAM IFMAP Stop Cycle, DRAM IFMAP Reads, DRAM Filter Start Cycle, DRAM Filter Stop Cycle, DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,"
-    public static let sparseHeader = "LayerID, Sparsity Representation, Original Filter Storage, New Storage (Filter+Metadata), Filter Metadata Storage, Avg FILTER Metadata SRAM BW, "
+    public static let bandwidthHeader =
+        "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
+    public static let sparseBandwidthHeader =
+        "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg FILTER Metadata SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
+    public static let detailHeader =
+        "LayerID, SRAM IFMAP Start Cycle, SRAM IFMAP Stop Cycle, SRAM IFMAP Reads, SRAM Filter Start Cycle, SRAM Filter Stop Cycle, SRAM Filter Reads, SRAM OFMAP Start Cycle, SRAM OFMAP Stop Cycle, SRAM OFMAP Writes, DRAM IFMAP Start Cycle, DRAM IFMAP Stop Cycle, DRAM IFMAP Reads, DRAM Filter Start Cycle, DRAM Filter Stop Cycle, DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,"
+    public static let sparseHeader =
+        "LayerID, Sparsity Representation, Original Filter Storage, New Storage (Filter+Metadata), Filter Metadata Storage, Avg FILTER Metadata SRAM BW, "
 
     /// File name → contents, for the layers' items (nil sparse items: no SPARSE_REPORT.csv).
     public static func render(_ layers: [SCALESimLayerItems], representation: String) -> [(name: String, text: String)] {
@@ -107,10 +111,13 @@ public enum SCALESimOutput {
             let rows = report.layers.filter { $0.layer.shape != nil }.map { l -> [PyNumber] in
                 let r = l.result
                 let original = l.layer.shape!.n * l.layer.shape!.k * l.layer.count * spec.dataTypes.weightBytes
-                return [.int(Int64(original)), .int(r.weightBytes), .int(r.metadataBytes),
-                        .float(r.cycles > 0 ? Double(r.metadataBytes) / Double(r.cycles) : 0)]
+                return [
+                    .int(Int64(original)), .int(r.weightBytes), .int(r.metadataBytes),
+                    .float(r.cycles > 0 ? Double(r.metadataBytes) / Double(r.cycles) : 0),
+                ]
             }
-            let text = ([SCALESimReportFiles.sparseHeader] + rows.enumerated().map { "\($0), nmsim, " + $1.map(\.description).joined(separator: ", ") + "," })
+            let text =
+                ([SCALESimReportFiles.sparseHeader] + rows.enumerated().map { "\($0), nmsim, " + $1.map(\.description).joined(separator: ", ") + "," })
                 .joined(separator: "\n") + "\n"
             files.append(("SPARSE_REPORT.csv", text))
         }

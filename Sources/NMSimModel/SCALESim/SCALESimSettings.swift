@@ -21,8 +21,10 @@ public struct SCALESimSettings: Equatable, Sendable {
     public var filterOffset: Int
     public var ofmapOffset: Int
 
-    public init(sparsity: Sparsity, sparseRepresentation: String = "ellpack_block",
-                ifmapOffset: Int = 0, filterOffset: Int = 10_000_000, ofmapOffset: Int = 20_000_000) {
+    public init(
+        sparsity: Sparsity, sparseRepresentation: String = "ellpack_block",
+        ifmapOffset: Int = 0, filterOffset: Int = 10_000_000, ofmapOffset: Int = 20_000_000
+    ) {
         self.sparsity = sparsity
         self.sparseRepresentation = sparseRepresentation
         self.ifmapOffset = ifmapOffset

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads SCALE-Sim topology CSVs: the GEMM form (`Layer, M, N, K, Sparsity,`) and the
 /// convolution form (`Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
 /// Channels, Num Filter, Strides, [Sparsity],`), which lowers to a GEMM with M = output pixels
@@ -18,8 +20,9 @@ public enum SCALESimTopology {
         let headerFields = fields(header).map { $0.lowercased() }
         let conv = headerFields.contains { $0.contains("ifmap") }
         if !conv, !(headerFields.count >= 4 && headerFields[1] == "m" && headerFields[2] == "n" && headerFields[3] == "k") {
-            throw InputError(.data, source: source, location: "line 1",
-                             "expected a header 'Layer, M, N, K, Sparsity,' or the convolution form 'Layer name, IFMAP Height, ...', found \"\(header.prefix(60))\"")
+            throw InputError(
+                .data, source: source, location: "line 1",
+                "expected a header 'Layer, M, N, K, Sparsity,' or the convolution form 'Layer name, IFMAP Height, ...', found \"\(header.prefix(60))\"")
         }
         var layers: [Layer] = []
         var warnings: [Diagnostic] = []
@@ -34,12 +37,20 @@ public enum SCALESimTopology {
             var f = row.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let last = f.removeLast()
             if !last.isEmpty {
-                let lost = f.count == numeric + 1 ? "sparsity \"\(last)\"" : f.isEmpty ? "the layer name" : f.count <= numeric ? "\(what[f.count - 1]) \"\(last)\"" : "\"\(last)\""
+                let lost =
+                    f.count == numeric + 1
+                    ? "sparsity \"\(last)\"" : f.isEmpty ? "the layer name" : f.count <= numeric ? "\(what[f.count - 1]) \"\(last)\"" : "\"\(last)\""
                 if f.count <= numeric {
-                    sink.report(loc, "the row does not end with a comma, so SCALE-Sim drops its last field (\(lost)) and cannot run it; end the row with a comma")
+                    sink.report(
+                        loc, "the row does not end with a comma, so SCALE-Sim drops its last field (\(lost)) and cannot run it; end the row with a comma")
                     continue
                 }
-                warnings.append(Diagnostic(source: source, location: loc, message: "warning: the row does not end with a comma, so its last field (\(lost)) is dropped, as SCALE-Sim does\(f.count == numeric + 1 ? "; the layer runs dense" : ""); end the row with a comma to keep it"))
+                warnings.append(
+                    Diagnostic(
+                        source: source, location: loc,
+                        message:
+                            "warning: the row does not end with a comma, so its last field (\(lost)) is dropped, as SCALE-Sim does\(f.count == numeric + 1 ? "; the layer runs dense" : ""); end the row with a comma to keep it"
+                    ))
             }
             guard f.count >= 1 + numeric else {
                 sink.report(loc, "expected \(1 + numeric) fields (name and \(numeric) integers), found \(f.count)"); continue
@@ -84,7 +95,10 @@ public enum SCALESimTopology {
             let (pixels, o1) = oh.multipliedReportingOverflow(by: ow)
             let (taps, o2) = (fh * fw).multipliedReportingOverflow(by: channels)
             guard !o1, !o2, pixels <= WorkloadLimits.maxDimension, taps <= WorkloadLimits.maxDimension else {
-                sink.report(loc, "the lowered GEMM (\(oh)×\(ow) pixels, \(fh)×\(fw)×\(channels) taps) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)"); continue
+                sink.report(
+                    loc,
+                    "the lowered GEMM (\(oh)×\(ow) pixels, \(fh)×\(fw)×\(channels) taps) exceeds the largest supported dimension \(WorkloadLimits.maxDimension)"
+                ); continue
             }
             let shape = GEMMShape(m: pixels, n: nf, k: taps)
             if let why = WorkloadLimits.check(shape) { sink.report(loc, why); continue }
@@ -123,5 +137,3 @@ public enum SCALESimTopology {
         return f
     }
 }
-
-import Foundation
