@@ -162,6 +162,8 @@ public struct HardwareSpec: Equatable, Sendable {
     public var attentionMapping: AttentionMapping = .perHead
     /// How GEMMs are scheduled on the native timing (`mapping.schedule`, `mapping.objective`).
     public var mapping = MappingOptions()
+    /// Set for specs read from a SCALE-Sim `.cfg`: its sparsity mode and run settings.
+    public var scaleSim: SCALESimSettings? = nil
 
     /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
     /// all its `count` instances together; everything else one at a time.
@@ -171,11 +173,12 @@ public struct HardwareSpec: Equatable, Sendable {
 
     /// Whether `pattern` can run on this array (dense always can).
     public func supports(_ pattern: NMPattern) -> Bool {
-        pattern.isDense || supportedPatterns.contains(pattern)
+        pattern.isDense || supportedPatterns.contains(pattern) || scaleSim?.sparsity == .layerWise
     }
 
     /// The supported patterns as the user would list them, densest last.
     public var supportedPatternNames: String {
-        supportedPatterns.isEmpty ? "dense only" : supportedPatterns.sorted().map(\.description).joined(separator: ", ")
+        if scaleSim?.sparsity == .layerWise { return "any N:M" }
+        return supportedPatterns.isEmpty ? "dense only" : supportedPatterns.sorted().map(\.description).joined(separator: ", ")
     }
 }
