@@ -93,12 +93,11 @@ enum CompareCommand {
                 let r = row.report
                 let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
                 let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
-                let top = r.stalls.entries.filter { $0.name != "fillDrain" }.max { $0.cycles < $1.cycles }
                 out +=
                     "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
                     + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
                     + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
-                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") | "
+                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(r.stalls.limiter?.name ?? "compute") | "
                     + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
             }
         }

@@ -9,8 +9,8 @@ struct FoldWork {
     var loadCycles = 0
     /// Cycles the fold streams, at least `temporal`.
     var streamCycles = 0
-    /// What stretched streaming beyond `temporal`.
-    var streamCause: StreamLimit = .none
+    /// What stretched streaming beyond `temporal`, if anything did.
+    var streamCause: StallCause?
     /// Fill and drain skew after the last streamed element.
     var skewCycles = 0
     /// Bytes written to DRAM when the fold completes.
@@ -24,21 +24,6 @@ struct FoldWork {
     var groups = 0
     /// PEs the fold maps: rows used × columns used.
     var mappedPEs = 0
-}
-
-/// What slowed a fold's streaming below one temporal step per cycle.
-enum StreamLimit {
-    case none, activationBandwidth, weightBandwidth, outputBandwidth, decoder
-
-    func charge(_ cycles: Int64, to s: inout StallBreakdown) {
-        switch self {
-        case .none: break
-        case .activationBandwidth: s.activationBandwidth += cycles
-        case .weightBandwidth: s.weightBandwidth += cycles
-        case .outputBandwidth: s.outputBandwidth += cycles
-        case .decoder: s.decoder += cycles
-        }
-    }
 }
 
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
@@ -114,12 +99,12 @@ struct FoldCostModel {
         let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         let temporal = plan.temporal
         var stream = temporal
-        func stretch(_ cycles: Int, _ cause: StreamLimit) {
+        func stretch(_ cycles: Int, _ cause: StallCause) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
         /// With a unified buffer, everything a fold streams shares one port budget; the cause
         /// is the operand with the most bytes.
-        func stretchUnified(_ parts: [(bytes: Int, cause: StreamLimit)]) {
+        func stretchUnified(_ parts: [(bytes: Int, cause: StallCause)]) {
             let total = parts.reduce(0) { $0 + $1.bytes }
             stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
         }

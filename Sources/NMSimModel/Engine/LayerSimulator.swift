@@ -256,7 +256,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             attributeGap(fold: f, now: now)
             lastStreamStartAt = now
             compute += Int64(plan.temporal)
-            w.streamCause.charge(Int64(w.streamCycles - plan.temporal), to: &stalls)
+            if let cause = w.streamCause { stalls[cause] += Int64(w.streamCycles - plan.temporal) }
             let streamEnd = now + Cycles(w.streamCycles)
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)

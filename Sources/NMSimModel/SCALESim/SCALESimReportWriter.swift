@@ -18,8 +18,7 @@ public enum SCALESimReportWriter {
         for l in report.layers where l.layer.shape != nil {
             let r = l.result
             let count = Int64(l.layer.count)
-            let s = r.stalls
-            let stall = s.memory + s.decoder + s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
+            let stall = r.stalls.sum(where: \.isSCALESimStall)
             // SCALE-Sim's expressions, in its order of operations.
             // Products in Double: cycles × PEs may exceed Int64 on huge runs. A 0-cycle layer
             // (one PE, one MAC, less SCALE-Sim's one) reports 0 % rather than infinity.
