@@ -62,7 +62,7 @@ public enum CLI {
 
     /// Sends `text` to `--output` (atomically) or stdout.
     static func emit(_ text: String, _ a: ParsedArguments, _ c: Console) throws(InputError) {
-        if let path = a.value("--output") { try OutputFile.write(text, to: path) } else { c.out(text) }
+        if let path = a.value("--output") { try OutputFile.write(text, to: path, console: c) } else { c.out(text) }
     }
 
     static func warn(_ diagnostics: [Diagnostic], _ c: Console) {

@@ -66,18 +66,18 @@ enum SearchCommand {
         // Every destination is checked before any is written.
         try OutputFile.precheck(
             [
-                ("--output", a.value("--output")), ("--export-elsa", a.value("--export-elsa")),
+                ("--output", a.value("--output") ?? "-"), ("--export-elsa", a.value("--export-elsa")),
                 ("--export-assignment", a.value("--export-assignment")),
             ].compactMap { f, p in p.map { ($0, f) } })
         let elsa =
             a.value("--export-elsa") != nil
             ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
         if let f = a.value("--export-elsa"), let elsa {
-            try OutputFile.write(elsa, to: f, flag: "--export-elsa")
+            try OutputFile.write(elsa, to: f, flag: "--export-elsa", console: c)
         }
         if let f = a.value("--export-assignment") {
             let list = table.layerNames.map { ($0, session.patternsByName[$0]!) }
-            try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment")
+            try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment", console: c)
         }
         try CLI.emit(text, a, c)
         return 0

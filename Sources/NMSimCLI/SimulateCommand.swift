@@ -85,9 +85,11 @@ enum SimulateCommand {
         case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }
-        try OutputFile.precheck([("--output", a.value("--output")), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } })
+        try OutputFile.precheck([("--output", a.value("--output") ?? "-"), ("--trace", a.value("--trace"))].compactMap { f, p in p.map { ($0, f) } })
         if let t = a.value("--trace") {
-            try OutputFile.write(Trace.record(spec: loaded.spec, workload: workload, patterns: patterns), to: t, flag: "--trace")
+            try OutputFile.stream(to: t, flag: "--trace", console: c) { (sink: OutputSink) throws(InputError) in
+                try Trace.record(spec: loaded.spec, workload: workload, patterns: patterns) { (s: String) throws(InputError) in try sink.write(s) }
+            }
         }
         try CLI.emit(text, a, c)
         return 0

@@ -155,7 +155,9 @@ public enum NPYFile {
         if let fo = field("fortran_order"), fo.hasPrefix("True") {
             throw InputError(.data, source: source, location: "header.fortran_order", "Fortran-ordered arrays are not supported")
         }
-        guard let shapeRaw = field("shape"), let open = shapeRaw.firstIndex(of: "("), let close = shapeRaw.firstIndex(of: ")") else {
+        guard let shapeRaw = field("shape"), let open = shapeRaw.firstIndex(of: "("),
+            let close = shapeRaw[open...].firstIndex(of: ")")
+        else {
             throw InputError(.data, source: source, location: "header", "no 'shape' in the header")
         }
         let dims = shapeRaw[shapeRaw.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -25,6 +25,17 @@ func safetensors(_ tensors: [(String, String, [Int], [UInt8])], headerOverride: 
     return out
 }
 
+/// A version-1 `.npy` file with `shape` written as it is into the header.
+func npy(shape: String, _ values: [Float]) -> Data {
+    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+    d.append(contentsOf: Array(header.utf8))
+    d.append(contentsOf: f32(values))
+    return d
+}
+
 func f32(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } } }
 func bf16(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: UInt16(x.bitPattern >> 16).littleEndian) { Array($0) } } }
 
@@ -88,12 +99,7 @@ struct CheckpointTests {
     }
 
     @Test func npyRoundTrip() throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        d.append(contentsOf: Array(header.utf8))
-        d.append(contentsOf: f32([1, 2, 3, 4, 5, 6]))
+        let d = npy(shape: "(2, 3)", [1, 2, 3, 4, 5, 6])
         #expect(try NPYFile.parse(d, source: "a.npy") == Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d.dropLast(4), source: "a.npy") }
     }
@@ -198,16 +204,19 @@ struct CheckpointEdgeCaseTests {
         #expect {
             _ = try SafeTensorsFile(data: safetensors([("w", "F32", [2_147_483_647, 2_147_483_647, 2_147_483_647], [0, 0, 0, 0])]), source: "t")
         } throws: { e in (e as! InputError).diagnostics[0].message.contains("too large") }
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 9223372036854775807), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-        d.append(contentsOf: Array(header.utf8))
-        d.append(contentsOf: f32([1, 2, 3, 4]))
+        let d = npy(shape: "(9223372036854775807, 9223372036854775807)", [1, 2, 3, 4])
         #expect(throws: InputError.self) { _ = try NPYFile.parse(d, source: "a.npy") }
         let negative = d.replacingOccurrences(
             of: Data("9223372036854775807, 9223372036854775807".utf8), with: Data("-2, -2                                  ".utf8))
         #expect(throws: InputError.self) { _ = try NPYFile.parse(negative, source: "b.npy") }
+    }
+
+    @Test func aShapeWithItsParenthesesReversedIsALocatedError() {
+        for shape in [")2, 3(", ")(", "2, 3)", "(2, 3"] {
+            #expect {
+                _ = try NPYFile.parse(npy(shape: shape, [1, 2, 3, 4, 5, 6]), source: "a.npy")
+            } throws: { e in (e as! InputError).diagnostics.map(\.description) == ["a.npy: header: no 'shape' in the header"] }
+        }
     }
 
     @Test func twoEntriesForOneLevelAreRejected() {

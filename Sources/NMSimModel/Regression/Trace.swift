@@ -34,6 +34,17 @@ public enum Trace {
 
     /// Simulates `workload` with `patterns` and returns the trace text.
     public static func record(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) throws(InputError) -> String {
+        var text = ""
+        try record(spec: spec, workload: workload, patterns: patterns) { text += $0 }
+        return text
+    }
+
+    /// Simulates `workload` with `patterns` and hands the trace text to `emit` a layer at a
+    /// time, so a trace can go to a file without being held whole in memory.
+    public static func record(
+        spec: HardwareSpec, workload: Workload, patterns: [NMPattern],
+        emit: (String) throws(InputError) -> Void
+    ) throws(InputError) {
         let sim = LayerSimulator(spec: spec)
         let vector = VectorUnit(spec.vector)
         var first: [String: Int] = [:]
@@ -65,8 +76,19 @@ public enum Trace {
                     for l in lines { out += l + "\n" }
                 }
             }
+            try emit(out)
+            out = ""
         }
-        return out + "end\n"
+        try emit(out + "end\n")
+    }
+
+    /// The file name `record` gives a trace: `BASE.HASH.trace`, HASH being 16 hex digits of the
+    /// 64-bit FNV-1a hash of its content, so a new trace never overwrites the one a golden names.
+    public static func fileName(base: String, content: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in content.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return "\(base).\(String(repeating: "0", count: 16 - hex.count) + hex).trace"
     }
 
     /// Names are written without spaces so every line splits on single spaces.
