@@ -32,7 +32,7 @@ public enum CLI {
             return InputError.Kind.usage.rawValue
         }
         do {
-            let parsed = try ArgumentParser.parse(Array(args.dropFirst()), for: command)
+            let parsed = try CommandLineParser.parse(Array(args.dropFirst()), for: command)
             if parsed.helpRequested { console.out(command.help); return 0 }
             return try dispatch(command.name, parsed, console)
         } catch {
