@@ -1,4 +1,5 @@
 import NMSimModel
+import NMSimReport
 
 /// One option a command accepts.
 struct OptionSpec {

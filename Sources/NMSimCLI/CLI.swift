@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 /// The `nmsim` command line: parses arguments, runs one command, and maps every user-input
 /// problem to located lines on stderr and a sysexits status.

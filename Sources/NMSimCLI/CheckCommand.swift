@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 enum RecordCommand {
     static let spec = CommandSpec(

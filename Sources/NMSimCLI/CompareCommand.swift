@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 enum CompareCommand {
     static let spec = CommandSpec(
@@ -73,7 +74,7 @@ enum CompareCommand {
         case "json":
             text = JSONWriter.write(.array(comparisons.map { $0.json() }))
         case "markdown":
-            text = markdown(comparisons, skipped: skipped)
+            text = Comparison.markdown(comparisons, skipped: skipped)
         default:
             for cmp in comparisons {
                 text += "\(w.name) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
@@ -82,26 +83,5 @@ enum CompareCommand {
         }
         try CLI.emit(text, a, c)
         return 0
-    }
-
-    static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
-        var out =
-            "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
-        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
-        for cmp in cmps {
-            for row in cmp.rows {
-                let r = row.report
-                let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
-                let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
-                out +=
-                    "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
-                    + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
-                    + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
-                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(r.stalls.limiter?.name ?? "compute") | "
-                    + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
-            }
-        }
-        if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 enum ValidateCommand {
     static let spec = CommandSpec(

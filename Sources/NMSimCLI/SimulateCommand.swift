@@ -1,4 +1,5 @@
 import NMSimModel
+import NMSimReport
 
 /// Options shared by commands that take a spec and a workload.
 enum CommonOptions {

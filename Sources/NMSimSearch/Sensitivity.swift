@@ -51,15 +51,19 @@ public enum Sensitivity {
 
     public static func csv(_ text: String, source: String) throws(InputError) -> Table {
         let sink = DiagnosticSink(source: source)
-        let lines = text.lineList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
+        let records: [(line: Int, fields: [String])]
+        switch CSV.records(text) {
+        case .success(let r): records = r
+        case .failure(let e): throw InputError(.data, source: source, location: "line \(e.line)", "a quoted field does not close")
+        }
+        guard let first = records.first, first.line == 1, case let header = first.fields.map({ $0.lowercased() }),
             header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2])
         else {
             throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
         }
         var values: [String: [NMPattern: Double]] = [:]
-        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for (line, f) in records.dropFirst() {
+            let i = line - 1
             guard f.count == 3 else { sink.report("line \(i + 1)", "expected 3 fields, found \(f.count)"); continue }
             let p: NMPattern
             switch NMPattern.parse(f[1]) {

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// Renders a ``NetworkReport`` as a terminal table, CSV, or JSON with sorted keys.
 public enum ReportFormatter {
@@ -77,7 +78,7 @@ public enum ReportFormatter {
             }
             let res = l.result
             var f = [
-                csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                CSV.field(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
                 "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter,
             ]
             f += res.stalls.entries.map { "\($0.cycles)" }
@@ -90,10 +91,6 @@ public enum ReportFormatter {
             out += f.joined(separator: ",") + "\n"
         }
         return out
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     /// A readable terminal table with units and a summary.
