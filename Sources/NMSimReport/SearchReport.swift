@@ -22,10 +22,11 @@ extension SearchSession {
                 "optimizers",
                 .array(
                     results.map { r in
-                        .object([
-                            ("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
-                            ("notes", .array(r.notes.map { .string($0) })),
-                        ])
+                        .object(
+                            [
+                                ("optimizer", .string(r.optimizer)), ("cost", .number(r.cost)), ("predictedCycles", .integer(r.predictedCycles)),
+                                ("notes", .array(r.notes.map { .string($0) })),
+                            ] + (r.accuracy.map { [("accuracy", JSONValue.number($0))] } ?? []))
                     })
             ),
             (
@@ -36,22 +37,49 @@ extension SearchSession {
                 ])
             ),
         ]
+        if let a = chosen.accuracy { o.append(("accuracy", .number(a))) }
+        if let e = evaluator {
+            o.append(
+                (
+                    "evaluator",
+                    .object([
+                        ("command", .string(e.command)), ("evaluations", .int(e.evaluations)), ("cacheHits", .int(e.cacheHits)),
+                        ("batches", .int(e.batches)), ("batchSize", .int(e.batchSize)), ("seconds", .number(e.seconds)),
+                    ])
+                ))
+        }
         if let pareto {
             o.append(
                 (
                     "pareto",
-                    .array(
-                        pareto.map { p in
-                            .object([
-                                ("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
-                                ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
-                                ("patternCounts", counts(p.choice)),
-                            ])
-                        })
+                    .object([
+                        ("resource", .string(resourceName)), ("unit", .string(resourceUnit)),
+                        (
+                            "points",
+                            .array(
+                                pareto.map { p in
+                                    var m: [(key: String, value: JSONValue)] = [
+                                        ("resource", resourceValue(p.resource)), ("cycles", .integer(p.cycles)), ("cost", .number(p.cost)),
+                                        ("speedup", .number(Double(t.denseCycles) / Double(max(p.cycles, 1)))),
+                                        ("patternCounts", counts(p.choice)), ("assignment", assignmentJSON(p.choice)),
+                                    ]
+                                    if let a = p.accuracy { m.append(("accuracy", .number(a))) }
+                                    return .object(m)
+                                })
+                        ),
+                    ])
                 ))
         }
         return .object(o)
     }
+
+    /// A resource total in the user's unit.
+    func resourceValue(_ v: Int64) -> JSONValue {
+        if case .energy = problem.constraint { return .number(Double(v) / problem.energyUnitsPerPJ) }
+        return .integer(v)
+    }
+
+    func assignmentJSON(_ choice: [Int]) -> JSONValue { .object(assignment(choice).map { ($0.name, .string($0.pattern.description)) }) }
 
     var constraintName: String {
         switch problem.constraint {
@@ -74,16 +102,29 @@ extension SearchSession {
         var out = "nmsim search: \(t.workload.name) on \(specName), \(problem.constraint)\n"
         out +=
             "latency table: \(t.simulations) distinct layer simulations; \(problem.droppedOptions) dominated (layer, pattern) options dropped for this budget\n"
-        out += "objective: \(problem.costs.kind)\n\n"
-        var rows = [["optimizer", "cost", "predicted cycles", "speedup", "notes"]]
-        for r in results {
-            rows.append([
-                r.optimizer, String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
-                String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; "),
-            ])
+        out +=
+            "objective: "
+            + (evaluator != nil ? "accuracy from the evaluator (higher is better); \(problem.costs.kind) as the additive prior" : problem.costs.kind) + "\n"
+        if let e = evaluator {
+            out +=
+                "evaluator: \(e.command): \(e.evaluations) configurations evaluated in \(e.batches) batches of up to \(e.batchSize), "
+                + "\(e.cacheHits) answered from the cache; \(String(format: "%.3f", e.seconds)) s waiting for it, "
+                + "\(String(format: "%.3f", max(0, searchSeconds - e.seconds))) s searching\n"
         }
-        out += ReportFormatter.align(rows, rightAligned: [1, 2, 3]) + "\n\n"
-        out += "chosen (\(chosen.optimizer)): " + counts(chosen.choice).briefCounts + "\n"
+        out += "\n"
+        let acc = evaluator != nil
+        var rows = [["optimizer"] + (acc ? ["accuracy"] : []) + ["cost", "predicted cycles", "speedup", "notes"]]
+        for r in results {
+            rows.append(
+                [r.optimizer] + (acc ? [r.accuracy.map { String(format: "%.4f", $0) } ?? "-"] : [])
+                    + [
+                        String(format: "%.6f", r.cost), ReportFormatter.grouped(r.predictedCycles),
+                        String(format: "%.3fx", Double(t.denseCycles) / Double(max(r.predictedCycles, 1))), r.notes.joined(separator: "; "),
+                    ])
+        }
+        out += ReportFormatter.align(rows, rightAligned: acc ? [1, 2, 3, 4] : [1, 2, 3]) + "\n\n"
+        out +=
+            "chosen (\(chosen.optimizer)): " + counts(chosen.choice).briefCounts + (chosen.accuracy.map { String(format: "; accuracy %.4f", $0) } ?? "") + "\n"
         out += "predicted    \(ReportFormatter.grouped(chosen.predictedCycles)) cycles\n"
         out +=
             "re-simulated \(ReportFormatter.grouped(resimulated.totalCycles)) cycles = \(ReportFormatter.formatTime(resimulated.seconds)), "
@@ -94,13 +135,21 @@ extension SearchSession {
         out += "constraint   \(constraintName) \(check.met ? "met" : "NOT met"): \(JSONWriter.format(check.value)) against \(check.limit)\n\n"
         out += layerGrid()
         if let pareto {
-            out += "\nPareto front (cost against latency, \(pareto.count) points):\n"
-            var pr = [["cycles", "speedup", "cost", "patterns"]]
+            let what = evaluator != nil ? "accuracy" : "cost"
+            out +=
+                "\nPareto front (\(what) against \(resourceName == "cycles" ? "latency" : resourceName), \(pareto.count) points; every point's assignment is in --format json):\n"
+            var pr = [[resourceUnit, "speedup", what, "patterns"]]
             let step = max(1, pareto.count / 20)
             for (i, p) in pareto.enumerated() where i % step == 0 || i == pareto.count - 1 {
+                let r: String
+                if case .energy = problem.constraint {
+                    r = JSONWriter.format(Double(p.resource) / problem.energyUnitsPerPJ)
+                } else {
+                    r = ReportFormatter.grouped(p.resource)
+                }
                 pr.append([
-                    ReportFormatter.grouped(p.cycles), String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
-                    String(format: "%.6f", p.cost), counts(p.choice).briefCounts,
+                    r, String(format: "%.3fx", Double(t.denseCycles) / Double(max(p.cycles, 1))),
+                    p.accuracy.map { String(format: "%.4f", $0) } ?? String(format: "%.6f", p.cost), counts(p.choice).briefCounts,
                 ])
             }
             out += ReportFormatter.align(pr, rightAligned: [0, 1, 2]) + "\n"
