@@ -3,10 +3,10 @@
 ///
 /// Readers trim spaces and tabs around unquoted fields (hand-written files are often aligned);
 /// the writer therefore quotes a field with leading or trailing whitespace.
-public enum CSV {
+package enum CSV {
     /// One field: quoted when it holds a comma, a quote, a line break, or leading or trailing
     /// whitespace; quotes inside are doubled.
-    public static func field(_ s: String) -> String {
+    package static func field(_ s: String) -> String {
         let needsQuotes =
             s.contains { $0 == "," || $0 == "\"" || $0.isNewline }
             || s.first.map(\.isWhitespace) == true || s.last.map(\.isWhitespace) == true
@@ -15,17 +15,17 @@ public enum CSV {
     }
 
     /// One record: the fields, each written by ``field(_:)``, joined by commas (no line end).
-    public static func record(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
+    package static func record(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
 
     /// A quoted field that never closes.
-    public struct UnclosedQuote: Error, Equatable, Sendable {
+    package struct UnclosedQuote: Error, Equatable, Sendable {
         /// The line (from 1) where the field opens.
-        public var line: Int
+        package var line: Int
     }
 
     /// Every record of `text` with the line (from 1) where it starts. A quoted field may span
     /// lines; blank lines are skipped; `\r\n` and `\n` both end a record.
-    public static func records(_ text: String, trimming: Bool = true) -> Result<[(line: Int, fields: [String])], UnclosedQuote> {
+    package static func records(_ text: String, trimming: Bool = true) -> Result<[(line: Int, fields: [String])], UnclosedQuote> {
         var out: [(line: Int, fields: [String])] = []
         var fields: [String] = []
         var cur = ""
@@ -76,7 +76,7 @@ public enum CSV {
     }
 
     /// The fields of one line; nil when a quote does not close on it.
-    public static func fields(_ line: Substring, trimming: Bool = true) -> [String]? {
+    package static func fields(_ line: Substring, trimming: Bool = true) -> [String]? {
         guard case .success(let r) = records(String(line), trimming: trimming) else { return nil }
         return r.first?.fields ?? [""]
     }

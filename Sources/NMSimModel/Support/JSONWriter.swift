@@ -3,8 +3,8 @@ import Foundation
 /// Deterministic JSON output: object keys sorted, two-space indentation, integers as
 /// integers, and fractional numbers with at most six digits after the point in plain notation
 /// so output does not depend on the platform's float printing.
-public enum JSONWriter {
-    public static func write(_ value: JSONValue, pretty: Bool = true) -> String {
+package enum JSONWriter {
+    package static func write(_ value: JSONValue, pretty: Bool = true) -> String {
         var out = ""
         emit(value, into: &out, indent: 0, pretty: pretty)
         if pretty { out += "\n" }
@@ -12,7 +12,7 @@ public enum JSONWriter {
     }
 
     /// Formats a finite double with up to 6 digits after the point, trailing zeros removed.
-    public static func format(_ d: Double) -> String {
+    package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         if abs(d) >= 1e15 { return String(format: "%.6e", d) }
