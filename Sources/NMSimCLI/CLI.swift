@@ -24,13 +24,13 @@ public enum CLI {
     public static func run(_ args: [String], console: Console = .standard) -> Int32 {
         guard let first = args.first else {
             console.err(overview)
-            return InputError.Kind.usage.rawValue
+            return InputError.Kind.usage.exitStatus
         }
         if first == "--help" || first == "-h" || first == "help" { console.out(overview); return 0 }
         if first == "--version" { console.out("nmsim \(version)\n"); return 0 }
         guard let command = commands.first(where: { $0.name == first }) else {
             console.err("nmsim: unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))\n")
-            return InputError.Kind.usage.rawValue
+            return InputError.Kind.usage.exitStatus
         }
         do {
             let parsed = try CommandLineParser.parse(Array(args.dropFirst()), for: command)
@@ -38,7 +38,7 @@ public enum CLI {
             return try dispatch(command.name, parsed, console)
         } catch {
             for d in error.diagnostics { console.err("nmsim: \(d)\n") }
-            return error.kind.rawValue
+            return error.kind.exitStatus
         }
     }
 

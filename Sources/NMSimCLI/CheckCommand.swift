@@ -60,6 +60,6 @@ enum CheckCommand {
             }
         }
         c.out("\(passed) passed, \(failed) failed\n")
-        return unreadable ? InputError.Kind.data.rawValue : (failed > 0 ? 1 : 0)
+        return unreadable ? InputError.Kind.data.exitStatus : (failed > 0 ? 1 : 0)
     }
 }

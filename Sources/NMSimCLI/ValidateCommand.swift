@@ -20,7 +20,7 @@ enum ValidateCommand {
                 c.out("ok: \(path): \(what)\n")
             } catch {
                 for d in error.diagnostics { c.err("nmsim: \(d)\n") }
-                worst = max(worst, error.kind.rawValue)
+                worst = max(worst, error.kind.exitStatus)
             }
         }
         return worst

@@ -83,3 +83,10 @@ struct CommandLineParserTests {
         #expect(CommandLineParser.editDistance(a, b) == distance)
     }
 }
+
+@Suite("Exit statuses")
+struct ExitStatusTests {
+    @Test func everyErrorKindHasItsSysexitsStatus() {
+        #expect(InputError.Kind.allCases.map(\.exitStatus) == [64, 65, 66, 70, 73])
+    }
+}
