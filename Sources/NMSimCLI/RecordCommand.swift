@@ -22,6 +22,7 @@ enum RecordCommand {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         let specArg = a.value("--spec") ?? Presets.defaultName
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
         let assignment = try CommonOptions.assignment(a, w)
         let (golden, trace) = try GoldenCheck.record(
             specArg: relative(specArg, to: dir), workloadArg: relative(workloadArg, to: dir), image: try a.int("--image", in: 1...8192),
