@@ -15,10 +15,11 @@ let package = Package(
         .target(name: "NMSimSearch", dependencies: ["NMSimModel"]),
         .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch"]),
         .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
+        .target(name: "NMSimTestSupport", dependencies: ["NMSimModel"], path: "Tests/NMSimTestSupport"),
         .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
-        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel", "NMSimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NMSimSearchTests", dependencies: ["NMSimSearch", "NMSimModel"]),
-        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
+        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim", "NMSimTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
