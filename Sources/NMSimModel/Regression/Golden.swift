@@ -167,7 +167,7 @@ public enum GoldenCheck {
         var trace: (expected: [Trace.LayerTrace], actual: [Trace.LayerTrace])?
         if let t = g.trace {
             let tpath = resolve(t)
-            let expected = try Trace.parse(InputLoader.read(tpath), source: tpath).layers
+            let expected = try Trace.parse(lines: TextLines.useful(file: tpath), source: tpath).layers
             let actual = try Trace.parse(Trace.record(spec: spec, workload: workload, patterns: patterns), source: "fresh trace").layers
             trace = (expected, actual)
         }
@@ -217,7 +217,7 @@ public enum GoldenCheck {
 
     /// Compares SCALE-Sim `COMPUTE_REPORT.csv` `Total Cycles` with a run of its cfg and topology.
     public static func checkSCALESim(report path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
-        let rows = try SCALESimReport.parseCompute(InputLoader.read(path), source: path)
+        let rows = try SCALESimReport.parseCompute(lines: TextLines.useful(file: path), source: path)
         let spec = try InputLoader.spec(specPath).spec
         let w = try InputLoader.workload(topology)
         let r = try NetworkSimulator(spec: spec).run(w, patterns: PatternAssignment.none.resolve(w, on: spec))

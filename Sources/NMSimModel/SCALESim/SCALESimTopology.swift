@@ -6,10 +6,12 @@ import Foundation
 /// (no padding), K = Fh·Fw·C and N = filters, as SCALE-Sim does.
 public enum SCALESimTopology {
     public static func parse(_ text: String, source: String) throws(InputError) -> Workload {
+        try parse(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public static func parse(lines: [TextLine], source: String) throws(InputError) -> Workload {
         let sink = DiagnosticSink(source: source)
-        var lines = text.lineList.map { String($0) }
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let header = lines.first?.text, lines.first?.number == 1 else {
             throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim topology header, found an empty file")
         }
         let headerFields = fields(header).map { $0.lowercased() }
@@ -21,9 +23,8 @@ public enum SCALESimTopology {
         }
         var layers: [Layer] = []
         var names: Set<String> = []
-        for (i, raw) in lines.enumerated().dropFirst() {
-            let loc = "line \(i + 1)"
-            if raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+        for line in lines.dropFirst() {
+            let loc = "line \(line.number)", raw = line.text
             let f = fields(raw)
             let numeric = conv ? 7 : 3
             guard f.count >= 1 + numeric else {
