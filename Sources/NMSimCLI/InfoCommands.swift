@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimSearch
 
 enum ValidateCommand {
     static let spec = CommandSpec(
@@ -131,19 +132,29 @@ enum ShowCommand {
     static let spec = CommandSpec(
         name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
         usage:
-            "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment] [--output FILE]",
+            "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment|sensitivity-template] [--output FILE]",
         options: [
             CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
             CommonOptions.spec,
             OptionSpec(
-                name: "--format", value: "table|json|elsa|assignment",
-                help: "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON."),
+                name: "--format", value: "table|json|elsa|assignment|sensitivity-template",
+                help:
+                    "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON; a CSV of every (layer, level) of the spec to fill in with accuracies."
+            ),
             CommonOptions.output,
         ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        let format = try a.choice("--format", ["table", "json", "elsa", "assignment"]) ?? "table"
+        let format = try a.choice("--format", ["table", "json", "elsa", "assignment", "sensitivity-template"]) ?? "table"
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
+        if format == "sensitivity-template" {
+            if a.value("--pattern") != nil || a.value("--assignment") != nil {
+                throw InputError(.usage, source: "--format", "sensitivity-template lists every level the spec supports; it takes no --pattern or --assignment")
+            }
+            try CLI.emit(Sensitivity.template(w, spec: InputLoader.spec(a.value("--spec")).spec), a, c)
+            return 0
+        }
         if format == "json" {
             if a.value("--pattern") != nil || a.value("--assignment") != nil {
                 throw InputError(.usage, source: "--format", "json prints the workload itself; patterns go with --format elsa or assignment")

@@ -6,7 +6,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
         usage:
-            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE | --weights FILE [--activations FILE]] [--optimizer dp|evolutionary|both] [--pareto] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
+            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--evaluator COMMAND [--evaluator-batch N] [--evaluator-timeout S]] [--optimizer dp|evolutionary|both] [--pareto] [--export-front DIR] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--plot FILE.svg [--plot-kind KIND] [--plot-x METRIC] [--plot-y METRIC]] [--serial]",
         options: [
             CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
             OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
@@ -15,25 +15,51 @@ enum SearchCommand {
             OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
             OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
             OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
+            OptionSpec(
+                name: "--missing-cost", value: "error|interpolate",
+                help: "A level the sensitivity file lacks for a layer: an error (default), or interpolated in density from the layer's listed levels."),
             OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
             OptionSpec(
                 name: "--activations", value: "FILE",
                 help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
             OptionSpec(
-                name: "--optimizer", value: "dp|evolutionary|both", help: "Optimiser (default both: the exact DP answers, the evolutionary runs beside it)."),
-            OptionSpec(name: "--pareto", value: nil, help: "Also report the Pareto front of cost against latency over all budgets."),
+                name: "--evaluator", value: "COMMAND",
+                help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
+            OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
+            OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
+            OptionSpec(
+                name: "--optimizer", value: "dp|evolutionary|both",
+                help:
+                    "Optimiser (default both: the exact DP answers, the evolutionary runs beside it; with --evaluator the evolutionary search is seeded with the DP's answers)."
+            ),
+            OptionSpec(
+                name: "--pareto", value: nil,
+                help: "Also report the Pareto front of cost (or accuracy) against the budget's resource, every point with its assignment."),
+            OptionSpec(name: "--export-front", value: "DIR", help: "Write one ELSA configuration and one assignment JSON per Pareto point into DIR."),
             OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary search (default 0)."),
             OptionSpec(name: "--format", value: "table|json", help: "Report format (default table)."),
             CommonOptions.output,
             OptionSpec(
                 name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
             OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
+            OptionSpec(
+                name: "--plot", value: "FILE.svg",
+                help: "Also draw a figure as SVG to FILE.svg: the Pareto scatter (default), or the chosen configuration's nm-map, cycles, energy or roofline."),
+            CommonOptions.plotKind(SearchSession.plotKinds),
+            OptionSpec(name: "--plot-x", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter x axis (default latency)."),
+            OptionSpec(name: "--plot-y", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter y axis (default cost)."),
             CommonOptions.serial,
         ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
         let optimizer = try a.choice("--optimizer", ["dp", "evolutionary", "both"]) ?? "both"
+        let plotKind = try CommonOptions.plotKind(a, SearchSession.plotKinds)
+        for f in ["--plot-x", "--plot-y"] where a.value(f) != nil && a.value("--plot") == nil {
+            throw InputError(.usage, source: f, "needs --plot FILE.svg")
+        }
+        let plotX = try a.choice("--plot-x", SearchSession.plotMetrics) ?? "latency"
+        let plotY = try a.choice("--plot-y", SearchSession.plotMetrics) ?? "cost"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
         let loaded = try InputLoader.spec(a.value("--spec"))
         let spec = loaded.spec
@@ -50,25 +76,43 @@ enum SearchCommand {
         if a.value("--sensitivity") != nil, a.value("--weights") != nil {
             throw InputError(.usage, source: "--sensitivity", "cannot be combined with --weights")
         }
+        let missing = try a.choice("--missing-cost", ["error", "interpolate"]).flatMap(Sensitivity.MissingCost.init(rawValue:))
+        if missing != nil, a.value("--sensitivity") == nil { throw InputError(.usage, source: "--missing-cost", "needs --sensitivity") }
         if let f = a.value("--sensitivity") {
-            costs = try Sensitivity.costs(Sensitivity.load(f), for: table, kind: "imported sensitivity (\(f))")
+            costs = try Sensitivity.costs(Sensitivity.load(f), for: table, kind: "imported sensitivity (\(f))", missing: missing ?? .error)
         } else if let f = a.value("--weights") {
             costs = try WeightProxy.costs(path: f, table: table, activations: a.value("--activations"))
         } else {
             costs = Sensitivity.prior(for: table)
         }
-        let problem = SearchProblem(table: table, costs: costs, constraint: constraint)
+        let evaluator = try a.value("--evaluator").map { (command: String) throws(InputError) -> EvaluatorClient in
+            try EvaluatorClient(
+                command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
+                timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
+        }
+        defer { evaluator?.close() }
+        if evaluator == nil {
+            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
+        }
+        let problem = SearchProblem(
+            table: table, costs: costs, constraint: constraint, dominance: evaluator != nil ? Sensitivity.prior(for: table) : nil)
+        let frontDir = a.value("--export-front")
+        if let frontDir { try FrontExport.precheck(frontDir) }
         let session = try SearchSession.run(
-            problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto"),
-            parallel: !a.has("--serial"))
-        CLI.warn(loaded.warnings, c)
+            problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
+            evaluator: evaluator, parallel: !a.has("--serial"))
+        evaluator?.close()
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck(
             [
                 ("--output", a.value("--output") ?? "-"), ("--export-elsa", a.value("--export-elsa")),
-                ("--export-assignment", a.value("--export-assignment")),
+                ("--export-assignment", a.value("--export-assignment")), ("--plot", a.value("--plot")),
             ].compactMap { f, p in p.map { ($0, f) } })
+        if let f = a.value("--plot") {
+            try OutputFile.write(session.figure(kind: plotKind, x: plotX, y: plotY, bytesPerCycle: spec.dram.bytesPerCycle), to: f, flag: "--plot", console: c)
+        }
         let elsa =
             a.value("--export-elsa") != nil
             ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
@@ -79,6 +123,7 @@ enum SearchCommand {
             let list = table.layerNames.map { ($0, session.patternsByName[$0]!) }
             try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment", console: c)
         }
+        if let frontDir { try FrontExport.write(session, to: frontDir, c) }
         try CLI.emit(text, a, c)
         return 0
     }
@@ -98,5 +143,55 @@ enum SearchCommand {
                     : "only one budget may be given (also got \(given[0]))")
         }
         return try SearchBudget.parse(given[0], a.values[given[0]]!)
+    }
+}
+
+/// `--export-front DIR`: one ELSA configuration and one assignment JSON per Pareto point.
+enum FrontExport {
+    static func precheck(_ dir: String) throws(InputError) {
+        var isDir: ObjCBool = false
+        let parent = URL(fileURLWithPath: dir).deletingLastPathComponent().path
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw InputError(.cannotCreate, source: "--export-front", "\(dir) exists and is not a directory") }
+        } else if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDir) || !isDir.boolValue {
+            throw InputError(.cannotCreate, source: "--export-front", "cannot create \(dir): directory \(parent) does not exist")
+        }
+    }
+
+    /// Files `point-NNN.json` (and `point-NNN.yaml` when ELSA's format can hold the workload),
+    /// numbered from the least resource up; every text is made before any file is written.
+    static func write(_ session: SearchSession, to dir: String, _ c: Console) throws(InputError) {
+        let points = session.pareto ?? []
+        let workload = session.problem.table.workload
+        var files: [(String, String)] = []
+        var elsa = true
+        for (i, p) in points.enumerated() {
+            let list = session.assignment(p.choice)
+            let name = String(format: "point-%03d", i)
+            files.append(("\(name).json", AssignmentFile.jsonText(list)))
+            if elsa {
+                do {
+                    files.append(
+                        (
+                            "\(name).yaml",
+                            try AssignmentFile.elsaText(
+                                patterns: Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0.pattern) }),
+                                workload: workload, flag: "--export-front")
+                        ))
+                } catch {
+                    elsa = false
+                    CLI.warn(error.diagnostics.map { Diagnostic(source: $0.source, message: $0.message + "; only assignment files are written") }, c)
+                }
+            }
+        }
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false) } catch {
+            var isDir: ObjCBool = false
+            if !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
+                throw InputError(.cannotCreate, source: "--export-front", "cannot create \(dir): \(error.localizedDescription)")
+            }
+        }
+        for (name, text) in files {
+            try OutputFile.write(text, to: URL(fileURLWithPath: dir).appendingPathComponent(name).path, flag: "--export-front", console: c)
+        }
     }
 }

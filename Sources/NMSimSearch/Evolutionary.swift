@@ -1,3 +1,5 @@
+import NMSimModel
+
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same run everywhere.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -14,17 +16,26 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
 /// ELSA's evolutionary search over layer-wise choices, with its published defaults.
 ///
-/// Each generation keeps the `parents` best candidates, then makes `mutations` children by
-/// re-drawing each gene with probability `mutationProbability` and `crossovers` children by
-/// taking each gene from one of two parents; a child that breaks the constraint is drawn again
-/// (up to a limit). Candidates are ranked as in ELSA: 1 if on the population's Pareto front of
-/// (cost, resource), plus the normalised cost margin, plus the normalised resource margin. The
-/// population is seeded with every feasible uniform configuration. With probability
+/// Each generation keeps the `parents` best candidates, then makes `mutations` children and
+/// `crossovers` children by taking each gene from one of two parents; a child that breaks the
+/// constraint or was seen before is drawn again (up to a limit). Up to half the mutations are
+/// ELSA's "bin mutations": the budget's resource range is cut into `bins` equal bins, and for a
+/// bin holding fewer than parents/(bins + 1) parents (next to a populated one) a parent from
+/// another bin has as many genes as bins lie between them moved towards it (denser options to
+/// climb, sparser to descend), so under-explored parts of the range are filled. The other
+/// mutations re-draw each gene with probability `mutationProbability`; with probability
 /// `invertedResampling` a re-drawn gene is chosen with probability inversely proportional to its
-/// resource use (favouring faster levels), otherwise uniformly; this is our reading of ELSA's
-/// "inverted" resampling. The cheapest feasible candidate ever evaluated is then refined by a
-/// local search (`polish`): the best single-, two- or (when those fail) three-layer change that lowers the cost
-/// within the constraint, repeated until none does. The notes give the cost before and after.
+/// resource use (favouring faster levels), otherwise uniformly (our reading of ELSA's "inverted"
+/// resampling). Candidates are ranked as in ELSA: 1 if on the population's Pareto front of (cost,
+/// resource), plus the normalised cost margin, plus the normalised resource margin. The population
+/// is seeded with the given seeds (the DP's answers with `--optimizer both`), then every feasible
+/// uniform configuration, then random ones.
+///
+/// Candidates are scored a generation at a time, by the additive cost table or by a `score`
+/// function (an external evaluator: cost = −accuracy). With the additive table, the cheapest
+/// feasible candidate is then refined by a local search (`polish`): the best single-, two- or
+/// (when those fail) three-layer change that lowers the cost within the constraint, repeated
+/// until none does. The notes give the cost before and after.
 public struct EvolutionarySearch: Sendable {
     public var population = 50
     public var parents = 10
@@ -33,10 +44,12 @@ public struct EvolutionarySearch: Sendable {
     public var generations = 20
     public var mutationProbability = 0.2
     public var invertedResampling = 0.4
+    /// Resource bins of the bin mutation.
+    public var bins = 10
     public var seed: UInt64 = 0
     /// Draws per child before giving up on finding a feasible one.
     public var maxAttempts = 200
-    /// Refine the best candidate with single- and two-layer moves.
+    /// Refine the best candidate with single- and two-layer moves (additive costs only).
     public var polish = true
 
     public init(seed: UInt64 = 0) { self.seed = seed }
@@ -47,14 +60,23 @@ public struct EvolutionarySearch: Sendable {
         var resource: Int64
     }
 
+    /// Scores a batch of choices: one cost per choice, lower is better.
+    public typealias Score = ([[Int]]) throws(InputError) -> [Double]
+
     public func solve(_ problem: SearchProblem) -> SearchResult? {
+        // The additive table cannot fail.
+        try? solve(problem, seeds: [], score: nil)
+    }
+
+    public func solve(_ problem: SearchProblem, seeds: [[Int]], score: Score?) throws(InputError) -> SearchResult? {
         var rng = SeededGenerator(seed: seed)
         let n = problem.layerCount
         var seen: Set<[Int]> = []
         var evaluations = 0
-        func evaluate(_ c: [Int]) -> Candidate {
-            evaluations += 1
-            return Candidate(choice: c, cost: problem.costs.cost(c), resource: problem.total(c))
+        func evaluate(_ choices: [[Int]]) throws(InputError) -> [Candidate] {
+            evaluations += choices.count
+            let costs = try score?(choices) ?? choices.map { problem.costs.cost($0) }
+            return zip(choices, costs).map { Candidate(choice: $0, cost: $1, resource: problem.total($0)) }
         }
         // Inverse-resource weights per layer for the inverted draw.
         let inverse: [[Double]] = (0..<n).map { j in
@@ -74,31 +96,48 @@ public struct EvolutionarySearch: Sendable {
             return options[Int(rng.next() % UInt64(options.count))]
         }
 
-        var pop: [Candidate] = []
-        // Seeds: uniform configurations (same level index on every layer), then random ones.
+        var initial: [[Int]] = []
+        for c in seeds where c.count == n && problem.feasible(c) && initial.count < population {
+            if seen.insert(c).inserted { initial.append(c) }
+        }
+        // Uniform configurations (same level index on every layer), then random ones.
         let levels = problem.allowed.map(\.count).max() ?? 1
-        for level in 0..<levels {
+        for level in 0..<levels where initial.count < population {
             let c = problem.allowed.map { $0[min(level, $0.count - 1)] }
-            if problem.feasible(c), seen.insert(c).inserted { pop.append(evaluate(c)) }
+            if problem.feasible(c), seen.insert(c).inserted { initial.append(c) }
         }
         var attempts = 0
-        while pop.count < population && attempts < population * maxAttempts {
+        while initial.count < population && attempts < population * maxAttempts {
             attempts += 1
             let c = (0..<n).map { j in problem.allowed[j][Int(rng.next() % UInt64(problem.allowed[j].count))] }
-            if problem.feasible(c), seen.insert(c).inserted { pop.append(evaluate(c)) }
+            if problem.feasible(c), seen.insert(c).inserted { initial.append(c) }
         }
-        guard !pop.isEmpty else { return nil }
-        var best = pop.min { $0.cost < $1.cost }!
+        guard !initial.isEmpty else { return nil }
+        var pop = try evaluate(initial)
+        var best = Self.best(pop)!
+
+        // The resource range the bins cover: the budget's bounds, or what the options can reach.
+        var reach = (lo: problem.fixedResource, hi: problem.fixedResource)
+        for j in 0..<n {
+            let r = problem.allowed[j].map { problem.resource(j, $0) }
+            reach.lo += r.min()!
+            reach.hi += r.max()!
+        }
+        let range = (lo: max(problem.bounds.min, reach.lo), hi: min(problem.bounds.max, reach.hi))
+        var binMutations = 0
 
         for _ in 0..<generations {
             let ranked = rank(pop)
             let top = Array(ranked.prefix(parents))
-            var children: [Candidate] = []
-            for _ in 0..<mutations {
+            var children: [[Int]] = []
+            let binned = binMutation(top, problem, range: range, count: mutations / 2, rng: &rng, seen: &seen)
+            binMutations += binned.count
+            children += binned
+            for _ in binned.count..<mutations {
                 for _ in 0..<maxAttempts {
                     var c = top[Int(rng.next() % UInt64(top.count))].choice
                     for j in 0..<n where rng.unit() < mutationProbability { c[j] = draw(j) }
-                    if problem.feasible(c), seen.insert(c).inserted { children.append(evaluate(c)); break }
+                    if problem.feasible(c), seen.insert(c).inserted { children.append(c); break }
                 }
             }
             for _ in 0..<crossovers {
@@ -106,22 +145,83 @@ public struct EvolutionarySearch: Sendable {
                     let a = top[Int(rng.next() % UInt64(top.count))].choice
                     let b = top[Int(rng.next() % UInt64(top.count))].choice
                     let c = (0..<n).map { j in rng.next() & 1 == 0 ? a[j] : b[j] }
-                    if problem.feasible(c), seen.insert(c).inserted { children.append(evaluate(c)); break }
+                    if problem.feasible(c), seen.insert(c).inserted { children.append(c); break }
                 }
             }
-            pop = Array((top + children).prefix(population))
-            if let b = children.min(by: { $0.cost < $1.cost }), b.cost < best.cost { best = b }
+            let scored = try evaluate(children)
+            pop = Array((top + scored).prefix(population))
+            if let b = Self.best(scored), Self.better(b, than: best) { best = b }
         }
-        var notes = ["\(generations) generations, population \(population), \(evaluations) candidates evaluated, seed \(seed)"]
+        var notes = [
+            "\(generations) generations, population \(population), \(evaluations) candidates evaluated (\(binMutations) by bin mutation), seed \(seed)"
+        ]
         var choice = best.choice
-        if polish {
+        if polish && score == nil {
             let before = best.cost
             let moves = Self.polish(&choice, problem)
             notes.append(String(format: "local refinement: %d moves, cost %.6f -> %.6f", moves, before, problem.costs.cost(choice)))
         }
         return SearchResult(
-            choice: choice, cost: problem.costs.cost(choice), predictedCycles: problem.table.cycles(choice),
+            choice: choice, cost: score == nil ? problem.costs.cost(choice) : best.cost, predictedCycles: problem.table.cycles(choice),
             optimizer: "evolutionary", notes: notes)
+    }
+
+    /// Costs equal within a relative 1e-9 tie; then fewer resource units win, then the
+    /// lexicographically smaller choice (earlier layers denser).
+    static func better(_ a: Candidate, than b: Candidate) -> Bool {
+        if !SearchProblem.sameCost(a.cost, b.cost) { return a.cost < b.cost }
+        if a.resource != b.resource { return a.resource < b.resource }
+        return a.choice.lexicographicallyPrecedes(b.choice)
+    }
+
+    static func best(_ c: [Candidate]) -> Candidate? {
+        c.min { better($0, than: $1) }
+    }
+
+    /// ELSA's bin mutation (see the type's documentation); returns new feasible, unseen children.
+    func binMutation(
+        _ top: [Candidate], _ problem: SearchProblem, range: (lo: Int64, hi: Int64), count: Int,
+        rng: inout SeededGenerator, seen: inout Set<[Int]>
+    ) -> [[Int]] {
+        let b = max(1, bins)
+        guard range.hi > range.lo, count > 0, b > 1, !top.isEmpty else { return [] }
+        let width = Double(range.hi - range.lo) / Double(b)
+        func bin(_ r: Int64) -> Int { min(b - 1, max(0, Int(Double(r - range.lo) / width))) }
+        let bins = top.map { bin($0.resource) }
+        var counts = [Int](repeating: 0, count: b)
+        for x in bins { counts[x] += 1 }
+        let sparse = (0..<b).filter { i in
+            Double(counts[i]) < Double(top.count) / Double(b + 1)
+                && (0..<b).contains { j in abs(j - i) * 2 < b && counts[j] > 0 }
+        }
+        guard !sparse.isEmpty else { return [] }
+        var out: [[Int]] = []
+        var tries = count * 10
+        while out.count < count && tries > 0 {
+            tries -= 1
+            let target = sparse[Int(rng.next() % UInt64(sparse.count))]
+            let donors = top.indices.filter { bins[$0] != target }
+            guard !donors.isEmpty else { break }
+            let d = donors[Int(rng.next() % UInt64(donors.count))]
+            var c = top[d].choice
+            let up = bins[d] < target  // needs more of the resource: denser options
+            let steps = abs(bins[d] - target)
+            // Layers that have an option in that direction, a random `steps` of them moved.
+            var movable = (0..<problem.layerCount).filter { j in
+                problem.allowed[j].contains { o in up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j])
+                }
+            }
+            for _ in 0..<min(steps, movable.count) {
+                let k = Int(rng.next() % UInt64(movable.count))
+                let j = movable.remove(at: k)
+                let options = problem.allowed[j].filter { o in
+                    up ? problem.resource(j, o) > problem.resource(j, c[j]) : problem.resource(j, o) < problem.resource(j, c[j])
+                }
+                c[j] = options[Int(rng.next() % UInt64(options.count))]
+            }
+            if problem.feasible(c), seen.insert(c).inserted { out.append(c) }
+        }
+        return out
     }
 
     /// Applies the best improving feasible single- or two-layer change until none remains;
@@ -187,7 +287,7 @@ public struct EvolutionarySearch: Sendable {
     }
 
     /// ELSA's rank: Pareto membership + normalised cost margin + normalised resource margin; ties
-    /// by cost, then by choice, so ranking is deterministic.
+    /// in the documented order (cost, resource, choice), so ranking is deterministic.
     func rank(_ pop: [Candidate]) -> [Candidate] {
         let costs = pop.map(\.cost), res = pop.map { Double($0.resource) }
         let (cMin, cMax) = (costs.min()!, costs.max()!)
@@ -204,8 +304,7 @@ public struct EvolutionarySearch: Sendable {
         }
         return scored.sorted { a, b in
             if a.0 != b.0 { return a.0 > b.0 }
-            if a.1.cost != b.1.cost { return a.1.cost < b.1.cost }
-            return a.1.choice.lexicographicallyPrecedes(b.1.choice)
+            return Self.better(a.1, than: b.1)
         }.map(\.1)
     }
 }

@@ -11,6 +11,9 @@ public struct ParetoDP: Sendable {
     public struct Point: Equatable, Sendable {
         public var resource: Int64
         public var cost: Double
+        /// Predicted cycles and weight bytes, for the tie order.
+        public var cycles: Int64
+        public var bytes: Int64
         /// Index into the back-pointer store.
         var trace: Int32
     }
@@ -49,7 +52,7 @@ public struct ParetoDP: Sendable {
     public func front(_ problem: SearchProblem) -> Front {
         var parents: [Int32] = [-1]
         var options: [Int16] = [-1]
-        var front = [Point(resource: problem.fixedResource, cost: 0, trace: 0)]
+        var front = [Point(resource: problem.fixedResource, cost: 0, cycles: problem.table.fixedCycles, bytes: problem.table.fixedWeightBytes, trace: 0)]
         var width: Int64 = 0
         var bound: Int64 = 0
         let maxBudget = problem.bounds.max
@@ -67,7 +70,11 @@ public struct ParetoDP: Sendable {
                     if r + minRest > maxBudget { continue }
                     parents.append(p.trace)
                     options.append(Int16(o))
-                    next.append(Point(resource: r, cost: p.cost + problem.costs.costs[j][o], trace: Int32(parents.count - 1)))
+                    let opt = problem.table.options[j][o]
+                    next.append(
+                        Point(
+                            resource: r, cost: p.cost + problem.costs.costs[j][o], cycles: p.cycles + opt.cycles,
+                            bytes: p.bytes + opt.weightBytes, trace: Int32(parents.count - 1)))
                 }
             }
             front = Self.prune(next, safeFrom: problem.bounds.min == .min ? .min : problem.bounds.min - minRest)
@@ -82,7 +89,9 @@ public struct ParetoDP: Sendable {
         return Front(points: front, bucketWidth: width, errorBound: bound, parents: parents, options: options, layers: problem.layerCount)
     }
 
-    /// Keeps the points no other point beats on both axes (ties: the lower trace index).
+    /// Keeps the points no other point beats on both axes. At one resource value the cheapest
+    /// is kept, costs within a relative 1e-9 counting as equal and then broken by fewer cycles,
+    /// fewer weight bytes and the earlier trace (the documented tie order).
     ///
     /// With a lower bound on the total (a MACs window), a point may only dominate others if it
     /// cannot fall below that bound whatever the remaining layers choose (`resource >= safeFrom`);
@@ -93,8 +102,14 @@ public struct ParetoDP: Sendable {
         }
         var out: [Point] = []
         var bestSafe = Double.infinity
-        for p in sorted {
-            if let last = out.last, last.resource == p.resource { continue }  // a cheaper one at the same value is kept
+        var i = 0
+        while i < sorted.count {
+            // The group of points at one resource value; its cheapest and its near-ties.
+            var end = i + 1
+            while end < sorted.count && sorted[end].resource == sorted[i].resource { end += 1 }
+            var p = sorted[i]
+            for q in sorted[(i + 1)..<end] where SearchProblem.sameCost(q.cost, sorted[i].cost) && tieBefore(q, p) { p = q }
+            i = end
             if p.resource >= safeFrom {
                 if p.cost < bestSafe { out.append(p); bestSafe = p.cost }
             } else {
@@ -102,6 +117,13 @@ public struct ParetoDP: Sendable {
             }
         }
         return out
+    }
+
+    /// The tie order after equal costs: fewer cycles, fewer weight bytes, earlier trace.
+    static func tieBefore(_ a: Point, _ b: Point) -> Bool {
+        if a.cycles != b.cycles { return a.cycles < b.cycles }
+        if a.bytes != b.bytes { return a.bytes < b.bytes }
+        return a.trace < b.trace
     }
 
     /// One point per resource bucket: the cheapest.
@@ -120,12 +142,21 @@ public struct ParetoDP: Sendable {
         return out
     }
 
-    /// The cheapest point whose resource lies within the problem's bounds.
+    /// The cheapest point whose resource lies within the problem's bounds. Costs within a
+    /// relative 1e-9 are equal; among those, fewer cycles win, then fewer weight bytes, then the
+    /// layer order (the configuration whose first differing layer is denser).
     public func solve(_ problem: SearchProblem) -> SearchResult? {
         let f = front(problem)
         let b = problem.bounds
-        guard let best = f.points.filter({ $0.resource >= b.min && $0.resource <= b.max }).min(by: { $0.cost < $1.cost }) else { return nil }
-        let choice = f.choice(best)
+        let feasible = f.points.filter { $0.resource >= b.min && $0.resource <= b.max }
+        guard let cheapest = feasible.min(by: { $0.cost < $1.cost }) else { return nil }
+        let tied = feasible.filter { SearchProblem.sameCost($0.cost, cheapest.cost) }
+        let best = tied.map { ($0, f.choice($0)) }.min { x, y in
+            if x.0.cycles != y.0.cycles { return x.0.cycles < y.0.cycles }
+            if x.0.bytes != y.0.bytes { return x.0.bytes < y.0.bytes }
+            return x.1.lexicographicallyPrecedes(y.1)
+        }!
+        let choice = best.1
         let note =
             f.bucketWidth == 0
             ? "exact Pareto dynamic program (\(f.points.count) front points)"

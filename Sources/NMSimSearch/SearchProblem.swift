@@ -45,7 +45,10 @@ public struct SearchProblem: Sendable {
     /// no cheaper than a denser one). With a lower bound (the MACs window) every option stays.
     public let allowed: [[Int]]
 
-    public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint) {
+    /// `dominance` decides which options are dropped as dominated (by default `costs`): with an
+    /// external evaluator, the prior, so that only an option no denser than another of no more
+    /// resource is dropped.
+    public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint, dominance: CostTable? = nil) {
         precondition(
             costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
             "cost table shape does not match the latency table")
@@ -53,6 +56,7 @@ public struct SearchProblem: Sendable {
         self.costs = costs
         self.constraint = constraint
         var allowed: [[Int]] = []
+        let judge = (dominance ?? costs).costs
         // Energy is counted in integer units fine enough to be exact in practice (a femtojoule)
         // and coarse enough that no total can overflow.
         let maxEnergyPJ = table.fixedEnergyPJ + table.options.reduce(0) { $0 + ($1.map(\.energyPJ).max() ?? 0) }
@@ -66,12 +70,27 @@ public struct SearchProblem: Sendable {
             allowed.append(
                 all.filter { o in
                     !all.contains { p in
-                        p != o && r[p] <= r[o] && costs.costs[j][p] <= costs.costs[j][o]
-                            && (p < o || r[p] < r[o] || costs.costs[j][p] < costs.costs[j][o])
+                        p != o && r[p] <= r[o] && judge[j][p] <= judge[j][o]
+                            && (p < o || r[p] < r[o] || judge[j][p] < judge[j][o])
                     }
                 })
         }
         self.allowed = allowed
+        self.dominance = dominance
+    }
+
+    let dominance: CostTable?
+
+    /// The same problem without a bound on the resource, for fronts over every budget.
+    public var unbounded: SearchProblem {
+        let open: SearchConstraint
+        switch constraint {
+        case .latency: open = .latency(maxCycles: .max)
+        case .macsWindow: open = .macsWindow(min: 0, max: .max)
+        case .memory: open = .memory(maxBytes: .max)
+        case .energy: open = .energy(maxPJ: .greatestFiniteMagnitude)
+        }
+        return SearchProblem(table: table, costs: costs, constraint: open, dominance: dominance)
     }
 
     /// Integer energy units per picojoule (1000, a femtojoule each, unless totals would overflow).
@@ -81,6 +100,12 @@ public struct SearchProblem: Sendable {
     public var droppedOptions: Int { zip(allowed, table.options).reduce(0) { $0 + $1.1.count - $1.0.count } }
 
     public var layerCount: Int { table.options.count }
+
+    /// Costs within a relative 1e-9 of each other are equal for every optimiser; the tie is then
+    /// broken by fewer cycles, fewer weight bytes, and the layer order.
+    public static func sameCost(_ a: Double, _ b: Double) -> Bool {
+        a == b || abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    }
 
     /// The constrained resource of option `o` of layer `j`, as an integer (cycles, MACs, bytes,
     /// or ``energyUnitsPerPJ`` units for energy).
@@ -144,4 +169,6 @@ public struct SearchResult: Equatable, Sendable {
     public var optimizer: String
     /// Human-readable notes (discretisation, evaluations, ...).
     public var notes: [String]
+    /// The external evaluator's accuracy of `choice`, when one was used.
+    public var accuracy: Double? = nil
 }

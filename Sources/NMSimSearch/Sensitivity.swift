@@ -10,19 +10,33 @@ public enum Sensitivity {
         public var source: String
     }
 
+    /// What to do for a level the table does not list for a layer.
+    public enum MissingCost: String, Sendable {
+        /// Report every missing (layer, level) pair.
+        case error
+        /// Linear in density between the layer's nearest listed levels (dense counting as density
+        /// 1 at cost 0); below the sparsest listed level, the line through the two sparsest,
+        /// never below the sparsest listed cost.
+        case interpolate
+    }
+
     /// Aligns a table with the search options. Dense defaults to 0; any other option the table
-    /// lacks is an error that lists what is missing.
-    public static func costs(_ t: Table, for table: LatencyTable, kind: String) throws(InputError) -> CostTable {
+    /// lacks is an error that lists what is missing, or, with `.interpolate`, interpolated.
+    public static func costs(_ t: Table, for table: LatencyTable, kind: String, missing policy: MissingCost = .error) throws(InputError) -> CostTable {
         var out: [[Double]] = []
         var missing: [String] = []
+        var interpolated = 0
         let names = table.layerNames
         for (j, opts) in table.options.enumerated() {
             var row: [Double] = []
+            let listed = t.costs[names[j]] ?? [:]
             for o in opts {
-                if let c = t.costs[names[j]]?.first(where: { $0.key.sameLevel(as: o.pattern) })?.value {
+                if let c = listed.first(where: { $0.key.sameLevel(as: o.pattern) })?.value {
                     row.append(c)
                 } else if o.pattern.isDense {
                     row.append(0)
+                } else if policy == .interpolate, let c = interpolate(listed, at: o.pattern.density) {
+                    row.append(c); interpolated += 1
                 } else {
                     missing.append("\(names[j]) \(o.pattern)"); row.append(0)
                 }
@@ -35,10 +49,58 @@ public enum Sensitivity {
         }
         if !missing.isEmpty {
             let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
-            diags.append(Diagnostic(source: t.source, message: "no cost for \(list)"))
+            let hint = policy == .error ? " (list them, or pass --missing-cost interpolate)" : " (no listed sparse level to interpolate from)"
+            diags.append(Diagnostic(source: t.source, message: "no cost for \(list)\(hint)"))
         }
         if !diags.isEmpty { throw InputError(.data, diags) }
-        return CostTable(costs: out, kind: kind)
+        return CostTable(costs: out, kind: kind + (interpolated > 0 ? "; \(interpolated) missing (layer, level) costs interpolated in density" : ""))
+    }
+
+    /// A cost at `density` from a layer's listed levels (see ``MissingCost/interpolate``); nil
+    /// when the layer lists no sparse level.
+    static func interpolate(_ listed: [NMPattern: Double], at density: Double) -> Double? {
+        var points = listed.filter { !$0.key.isDense }.map { ($0.key.density, $0.value) }
+        guard !points.isEmpty else { return nil }
+        points.append((1, listed.first { $0.key.isDense }?.value ?? 0))
+        points.sort { $0.0 < $1.0 }
+        if let hi = points.firstIndex(where: { $0.0 >= density }), hi > 0 {
+            let (x0, y0) = points[hi - 1], (x1, y1) = points[hi]
+            return x1 == x0 ? y1 : y0 + (y1 - y0) * (density - x0) / (x1 - x0)
+        }
+        // Sparser than every listed level: extend the line through the two sparsest.
+        let (x0, y0) = points[0], (x1, y1) = points[1]
+        let slope = x1 == x0 ? 0 : (y1 - y0) / (x1 - x0)
+        return max(y0, y0 + slope * (density - x0))
+    }
+
+    /// Where each entry was read (`line 4`, `layers.blocks.0.attn.qkv.2:4`), for errors found
+    /// after reading.
+    typealias Locations = [String: [NMPattern: String]]
+
+    /// Checks a table of costs (lower is better): none negative, dense exactly 0.
+    static func checkCosts(_ values: [String: [NMPattern: Double]], _ at: Locations, _ sink: DiagnosticSink) {
+        for name in values.keys.sorted() {
+            for (p, v) in values[name]!.sorted(by: { $0.key > $1.key }) {
+                if p.isDense, v != 0 {
+                    sink.report(at[name]![p]!, "\(name) \(p): a dense entry is the reference and must cost 0 (got \(JSONWriter.format(v)))")
+                } else if v < 0 {
+                    sink.report(at[name]![p]!, "\(name) \(p): a cost must not be negative (got \(JSONWriter.format(v)))")
+                }
+            }
+        }
+    }
+
+    /// Checks a table of accuracies: no sparse level above the layer's dense accuracy (its cost
+    /// would be negative).
+    static func checkAccuracies(_ values: [String: [NMPattern: Double]], _ at: Locations, _ sink: DiagnosticSink) {
+        for name in values.keys.sorted() {
+            guard let dense = values[name]!.first(where: { $0.key.isDense })?.value else { continue }
+            for (p, v) in values[name]!.sorted(by: { $0.key > $1.key }) where !p.isDense && v > dense {
+                sink.report(
+                    at[name]![p]!,
+                    "\(name) \(p): accuracy \(JSONWriter.format(v)) is above the layer's dense accuracy \(JSONWriter.format(dense)), a negative cost")
+            }
+        }
     }
 
     /// Reads `layer,pattern,cost` (lower is better) or `layer,pattern,accuracy` (higher is
@@ -63,22 +125,24 @@ public enum Sensitivity {
                 .data, source: source, location: "line \(numbered.first?.number ?? 1)", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
         }
         var values: [String: [NMPattern: Double]] = [:]
+        var at: Locations = [:]
         for (i, line) in lines.enumerated().dropFirst() {
-            let at = "line \(numbered[i].number)"
+            let here = "line \(numbered[i].number)"
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == 3 else { sink.report(at, "expected 3 fields, found \(f.count)"); continue }
+            guard f.count == 3 else { sink.report(here, "expected 3 fields, found \(f.count)"); continue }
             let p: NMPattern
             switch NMPattern.parse(f[1]) {
             case .success(let v): p = v
-            case .failure(let e): sink.report(at, e.description); continue
+            case .failure(let e): sink.report(here, e.description); continue
             }
-            guard let v = Double(f[2]), v.isFinite else { sink.report(at, "expected a number, found \"\(f[2])\""); continue }
+            guard let v = Double(f[2]), v.isFinite else { sink.report(here, "expected a number, found \"\(f[2])\""); continue }
             if let other = values[f[0]]?.keys.first(where: { $0.sameLevel(as: p) }) {
-                sink.report(at, "duplicate entry for \(f[0]) \(p)" + (other == p ? "" : " (the same level as \(other))"))
+                sink.report(here, "duplicate entry for \(f[0]) \(p)" + (other == p ? "" : " (the same level as \(other))"))
             }
             values[f[0], default: [:]][p] = v
+            at[f[0], default: [:]][p] = here
         }
-        if header[2] == "accuracy" { requireDense(values, sink) }
+        if header[2] == "accuracy" { requireDense(values, sink); checkAccuracies(values, at, sink) } else { checkCosts(values, at, sink) }
         try sink.throwIfAny()
         return Table(costs: header[2] == "accuracy" ? invert(values) : values, source: source)
     }
@@ -90,6 +154,7 @@ public enum Sensitivity {
         try top.checkVersion(current: 1, format: "sensitivity")
         let metric = top.choice("metric", [("cost", "cost"), ("accuracy", "accuracy")], default: "cost")!
         var values: [String: [NMPattern: Double]] = [:]
+        var at: Locations = [:]
         if let layers = top.object("layers", required: true), case .object(let members)? = root["layers"] {
             for (name, v) in members {
                 _ = layers.value(name)
@@ -103,14 +168,15 @@ public enum Sensitivity {
                     switch n {
                     case .integer(let i): values[name, default: [:]][p] = Double(i)
                     case .number(let d): values[name, default: [:]][p] = d
-                    default: sink.report(path, "expected a number, found \(n.brief)")
+                    default: sink.report(path, "expected a number, found \(n.brief)"); continue
                     }
+                    at[name, default: [:]][p] = path
                 }
             }
             layers.finish()
         }
         top.finish()
-        if metric == "accuracy" { requireDense(values, sink) }
+        if metric == "accuracy" { requireDense(values, sink); checkAccuracies(values, at, sink) } else { checkCosts(values, at, sink) }
         try sink.throwIfAny()
         return Table(costs: metric == "accuracy" ? invert(values) : values, source: source)
     }
@@ -129,6 +195,17 @@ public enum Sensitivity {
             let dense = row.first { $0.key.isDense }?.value ?? 0
             return row.mapValues { dense - $0 }
         }
+    }
+
+    /// A CSV to fill in: every (searchable layer, level) of `workload` on `spec`, dense first,
+    /// with the header `layer,pattern,accuracy` and the accuracies left empty.
+    public static func template(_ workload: Workload, spec: HardwareSpec) -> String {
+        let levels = ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
+        var out = "layer,pattern,accuracy\n"
+        for i in workload.sparsifiableIndices {
+            for p in levels { out += "\(workload.layers[i].name),\(p),\n" }
+        }
+        return out
     }
 
     // MARK: Prior

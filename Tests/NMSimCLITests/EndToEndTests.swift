@@ -319,3 +319,67 @@ struct CheckEndToEndTests {
         #expect(t.hasSuffix("end\n"))
     }
 }
+
+@Suite("nmsim search --evaluator")
+struct EvaluatorEndToEndTests {
+    /// A POSIX shell evaluator: accuracy 80 for every configuration.
+    static let constant = #"while IFS= read -r l; do id=${l#*\"id\": }; id=${id%%,*}; echo "{\"id\": $id, \"accuracy\": 80}"; done"#
+
+    @Test func anEvaluatorScoresTheSearchAndIsReported() throws {
+        let r = try nmsim(
+            "search", "--workload", "deit-t", "--speedup", "1.3", "--evaluator", Self.constant, "--evaluator-batch", "8",
+            "--format", "json", "--pareto")
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        #expect(json["accuracy"] == .number(80) || json["accuracy"] == .integer(80))
+        guard case .integer(let evaluations)? = json["evaluator"]?["evaluations"], case .integer(let batches)? = json["evaluator"]?["batches"] else {
+            Issue.record("no evaluator counts"); return
+        }
+        #expect(evaluations > 100 && batches < evaluations)
+        guard case .array(let points)? = json["pareto"]?["points"], let first = points.first, case .object(let a)? = first["assignment"] else {
+            Issue.record("no front with assignments"); return
+        }
+        #expect(a.count == 48)
+    }
+
+    @Test func aBrokenEvaluatorEndsTheSearchWithNothingWritten() throws {
+        let dir = try temporaryDirectory()
+        let cases: [(String, Int32, String)] = [
+            ("read l; exit 3", 70, "nmsim: evaluator: exited before answering id 1 (exit status 3)\n"),
+            ("read l; echo nonsense", 65, "nmsim: evaluator: reply line 1: not a JSON reply"),
+            ("read l; echo '{\"id\": 5, \"accuracy\": 1}'; sleep 5", 65, "nmsim: evaluator: reply line 1: id 5 was not asked for or was already answered"),
+            ("sleep 5", 70, "nmsim: evaluator: no reply within 0.5 s (--evaluator-timeout) while waiting for id 1\n"),
+        ]
+        for (command, status, message) in cases {
+            let r = try nmsim(
+                [
+                    "search", "--workload", "deit-t", "--speedup", "1.3", "--evaluator", command, "--evaluator-timeout", "0.5",
+                    "--output", "out.txt", "--export-elsa", "c.yaml", "--export-front", "front",
+                ], in: dir)
+            #expect(r.status == status, "\(command): \(r.stderr)")
+            #expect(r.stderr.hasPrefix(message), "\(command): \(r.stderr)")
+            #expect(r.stdout.isEmpty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func exportFrontWritesOneConfigurationPerPoint() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim(["search", "--workload", "deit-s", "--memory", "12MiB", "--export-front", "front", "--format", "json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        #expect(json["pareto"]?["resource"] == .string("weightBytes"))
+        guard case .array(let points)? = json["pareto"]?["points"] else { Issue.record("no front"); return }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("front").path).sorted()
+        #expect(files.count == 2 * points.count && files.first == "point-000.json" && files.contains("point-000.yaml"))
+        // Each exported point reads back to its own weight bytes.
+        for i in [0, points.count - 1] {
+            let name = String(format: "point-%03d", i)
+            for ext in ["json", "yaml"] {
+                let sim = try nmsim(["simulate", "--workload", "deit-s", "--assignment", "front/\(name).\(ext)", "--format", "json"], in: dir)
+                #expect(sim.status == 0, "\(sim.stderr)")
+                #expect(try JSONParser.parse(sim.stdout)["weightBytes"] == points[i]["resource"], "\(name).\(ext)")
+            }
+        }
+    }
+}

@@ -67,12 +67,14 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
 
 /// User input that cannot be used, with every problem found in it.
 ///
-/// The kind maps onto sysexits: usage 64, data 65, missing input 66, cannot create output 73.
+/// The kind maps onto sysexits: usage 64, data 65, missing input 66, a failed helper program
+/// (an external evaluator that crashed or timed out) 70, cannot create output 73.
 public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Int32, Sendable {
         case usage = 64
         case data = 65
         case noInput = 66
+        case software = 70
         case cannotCreate = 73
     }
 
