@@ -16,10 +16,11 @@ let package = Package(
         .target(name: "NMSimReport", dependencies: ["NMSimModel", "NMSimSearch"]),
         .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch", "NMSimReport"]),
         .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
+        .target(name: "NMSimTestSupport", dependencies: ["NMSimModel"], path: "Tests/NMSimTestSupport"),
         .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
-        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel", "NMSimReport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel", "NMSimReport", "NMSimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NMSimSearchTests", dependencies: ["NMSimSearch", "NMSimModel"]),
-        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
+        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim", "NMSimTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

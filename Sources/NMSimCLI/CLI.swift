@@ -29,7 +29,8 @@ public enum CLI {
         if first == "--help" || first == "-h" || first == "help" { console.out(overview); return 0 }
         if first == "--version" { console.out("nmsim \(version)\n"); return 0 }
         guard let command = commands.first(where: { $0.name == first }) else {
-            console.err("nmsim: unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))\n")
+            let d = Diagnostic(source: "nmsim", message: "unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))")
+            console.err("\(d)\n")
             return InputError.Kind.usage.exitStatus
         }
         do {

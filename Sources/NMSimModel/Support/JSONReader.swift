@@ -69,12 +69,21 @@ package final class ObjectReader {
             sink.report(childPath(key), "expected a number, found \(v.brief)")
             return def ?? min ?? 0
         }
+        let low = min.map { exclusiveMin ? "greater than \(JSONWriter.format($0))" : "at least \(JSONWriter.format($0))" }
+        let range: String
+        switch (min, max) {
+        case let (min?, max?) where !exclusiveMin: range = "between \(JSONWriter.format(min)) and \(JSONWriter.format(max))"
+        case (_?, let max?): range = "\(low!) and at most \(JSONWriter.format(max))"
+        case (_?, nil): range = low!
+        case (nil, let max?): range = "at most \(JSONWriter.format(max))"
+        case (nil, nil): range = ""
+        }
         if let min, exclusiveMin ? !(d > min) : !(d >= min) {
-            sink.report(childPath(key), "must be \(exclusiveMin ? "greater than" : "at least") \(JSONWriter.format(min)) (got \(JSONWriter.format(d)))")
+            sink.report(childPath(key), "must be \(range) (got \(JSONWriter.shown(d)))")
             return def ?? min
         }
         if let max, d > max {
-            sink.report(childPath(key), "must be at most \(JSONWriter.format(max)) (got \(JSONWriter.format(d)))")
+            sink.report(childPath(key), "must be \(range) (got \(JSONWriter.shown(d)))")
             return def ?? max
         }
         return d
@@ -172,7 +181,10 @@ extension ObjectReader {
     /// Opens the top-level object of a JSON document, or throws if it is not one.
     package static func document(_ root: JSONValue, source: String) throws(InputError) -> ObjectReader {
         let top = ObjectReader(root, path: "", sink: DiagnosticSink(source: source))
-        guard top.isValid else { throw InputError(.data, top.sink.diagnostics) }
+        guard top.isValid else {
+            try top.sink.throwIfAny()
+            throw InputError(.data, top.sink.diagnostics)
+        }
         return top
     }
 

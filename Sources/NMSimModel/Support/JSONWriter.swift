@@ -11,16 +11,22 @@ package enum JSONWriter {
         return out
     }
 
-    /// Formats a finite double with up to 6 digits after the point, trailing zeros removed.
+    /// Formats a finite double in plain notation with up to 6 digits after the point, trailing
+    /// zeros removed; integral values are written exactly, however large, never in e-notation.
     package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        if abs(d) >= 1e15 { return String(format: "%.6e", d) }
+        if d == d.rounded() { return abs(d) < 9e18 ? String(Int64(d)) : String(format: "%.0f", d) }
         var s = String(format: "%.6f", d)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         if s == "-0" { s = "0" }
         return s
+    }
+
+    /// A number from the input as a message shows it: plain notation, except a value so small
+    /// that six decimals would show 0, which keeps its own digits (`5e-324`).
+    public static func shown(_ d: Double) -> String {
+        d != 0 && abs(d) < 5e-7 ? "\(d)" : format(d)
     }
 
     static func escape(_ s: String) -> String {
