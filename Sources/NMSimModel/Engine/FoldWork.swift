@@ -10,7 +10,7 @@ struct FoldWork {
     /// Cycles the fold streams, at least `temporal`.
     var streamCycles = 0
     /// What stretched streaming beyond `temporal`.
-    var streamCause: StreamLimit = .none
+    var streamCause: StallCause?
     /// Fill and drain skew after the last streamed element.
     var skewCycles = 0
     /// Bytes written to DRAM when the fold completes.
@@ -34,21 +34,6 @@ struct FoldWork {
     var split = OperandTraffic()
 }
 
-/// What slowed a fold's streaming below one temporal step per cycle.
-enum StreamLimit {
-    case none, activationBandwidth, weightBandwidth, outputBandwidth, decoder
-
-    func charge(_ cycles: Int64, to s: inout StallBreakdown) {
-        switch self {
-        case .none: break
-        case .activationBandwidth: s.activationBandwidth += cycles
-        case .weightBandwidth: s.weightBandwidth += cycles
-        case .outputBandwidth: s.outputBandwidth += cycles
-        case .decoder: s.decoder += cycles
-        }
-    }
-}
-
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
 /// integer operations.
 ///
@@ -59,7 +44,7 @@ enum StreamLimit {
 struct FoldCostModel {
     let plan: FoldPlan
     let spec: HardwareSpec
-    let scaleSim: Bool
+    let timing: any FoldTiming
     let sparse: Bool
     /// Activations offered per kept reduction position (M/N for per-PE muxes, else 1).
     let expands: Bool
@@ -68,10 +53,10 @@ struct FoldCostModel {
     let reuseLoops: (inputs: Schedule.Loop, weights: Schedule.Loop, outputs: Schedule.Loop)
     let reduction: Schedule.Loop
 
-    init(plan: FoldPlan, spec: HardwareSpec) {
+    init(plan: FoldPlan, spec: HardwareSpec, timing: any FoldTiming) {
         self.plan = plan
         self.spec = spec
-        scaleSim = spec.timing == .scaleSim
+        self.timing = timing
         sparse = !plan.pattern.isDense
         expands = sparse && spec.mux == .perPE
         reduction = plan.reductionLoop
@@ -169,12 +154,12 @@ struct FoldCostModel {
         let t = spec.dataTypes
         let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         var stream = tt
-        func stretch(_ cycles: Int, _ cause: StreamLimit) {
+        func stretch(_ cycles: Int, _ cause: StallCause) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
         /// With a unified buffer, everything a fold streams shares one port budget; the cause
         /// is the operand with the most bytes.
-        func stretchUnified(_ parts: [(bytes: Int, cause: StreamLimit)]) {
+        func stretchUnified(_ parts: [(bytes: Int, cause: StallCause)]) {
             let total = parts.reduce(0) { $0 + $1.bytes }
             stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
         }
@@ -196,9 +181,9 @@ struct FoldCostModel {
             w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
-            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
+            w.loadCycles = timing.loadCycles(usedRows: r, arrayRows: arrayRows, bytes: weightBytes, bytesPerCycle: spec.filter.bytesPerCycle)
             let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
@@ -214,7 +199,7 @@ struct FoldCostModel {
             w.inputBytes = fetchIn ? actBytes : 0
             w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: kt * c, columns: c)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (weightBytes, .weightBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
@@ -230,9 +215,9 @@ struct FoldCostModel {
             w.inputBytes = fetchIn ? actBytes : 0
             w.weightBytes = fetchW ? weightBytes : 0
             w.groups = groups(kept: r * tt, columns: tt)
-            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
+            w.loadCycles = timing.loadCycles(usedRows: r, arrayRows: arrayRows, bytes: actBytes, bytesPerCycle: spec.ifmap.bytesPerCycle)
             let psumTraffic = outElements * t.accumulatorBytes * (firstRed ? 1 : 2)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
@@ -262,12 +247,8 @@ struct FoldCostModel {
             ifmapRead: actRead, filterRead: weightRead, ofmapRead: firstRed ? 0 : partial,
             ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial)
         w.streamCycles = stream
-        if scaleSim {
-            w.skewCycles = arrayRows + arrayColumns - 2
-        } else {
-            let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
-            w.skewCycles = r + c - 2 + decoderFill
-        }
+        let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
+        w.skewCycles = timing.skewCycles(usedRows: r, usedColumns: c, plan: plan, decoderFill: decoderFill)
         return w
     }
 }

@@ -62,9 +62,10 @@ public struct LayerSimulator: Sendable {
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
-        let costs = FoldCostModel(plan: plan, spec: spec)
+        let timing = spec.timing.strategy
+        let costs = FoldCostModel(plan: plan, spec: spec, timing: timing)
         var r: LayerResult
-        if spec.timing == .scaleSim || spec.dram.model == .ideal {
+        if !timing.modelsMemory(spec) {
             r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
         } else {
             let dram = FixedLatencyDRAM(
@@ -132,7 +133,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     let costs: FoldCostModel
     let pipelined: Bool
     let decodesAtLoad: Bool
-    let scaleSim: Bool
     let sink: ((TraceEvent) -> Void)?
     var dram: D
     var decoder: SparseIndexDecoder
@@ -170,9 +170,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         self.plan = plan
         self.costs = costs
         self.sink = sink
-        scaleSim = spec.timing == .scaleSim
-        pipelined = spec.stationaryDoubleBuffered && !scaleSim
-        decodesAtLoad = !plan.pattern.isDense && plan.dataflow == .weightStationary && !scaleSim
+        pipelined = costs.timing.pipelined(spec)
+        decodesAtLoad = costs.timing.decodesAtLoad(plan)
         self.dram = dram
         decoder = SparseIndexDecoder(spec.decoder)
         buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
@@ -285,7 +284,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             attributeGap(fold: f, now: now)
             lastStreamStartAt = now
             compute += Int64(w.temporal)
-            w.streamCause.charge(Int64(w.streamCycles - w.temporal), to: &stalls)
+            if let cause = w.streamCause { stalls[cause] += Int64(w.streamCycles - w.temporal) }
             let streamEnd = now + Cycles(w.streamCycles)
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
@@ -330,12 +329,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         } else {
             stalls.memory += (end - arrayFreeAt).count
         }
-        if scaleSim {
-            // SCALE-Sim's total is one less than its folds add up to; take the cycle from the
-            // fill/drain skew, or the load, or compute when an array of one PE has neither.
-            cycles -= 1
-            if stalls.fillDrain > 0 { stalls.fillDrain -= 1 } else if stalls.load > 0 { stalls.load -= 1 } else { compute -= 1 }
-        }
+        costs.timing.finish(cycles: &cycles, stalls: &stalls, compute: &compute)
         let s = plan.shape
         let copies = Int64(plan.instances)
         let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK) * copies

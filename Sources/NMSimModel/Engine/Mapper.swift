@@ -99,6 +99,12 @@ public struct Mapper: Sendable {
         public var winner: Int
     }
 
+    /// How a schedule of the GEMM would be reported (its simulated traffic aside).
+    public func summary(_ shape: GEMMShape, pattern: NMPattern, schedule: Schedule) -> MappingSummary {
+        let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, schedule: schedule)
+        return MappingSummary(plan: plan, costs: FoldCostModel(plan: plan, spec: spec, timing: NativeTiming()))
+    }
+
     /// Temporal tiles considered for an extent.
     static func temporalTiles(_ extent: Int) -> [Int] {
         var out: [Int] = []
@@ -141,7 +147,7 @@ public struct Mapper: Sendable {
     /// How many folds' fetched tiles fit one buffer half at once (at most ``Schedule/maxPrefetch``):
     /// the first fold fetches the most of every operand.
     func prefetchDepth(_ plan: FoldPlan) -> Int {
-        let w = FoldCostModel(plan: plan, spec: spec).work(at: FoldIndex(row: 0, column: 0, temporal: 0))
+        let w = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming()).work(at: FoldIndex(row: 0, column: 0, temporal: 0))
         var depth = Schedule.maxPrefetch
         if w.inputBytes > 0 { depth = Swift.min(depth, spec.ifmap.residentBytes / w.inputBytes) }
         if w.weightBytes > 0 { depth = Swift.min(depth, spec.filter.residentBytes / w.weightBytes) }
@@ -170,7 +176,7 @@ public struct Mapper: Sendable {
     /// decodes every group. The estimate is the largest of the three plus the pipeline's fill
     /// (the first fetch, the first load and the last drain).
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
-        let costs = FoldCostModel(plan: plan, spec: spec)
+        let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming())
         let pipelined = spec.stationaryDoubleBuffered
         let depth = Int64(plan.schedule.prefetch)
         let ideal = spec.dram.model == .ideal

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 extension ReportFormatter {
     /// DRAM bytes of a layer by operand, as the mapping reports them: inputs, weights with
@@ -33,8 +34,7 @@ extension ReportFormatter {
         out += "streamed = \(dim(spec.dataflow, .temporal)) (\(spec.dataflow.rawValue))\n\n"
         var rows = [["#", "loop order (outer>inner)", "tile MxNxK'", "prefetch", "resident", "estimated", "simulated", "DRAM bytes"]]
         for (i, c) in choice.candidates.enumerated() where i < maxRows || c.simulated != nil {
-            let p = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, schedule: c.schedule)
-            let m = MappingSummary(plan: p, costs: FoldCostModel(plan: p, spec: spec))
+            let m = Mapper(spec: spec).summary(shape, pattern: pattern, schedule: c.schedule)
             rows.append([
                 "\(i + 1)\(i == choice.winner ? "*" : "")", m.order.map(String.init).joined(separator: ">"), "\(m.tileM)x\(m.tileN)x\(m.tileK)",
                 "\(m.prefetch)", m.resident.isEmpty ? "-" : m.resident.map(\.rawValue).joined(separator: ","),
