@@ -227,6 +227,8 @@ public struct SearchSession: Sendable {
                     ])
                 ))
         }
+        // The chosen configuration as `simulate --format json` reports it.
+        o.append(("resimulated", ReportFormatter.json(resimulated)))
         return .object(o)
     }
 

@@ -25,6 +25,8 @@ public struct NetworkReport: Equatable, Sendable {
     public var images: Int = 1
     /// The process the area and energy are costed in.
     public var technology = TechnologySpec()
+    /// DRAM bandwidth, bytes per cycle (the roofline's memory roof).
+    public var dramBytesPerCycle: Double = 0
 
     public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
     public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }
@@ -91,7 +93,7 @@ public struct NetworkSimulator: Sendable {
         return NetworkReport(
             specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
             arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
-            technology: spec.technology)
+            technology: spec.technology, dramBytesPerCycle: spec.dram.bytesPerCycle)
     }
 
     /// Results of every layer of a workload at every pattern asked for, each distinct
