@@ -194,6 +194,7 @@ public struct HTMLReport {
         table { border-collapse: collapse; font-size: 0.92em; }
         th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        table.summary td { white-space: normal; }
         thead th { background: var(--card); }
         code, pre { font: 0.9em ui-monospace, Menlo, Consolas, monospace; }
         pre { background: var(--card); padding: 10px; overflow-x: auto; }
