@@ -68,7 +68,7 @@ enum CompareCommand {
             }
             comparisons.append(try Comparison(spec: spec, workload: w, candidates: candidates, parallel: !a.has("--serial")))
         }
-        CLI.warn(warnings, c)
+        CLI.warn(w.warnings + warnings, c)
         var text = ""
         switch format {
         case "json":

@@ -102,7 +102,7 @@ enum SearchCommand {
             problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
             evaluator: evaluator, parallel: !a.has("--serial"))
         evaluator?.close()
-        CLI.warn(loaded.warnings, c)
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text = format == "json" ? JSONWriter.write(CLI.withProvenance(session.json(), "search", a)) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck(

@@ -1,3 +1,4 @@
+import Foundation
 import NMSimModel
 
 /// Options shared by commands that take a spec and a workload.
@@ -70,7 +71,7 @@ enum SimulateCommand {
     static let spec = CommandSpec(
         name: "simulate", summary: "Simulate a workload on a hardware spec and report cycles, stalls, traffic and energy.",
         usage:
-            "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--plot FILE.svg [--plot-kind KIND]] [--serial]",
+            "nmsim simulate [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--format table|csv|json|scalesim] [--output FILE] [--trace FILE] [--plot FILE.svg [--plot-kind KIND]] [--scalesim-outdir DIR] [--serial]",
         options: [
             CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern,
             CommonOptions.assignment,
@@ -79,6 +80,9 @@ enum SimulateCommand {
             CommonOptions.output,
             OptionSpec(name: "--trace", value: "FILE", help: "Also write the event trace (Docs/Regression.md) to FILE."),
             CommonOptions.plot, CommonOptions.plotKind(Figures.reportKinds),
+            OptionSpec(
+                name: "--scalesim-outdir", value: "DIR", help: "Also write SCALE-Sim's report files to DIR/<run_name>/ (Docs/SCALESim.md).",
+                aliases: ["-p"]),
             CommonOptions.serial,
         ])
 
@@ -89,7 +93,7 @@ enum SimulateCommand {
         let workload = try CommonOptions.workload(a)
         let patterns = try CommonOptions.assignment(a, workload).resolve(workload, on: loaded.spec)
         let report = try NetworkSimulator(spec: loaded.spec).run(workload, patterns: patterns, parallel: !a.has("--serial"))
-        CLI.warn(loaded.warnings, c)
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text: String
         switch format {
         case "csv": text = ReportFormatter.csv(report)
@@ -97,8 +101,21 @@ enum SimulateCommand {
         case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }
-        try OutputFile.precheck(
-            [("--output", a.value("--output") ?? "-"), ("--trace", a.value("--trace")), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
+        let destinations = [("--output", a.value("--output") ?? "-"), ("--trace", a.value("--trace")), ("--plot", a.value("--plot"))].compactMap { f, p in
+            p.map { ($0, f) }
+        }
+        try OutputFile.precheck(destinations)
+        // SCALE-Sim's report files: every destination is checked before any file is written.
+        var outdir: [(text: String, path: String)] = []
+        if let dir = a.value("--scalesim-outdir") {
+            let files = try SCALESimOutput.files(spec: loaded.spec, workload: workload, patterns: patterns, report: report)
+            let folder = (dir as NSString).appendingPathComponent(files.runName)
+            try OutputFile.makeDirectory(folder, flag: "--scalesim-outdir")
+            outdir = files.files.map { ($0.text, (folder as NSString).appendingPathComponent($0.name)) }
+            try OutputFile.precheck(destinations + outdir.map { ($0.path, "--scalesim-outdir") })
+            for n in files.notes { c.err("nmsim: --scalesim-outdir: \(n)\n") }
+        }
+        for f in outdir { try OutputFile.write(f.text, to: f.path, flag: "--scalesim-outdir", console: c) }
         if let f = a.value("--plot") {
             try OutputFile.write(Figures.report(report, kind: plotKind, bytesPerCycle: loaded.spec.dram.bytesPerCycle), to: f, flag: "--plot", console: c)
         }

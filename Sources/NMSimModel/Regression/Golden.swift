@@ -125,8 +125,8 @@ public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
 
 /// Re-runs goldens and compares.
 public enum GoldenCheck {
-    /// The goldens named by `paths`: files as given, and every `*.golden.json` and
-    /// `COMPUTE_REPORT.csv` below a folder, sorted.
+    /// The goldens named by `paths`: files as given, and every `*.golden.json` and SCALE-Sim
+    /// report below a folder, sorted.
     public static func files(_ paths: [String]) throws(InputError) -> [String] {
         var files: [String] = []
         for p in paths {
@@ -134,8 +134,10 @@ public enum GoldenCheck {
             guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(.noInput, source: p, "no such file or folder") }
             if isDir.boolValue {
                 let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
-                    .filter { $0.hasSuffix(".golden.json") || $0.hasSuffix("COMPUTE_REPORT.csv") }.sorted()
-                if found.isEmpty { throw InputError(.noInput, source: p, "holds no *.golden.json or COMPUTE_REPORT.csv") }
+                    .filter { f in f.hasSuffix(".golden.json") || scaleSimReportNames.contains { f.hasSuffix($0) } }.sorted()
+                if found.isEmpty {
+                    throw InputError(.noInput, source: p, "holds no *.golden.json or SCALE-Sim report (\(scaleSimReportNames.joined(separator: ", ")))")
+                }
                 files += found.map { (p.hasSuffix("/") ? p : p + "/") + $0 }
             } else {
                 files.append(p)
@@ -249,6 +251,59 @@ public enum GoldenCheck {
                 GoldenMismatch(
                     layer: i, layerName: l.layer.name, field: "Total Cycles", expected: "\(g.totalCycles)",
                     actual: "\(l.result.cycles)\(percent(g.totalCycles, l.result.cycles))"))
+        }
+        return out
+    }
+
+    /// SCALE-Sim's report files that can serve as goldens.
+    public static let scaleSimReportNames = ["COMPUTE_REPORT.csv", "BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv", "SPARSE_REPORT.csv"]
+
+    /// Compares any of SCALE-Sim's report files with nmsim's: `COMPUTE_REPORT.csv` by `Total
+    /// Cycles` (the cycle model), the others value by value against the files
+    /// `--scalesim-outdir` writes (numbers within the tolerance, text exactly).
+    public static func checkSCALESimReport(_ path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        guard let kind = scaleSimReportNames.first(where: { name.hasSuffix($0) }) else {
+            throw InputError(.data, source: path, "is not one of SCALE-Sim's reports (\(scaleSimReportNames.joined(separator: ", ")))")
+        }
+        if kind == "COMPUTE_REPORT.csv" { return try checkSCALESim(report: path, spec: specPath, topology: topology, tolerance: tolerance) }
+        let theirs = try InputLoader.read(path)
+        let spec = try InputLoader.spec(specPath).spec
+        let w = try InputLoader.workload(topology)
+        let patterns = try PatternAssignment.none.resolve(w, on: spec)
+        let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
+        let files = try SCALESimOutput.files(spec: spec, workload: w, patterns: patterns, report: report)
+        guard let ours = files.files.first(where: { $0.name == kind }) else {
+            return [
+                GoldenMismatch(
+                    layer: nil, layerName: w.name, field: kind, expected: "the report", actual: "none (\(files.notes.first ?? "not written for this spec"))")
+            ]
+        }
+        func rows(_ text: String) -> [[String]] {
+            text.lineList.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        }
+        let (e, a) = (rows(theirs), rows(ours.text))
+        guard let header = e.first, header == a.first else {
+            return [
+                GoldenMismatch(
+                    layer: nil, layerName: w.name, field: "header", expected: e.first?.joined(separator: ", ") ?? "",
+                    actual: a.first?.joined(separator: ", ") ?? "")
+            ]
+        }
+        guard e.count == a.count else {
+            return [GoldenMismatch(layer: nil, layerName: w.name, field: "layer count", expected: "\(e.count - 1)", actual: "\(a.count - 1)")]
+        }
+        var out: [GoldenMismatch] = []
+        for i in 1..<e.count {
+            let layerName = i - 1 < w.layers.count ? w.layers[i - 1].name : ""
+            for (j, (x, y)) in zip(e[i], a[i]).enumerated() where x != y {
+                if let u = Double(x), let v = Double(y), u == v || abs(v - u) <= tolerance * abs(u) { continue }
+                out.append(GoldenMismatch(layer: i - 1, layerName: layerName, field: j < header.count ? header[j] : "field \(j + 1)", expected: x, actual: y))
+            }
+            if e[i].count != a[i].count {
+                out.append(GoldenMismatch(layer: i - 1, layerName: layerName, field: "fields", expected: "\(e[i].count)", actual: "\(a[i].count)"))
+            }
         }
         return out
     }
