@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 import NMSimSearch
 
 enum ReportCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 import NMSimSearch
 
 enum SweepCommand {
@@ -102,7 +103,15 @@ enum SweepCommand {
     static func line(_ p: SweepProgress) -> String {
         let rate = p.elapsedSeconds > 0 ? Double(p.done) / p.elapsedSeconds : 0
         let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
-        return String(format: "%d/%d points, %.1f points/s, ETA %@   ", p.done, p.total, rate, ReportFormatter.formatTime(eta))
+        return String(format: "%d/%d points, %.1f points/s, ETA %@   ", p.done, p.total, rate, duration(eta))
+    }
+
+    /// A duration as 42s, 3m05s or 2h07m.
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded(.up))
+        if t < 60 { return "\(t)s" }
+        if t < 3600 { return String(format: "%dm%02ds", t / 60, t % 60) }
+        return String(format: "%dh%02dm", t / 3600, t % 3600 / 60)
     }
 
     /// The sweep: a sweep file, or the options.
@@ -195,26 +204,5 @@ enum SweepCommand {
             objectives: objectives, optimizer: optimizer, seed: seed)
         try sweep.validate()
         return sweep
-    }
-}
-
-enum MergeCommand {
-    static let spec = CommandSpec(
-        name: "merge", summary: "Join the directories of a sharded sweep into the files one unsharded run writes.",
-        usage: "nmsim merge DIR... --output DIR [--quiet]",
-        options: [
-            OptionSpec(name: "--output", value: "DIR", help: "The merged sweep directory (new or empty)."),
-            OptionSpec(name: "--quiet", value: nil, help: "No summary on stderr."),
-        ],
-        positionals: "DIR...")
-
-    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        guard let output = a.value("--output") else { throw InputError(.usage, source: "--output", "is required") }
-        guard !a.positionals.isEmpty else { throw InputError(.usage, source: "merge", "needs the shard directories to merge") }
-        let s = try SweepMerge.merge(a.positionals, into: output)
-        if !a.has("--quiet") {
-            c.err("nmsim merge: \(a.positionals.count) directories, \(s.points) points, \(s.rows) rows -> \(output)\n")
-        }
-        return 0
     }
 }

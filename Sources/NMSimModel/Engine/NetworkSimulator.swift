@@ -10,6 +10,10 @@ public struct LayerReport: Equatable, Sendable {
     /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
     public var energy: Breakdown
     public var energyPJ: Double { energy.total }
+
+    public init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
+        self.layer = layer; self.pattern = pattern; self.result = result; self.energy = energy
+    }
 }
 
 /// A whole workload run on one spec.
@@ -27,6 +31,15 @@ public struct NetworkReport: Equatable, Sendable {
     public var technology = TechnologySpec()
     /// DRAM bandwidth, bytes per cycle (the roofline's memory roof).
     public var dramBytesPerCycle: Double = 0
+
+    public init(
+        specName: String, workloadName: String, clockGHz: Double, arrayPEs: Int, layers: [LayerReport], area: Breakdown = Breakdown([]),
+        images: Int = 1, technology: TechnologySpec = TechnologySpec(), dramBytesPerCycle: Double = 0
+    ) {
+        self.specName = specName; self.workloadName = workloadName; self.clockGHz = clockGHz; self.arrayPEs = arrayPEs
+        self.layers = layers; self.area = area; self.images = images; self.technology = technology
+        self.dramBytesPerCycle = dramBytesPerCycle
+    }
 
     public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
     public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }

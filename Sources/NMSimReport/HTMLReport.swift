@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// One self-contained HTML page (XHTML-compatible, inline SVG and CSS, no scripts) built from
 /// nmsim's outputs: the inputs that made it, tables and figures.

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// Reads nmsim's own JSON outputs back (simulate, compare, search) for the HTML report.
 /// Unknown keys are allowed (newer outputs add keys); missing or mistyped ones are errors
@@ -111,7 +112,7 @@ public enum ReportReader {
     static func int64(_ o: ObjectReader, _ key: String) -> Int64 { Int64(o.int(key, in: 0...Int.max)) }
 
     /// A network report from `simulate --format json`.
-    public static func network(_ top: ObjectReader) -> NetworkReport {
+    static func network(_ top: ObjectReader) -> NetworkReport {
         var layers: [LayerReport] = []
         for (i, item) in (top.array("layers", required: true) ?? []).enumerated() {
             let l = ObjectReader(item, path: top.childPath("layers[\(i)]"), sink: top.sink)

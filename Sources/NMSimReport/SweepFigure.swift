@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimSearch
 
 /// Figures and report sections of a sweep's output folder, read from its files alone.
 public enum SweepFigure {
