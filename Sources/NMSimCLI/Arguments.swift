@@ -9,6 +9,8 @@ struct OptionSpec {
     var repeatable = false
     /// Values taken after the option (2 for `--flops-window A B`).
     var arity = 1
+    /// Other spellings, stored under `name` (`-p` for `--scalesim-outdir`, as SCALE-Sim spells it).
+    var aliases: [String] = []
 }
 
 /// A command's name, synopsis and options, enough to parse and to print `--help`.
@@ -23,9 +25,10 @@ struct CommandSpec {
     var help: String {
         var s = "\(summary)\n\nUSAGE: \(usage)\n\nOPTIONS:\n"
         let all = options + [OptionSpec(name: "--help", value: nil, help: "Show this help.")]
-        let width = all.map { $0.name.count + ($0.value.map { $0.count + 1 } ?? 0) }.max() ?? 10
+        func left(_ o: OptionSpec) -> String { ([o.name] + o.aliases).joined(separator: ", ") + (o.value.map { " " + $0 } ?? "") }
+        let width = all.map { left($0).count }.max() ?? 10
         for o in all {
-            let left = o.name + (o.value.map { " " + $0 } ?? "")
+            let left = left(o)
             s += "  " + left + String(repeating: " ", count: width - left.count + 2) + o.help + "\n"
         }
         if !details.isEmpty { s += "\n" + details + "\n" }
@@ -94,6 +97,7 @@ enum ArgumentParser {
                 name = String(arg[..<eq])
                 inline = String(arg[arg.index(after: eq)...])
             }
+            if let canonical = command.options.first(where: { $0.aliases.contains(name) }) { name = canonical.name }
             guard let option = command.options.first(where: { $0.name == name }) else {
                 let near = command.options.map(\.name).filter { editDistance($0, name) <= 2 }
                 let hint = near.isEmpty ? "" : " (did you mean \(near.joined(separator: " or "))?)"

@@ -21,6 +21,7 @@ enum RecordCommand {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         let specArg = a.value("--spec") ?? Presets.defaultName
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
         let assignment = try CommonOptions.assignment(a, w)
         let (golden, trace) = try GoldenCheck.record(
             specArg: relative(specArg, to: dir), workloadArg: relative(workloadArg, to: dir), image: try a.int("--image", in: 1...8192),
@@ -80,11 +81,12 @@ enum CheckCommand {
         usage: "nmsim check --golden PATH... [--tolerance REL] [--spec CFG --workload CSV]",
         options: [
             OptionSpec(
-                name: "--golden", value: "PATH", help: "A golden JSON, a folder of *.golden.json, or a SCALE-Sim COMPUTE_REPORT.csv (repeatable).",
+                name: "--golden", value: "PATH",
+                help: "A golden JSON, a SCALE-Sim report (COMPUTE_, BANDWIDTH_, DETAILED_ACCESS_ or SPARSE_REPORT.csv), or a folder of them (repeatable).",
                 repeatable: true),
             OptionSpec(name: "--tolerance", value: "REL", help: "Relative difference allowed, e.g. 0.01 for 1% (default 0: exact)."),
-            OptionSpec(name: "--spec", value: "CFG", help: "For a COMPUTE_REPORT.csv: its SCALE-Sim config (default: config.cfg beside it)."),
-            OptionSpec(name: "--workload", value: "CSV", help: "For a COMPUTE_REPORT.csv: its topology (default: topology.csv beside it)."),
+            OptionSpec(name: "--spec", value: "CFG", help: "For a SCALE-Sim report: its SCALE-Sim config (default: config.cfg beside it)."),
+            OptionSpec(name: "--workload", value: "CSV", help: "For a SCALE-Sim report: its topology (default: topology.csv beside it)."),
         ],
         details: "Prints one line per mismatch and closes with 'N passed, N failed'. Exit status: 0 all passed, 1 a mismatch, 65 a golden that cannot be read.")
 
@@ -97,8 +99,11 @@ enum CheckCommand {
             guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(.noInput, source: p, "no such file or folder") }
             if isDir.boolValue {
                 let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
-                    .filter { $0.hasSuffix(".golden.json") || $0.hasSuffix("COMPUTE_REPORT.csv") }.sorted()
-                if found.isEmpty { throw InputError(.noInput, source: p, "holds no *.golden.json or COMPUTE_REPORT.csv") }
+                    .filter { f in f.hasSuffix(".golden.json") || GoldenCheck.scaleSimReportNames.contains { f.hasSuffix($0) } }.sorted()
+                if found.isEmpty {
+                    throw InputError(
+                        .noInput, source: p, "holds no *.golden.json or SCALE-Sim report (\(GoldenCheck.scaleSimReportNames.joined(separator: ", ")))")
+                }
                 files += found.map { (p.hasSuffix("/") ? p : p + "/") + $0 }
             } else {
                 files.append(p)
@@ -110,8 +115,8 @@ enum CheckCommand {
                 let mismatches: [GoldenMismatch]
                 if f.hasSuffix(".csv") {
                     let dir = URL(fileURLWithPath: f).deletingLastPathComponent()
-                    mismatches = try GoldenCheck.checkSCALESim(
-                        report: f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
+                    mismatches = try GoldenCheck.checkSCALESimReport(
+                        f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
                         topology: a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path,
                         tolerance: tolerance)
                 } else {

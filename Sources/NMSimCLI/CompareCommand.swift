@@ -6,7 +6,7 @@ enum CompareCommand {
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
         usage:
-            "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--serial]",
+            "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--plot FILE.svg [--plot-kind KIND]] [--serial]",
         options: [
             CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
             OptionSpec(
@@ -18,11 +18,12 @@ enum CompareCommand {
                 name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true
             ),
             OptionSpec(name: "--format", value: "table|json|markdown", help: "Report format (default table)."),
-            CommonOptions.output, CommonOptions.serial,
+            CommonOptions.output, CommonOptions.plot, CommonOptions.plotKind(Figures.comparisonKinds), CommonOptions.serial,
         ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json", "markdown"]) ?? "table"
+        let plotKind = try CommonOptions.plotKind(a, Figures.comparisonKinds)
         let w = try CommonOptions.workload(a)
         if a.has("--all-presets"), a.value("--spec") != nil {
             throw InputError(.usage, source: "--all-presets", "cannot be combined with --spec")
@@ -67,7 +68,7 @@ enum CompareCommand {
             }
             comparisons.append(try Comparison(spec: spec, workload: w, candidates: candidates, parallel: !a.has("--serial")))
         }
-        CLI.warn(warnings, c)
+        CLI.warn(w.warnings + warnings, c)
         var text = ""
         switch format {
         case "json":
@@ -80,6 +81,8 @@ enum CompareCommand {
             }
             if !skipped.isEmpty { text += "skipped (patterns the spec does not support): \(skipped.joined(separator: ", "))\n" }
         }
+        try OutputFile.precheck([("--output", a.value("--output") ?? "-"), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
+        if let f = a.value("--plot") { try OutputFile.write(Figures.comparison(comparisons, kind: plotKind), to: f, flag: "--plot", console: c) }
         try CLI.emit(text, a, c)
         return 0
     }

@@ -147,6 +147,7 @@ enum ShowCommand {
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json", "elsa", "assignment", "sensitivity-template"]) ?? "table"
         let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
         if format == "sensitivity-template" {
             if a.value("--pattern") != nil || a.value("--assignment") != nil {
                 throw InputError(.usage, source: "--format", "sensitivity-template lists every level the spec supports; it takes no --pattern or --assignment")

@@ -266,3 +266,17 @@ final class TemporaryFiles: @unchecked Sendable {
         }
     }
 }
+
+extension OutputFile {
+    /// Creates `path` and its parents as directories (an existing directory is fine).
+    static func makeDirectory(_ path: String, flag: String) throws(InputError) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue { return }
+            throw InputError(.cannotCreate, source: flag, "cannot write into \(path): it is a file, not a directory")
+        }
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw InputError(.cannotCreate, source: flag, "cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -6,7 +6,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
         usage:
-            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--evaluator COMMAND [--evaluator-batch N] [--evaluator-timeout S]] [--optimizer dp|evolutionary|both] [--pareto] [--export-front DIR] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--serial]",
+            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--evaluator COMMAND [--evaluator-batch N] [--evaluator-timeout S]] [--optimizer dp|evolutionary|both] [--pareto] [--export-front DIR] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--plot FILE.svg [--plot-kind KIND] [--plot-x METRIC] [--plot-y METRIC]] [--serial]",
         options: [
             CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
             OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
@@ -38,12 +38,24 @@ enum SearchCommand {
             OptionSpec(
                 name: "--export-elsa", value: "FILE", help: "Write the chosen configuration as an ELSA configuration file (the released files' structure)."),
             OptionSpec(name: "--export-assignment", value: "FILE", help: "Write the chosen configuration as an assignment JSON."),
+            OptionSpec(
+                name: "--plot", value: "FILE.svg",
+                help: "Also draw a figure as SVG to FILE.svg: the Pareto scatter (default), or the chosen configuration's nm-map, cycles, energy or roofline."),
+            CommonOptions.plotKind(SearchSession.plotKinds),
+            OptionSpec(name: "--plot-x", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter x axis (default latency)."),
+            OptionSpec(name: "--plot-y", value: SearchSession.plotMetrics.joined(separator: "|"), help: "Pareto scatter y axis (default cost)."),
             CommonOptions.serial,
         ])
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
         let optimizer = try a.choice("--optimizer", ["dp", "evolutionary", "both"]) ?? "both"
+        let plotKind = try CommonOptions.plotKind(a, SearchSession.plotKinds)
+        for f in ["--plot-x", "--plot-y"] where a.value(f) != nil && a.value("--plot") == nil {
+            throw InputError(.usage, source: f, "needs --plot FILE.svg")
+        }
+        let plotX = try a.choice("--plot-x", SearchSession.plotMetrics) ?? "latency"
+        let plotY = try a.choice("--plot-y", SearchSession.plotMetrics) ?? "cost"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
         let loaded = try InputLoader.spec(a.value("--spec"))
         let spec = loaded.spec
@@ -79,14 +91,17 @@ enum SearchCommand {
             problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
             evaluator: evaluator, parallel: !a.has("--serial"))
         evaluator?.close()
-        CLI.warn(loaded.warnings, c)
+        CLI.warn(loaded.warnings + workload.warnings, c)
         let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck(
             [
                 ("--output", a.value("--output") ?? "-"), ("--export-elsa", a.value("--export-elsa")),
-                ("--export-assignment", a.value("--export-assignment")),
+                ("--export-assignment", a.value("--export-assignment")), ("--plot", a.value("--plot")),
             ].compactMap { f, p in p.map { ($0, f) } })
+        if let f = a.value("--plot") {
+            try OutputFile.write(session.figure(kind: plotKind, x: plotX, y: plotY, bytesPerCycle: spec.dram.bytesPerCycle), to: f, flag: "--plot", console: c)
+        }
         let elsa =
             a.value("--export-elsa") != nil
             ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil

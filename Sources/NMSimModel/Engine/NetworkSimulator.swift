@@ -72,14 +72,30 @@ public struct NetworkSimulator: Sendable {
         return try report(workload, patterns: patterns, from: simulate(workload, parallel: parallel) { [patterns[$0]] })
     }
 
+    /// SCALE-Sim's row-wise N:M runs each layer as a dense one with fewer rows.
+    var rowWise: SCALESimRowWise? { spec.scaleSim.flatMap(SCALESimRowWise.init) }
+
+    /// `layer` as the array runs it (changed only in SCALE-Sim's row-wise mode).
+    func simulated(_ layer: Layer) -> Layer {
+        guard let rowWise, let s = layer.shape else { return layer }
+        var l = layer
+        l.kind = .gemm(rowWise.lowered(s))
+        return l
+    }
+
     /// The network report of `workload` at `patterns`, from results that include every layer at
     /// its pattern: several configurations can share one set of layer simulations.
     public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
+        let rowWise = rowWise
+        let userTiming = spec.scaleSim?.userBandwidth != nil ? SCALESimReplay(spec: spec) : nil
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
-            let r = try results.result(layer, patterns[i])
+            var r = try results.result(simulated(layer), patterns[i])
+            if let rowWise, let s = layer.shape { r = rowWise.restated(r, shape: s, count: layer.count) }
+            // SCALE-Sim's USER-mode timing: its buffers' stalls, replayed.
+            if let userTiming, layer.shape != nil { r = try userTiming.restated(r, layer: layer, pattern: patterns[i]) }
             // Every network total (cycles, MACs, bytes) is at most the sum of the layers' largest counters.
             let (sum, overflow) = total.addingReportingOverflow(LayerResults.largestCounter(r))
             if overflow || sum > Int64(1) << 62 {
@@ -152,7 +168,8 @@ public struct NetworkSimulator: Sendable {
         var keys: [Key] = []
         var index: [Key: Int] = [:]
         var names: [String] = []
-        for (i, layer) in workload.layers.enumerated() {
+        for (i, original) in workload.layers.enumerated() {
+            let layer = simulated(original)
             guard let shape = layer.shape else { continue }
             for p in patterns(i) {
                 let key = Key(shape: shape, pattern: p, instances: spec.pipelinedInstances(of: layer))

@@ -26,7 +26,9 @@ public struct PatternAssignment: Equatable, Sendable {
         var out: [NMPattern] = []
         var unsupported: [String] = []
         for layer in workload.layers {
-            var p = layer.pattern ?? .dense
+            // A SCALE-Sim config reads the topology's N:M column only in layer-wise mode: with
+            // SparsitySupport = false every layer runs dense, in row-wise mode N is drawn per column.
+            var p = (spec.scaleSim?.usesTopologyPatterns == false ? nil : layer.pattern) ?? .dense
             if let u = uniform, layer.sparsifiable { p = u }
             if let named = byName[layer.name] {
                 if !layer.sparsifiable, !named.isDense {

@@ -160,6 +160,8 @@ public struct HardwareSpec: Equatable, Sendable {
     /// resident, and what a fold streams from it shares its bandwidth.
     public var unifiedBuffer: Bool = false
     public var attentionMapping: AttentionMapping = .perHead
+    /// Set for specs read from a SCALE-Sim `.cfg`: its sparsity mode and run settings.
+    public var scaleSim: SCALESimSettings? = nil
 
     /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
     /// all its `count` instances together; everything else one at a time.
@@ -169,11 +171,12 @@ public struct HardwareSpec: Equatable, Sendable {
 
     /// Whether `pattern` can run on this array (dense always can).
     public func supports(_ pattern: NMPattern) -> Bool {
-        pattern.isDense || supportedPatterns.contains(pattern)
+        pattern.isDense || supportedPatterns.contains(pattern) || scaleSim?.sparsity == .layerWise
     }
 
     /// The supported patterns as the user would list them, densest last.
     public var supportedPatternNames: String {
-        supportedPatterns.isEmpty ? "dense only" : supportedPatterns.sorted().map(\.description).joined(separator: ", ")
+        if scaleSim?.sparsity == .layerWise { return "any N:M" }
+        return supportedPatterns.isEmpty ? "dense only" : supportedPatterns.sorted().map(\.description).joined(separator: ", ")
     }
 }

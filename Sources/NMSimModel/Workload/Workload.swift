@@ -19,6 +19,8 @@ public struct Layer: Equatable, Sendable {
     public var count: Int
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
     public var category: String
+    /// The convolution a SCALE-Sim topology row describes (its GEMM is `kind`); nil for GEMM rows.
+    public var convolution: Convolution?
 
     public init(
         name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
@@ -44,11 +46,28 @@ public struct Layer: Equatable, Sendable {
     }
 }
 
+/// A convolution as SCALE-Sim's topology gives it (no padding, one stride for both axes).
+public struct Convolution: Equatable, Sendable {
+    public var ifmapHeight: Int, ifmapWidth: Int
+    public var filterHeight: Int, filterWidth: Int
+    public var channels: Int, filters: Int, stride: Int
+    public init(ifmapHeight: Int, ifmapWidth: Int, filterHeight: Int, filterWidth: Int, channels: Int, filters: Int, stride: Int) {
+        self.ifmapHeight = ifmapHeight; self.ifmapWidth = ifmapWidth
+        self.filterHeight = filterHeight; self.filterWidth = filterWidth
+        self.channels = channels; self.filters = filters; self.stride = stride
+    }
+    /// Output rows and columns: ⌈(I − F + S) / S⌉, as SCALE-Sim computes them.
+    public var outputHeight: Int { (ifmapHeight - filterHeight + stride - 1) / stride + 1 }
+    public var outputWidth: Int { (ifmapWidth - filterWidth + stride - 1) / stride + 1 }
+}
+
 /// An ordered list of layers, run one after another.
 public struct Workload: Equatable, Sendable {
     public static let currentVersion = 1
     public var name: String
     public var layers: [Layer]
+    /// Problems in the file that did not stop it loading (printed on stderr).
+    public var warnings: [Diagnostic] = []
     /// Images one run processes (a batched model's batch); energy is reported per image.
     public var images: Int
 
