@@ -28,8 +28,13 @@ func nmsim(_ args: String..., in directory: URL? = nil) throws -> Run {
 }
 
 func nmsim(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    try run(binary, args, in: directory, environment: environment)
+}
+
+/// Runs `executable` and captures its output.
+func run(_ executable: URL, _ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
     let p = Process()
-    p.executableURL = binary
+    p.executableURL = executable
     p.arguments = args
     p.currentDirectoryURL = directory ?? repositoryRoot
     if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -88,7 +93,7 @@ struct EndToEndTests {
         (["simulate"], 64, "nmsim: --workload: is required"),
         (
             ["frobnicate"], 64,
-            "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, record, check, demo, bench"
+            "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, report, record, check, demo, bench"
         ),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
         (
