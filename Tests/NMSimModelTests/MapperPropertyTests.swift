@@ -26,7 +26,8 @@ struct MapperPropertyTests {
 
     @Test(arguments: Presets.names)
     func theMapperIsNeverSlowerThanTheFixedSchedule(name: String) throws {
-        let spec = try preset(name)
+        var spec = try preset(name)
+        spec.mapping.mode = .search
         var fixed = spec
         fixed.mapping.mode = .fixed
         for shape in Self.shapes {
@@ -42,6 +43,7 @@ struct MapperPropertyTests {
     @Test(arguments: Presets.names)
     func bigBuffersMoveEveryOperandOnce(name: String) throws {
         var spec = try preset(name)
+        spec.mapping.mode = .search
         for b in [\HardwareSpec.ifmap, \.filter, \.ofmap] { spec[keyPath: b].capacityBytes = 1 << 30 }
         let t = spec.dataTypes
         for shape in Self.shapes {
@@ -63,6 +65,7 @@ struct MapperPropertyTests {
 
     @Test func theObjectiveChangesTheFirstKey() throws {
         var spec = try preset("flex-nm4")
+        spec.mapping.mode = .search
         let shape = GEMMShape(m: 197, n: 768, k: 3072)
         let latency = try Self.run(spec, shape, .dense)
         spec.mapping.objective = .energy

@@ -14,7 +14,7 @@ public enum MappingObjective: String, Sendable, CaseIterable {
 
 /// The spec's `mapping` choices for GEMMs.
 public struct MappingOptions: Equatable, Sendable {
-    public var mode: MappingMode = .search
+    public var mode: MappingMode = .fixed
     public var objective: MappingObjective = .latency
     public init(mode: MappingMode = .search, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
 }

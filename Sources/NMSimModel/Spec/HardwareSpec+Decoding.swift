@@ -130,7 +130,7 @@ extension HardwareSpec {
         var mapping = MappingOptions()
         if let m = top.object("mapping") {
             attention = m.choice("attention", AttentionMapping.allCases.map { ($0.rawValue, $0) }, default: .perHead)!
-            mapping.mode = m.choice("schedule", MappingMode.allCases.map { ($0.rawValue, $0) }, default: .search)!
+            mapping.mode = m.choice("schedule", MappingMode.allCases.map { ($0.rawValue, $0) }, default: .fixed)!
             mapping.objective = m.choice("objective", MappingObjective.allCases.map { ($0.rawValue, $0) }, default: .latency)!
             m.finish()
         }
