@@ -83,7 +83,15 @@ enum SweepCommand {
     static func line(_ p: SweepProgress) -> String {
         let rate = p.elapsedSeconds > 0 ? Double(p.done) / p.elapsedSeconds : 0
         let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
-        return String(format: "%d/%d points, %.1f points/s, ETA %@   ", p.done, p.total, rate, ReportFormatter.formatTime(eta))
+        return String(format: "%d/%d points, %.1f points/s, ETA %@   ", p.done, p.total, rate, duration(eta))
+    }
+
+    /// A duration as 42s, 3m05s or 2h07m.
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded(.up))
+        if t < 60 { return "\(t)s" }
+        if t < 3600 { return String(format: "%dm%02ds", t / 60, t % 60) }
+        return String(format: "%dh%02dm", t / 3600, t % 3600 / 60)
     }
 
     /// The sweep: a sweep file, or the options.

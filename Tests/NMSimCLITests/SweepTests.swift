@@ -80,8 +80,10 @@ struct SweepTests {
         p.waitUntilExit()
         let kept = try String(contentsOf: csv, encoding: .utf8)
         #expect(kept.split(separator: "\n").count < 1 + 18 * 4, "the sweep finished before it was killed")
-        // A row cut short, as a kill in the middle of a write leaves it.
-        try Data((kept + "7,24,24,[],deit-t,den").utf8).write(to: csv)
+        // The last point's rows written only in part, and a row cut short, as a kill in the
+        // middle of a write leaves them.
+        let partial = kept.split(separator: "\n").dropLast().map { $0 + "\n" }.joined()
+        try Data((partial + "7,24,24,[],deit-t,den").utf8).write(to: csv)
         #expect(!FileManager.default.fileExists(atPath: cut.appendingPathComponent("front.csv").path))
 
         let again = try nmsim(args + ["--output", cut.path])
@@ -178,5 +180,19 @@ struct SweepTests {
         let specs = try JSONParser.parse(r.stdout)
         guard case .array(let items) = specs else { Issue.record("not an array"); return }
         #expect(items.map { $0["spec"] } == [.string("flex-nm4"), .string("edge-nm4")])
+    }
+
+    @Test func aPointWhoseValuesClashGetsInvalidRowsAndTheSweepGoesOn() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim([
+            "sweep", "--workload", "deit-t", "--set",
+            #"buffers={"unified":{"capacityKiB":2048,"bankWidthBytes":16}},{"ifmap":{"capacityKiB":1024,"bankWidthBytes":8},"filter":{"capacityKiB":512,"bankWidthBytes":4},"ofmap":{"capacityKiB":256,"bankWidthBytes":4}}"#,
+            "--set", "buffers.ifmap.capacityKiB=512", "--pattern", "dense,2:4", "--output", dir.path + "/out", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOf: dir.appendingPathComponent("out/points.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 5)
+        #expect(rows[1].contains(",invalid,") && rows[1].contains("buffers.ifmap: cannot be given with buffers.unified"), "\(rows[1])")
+        #expect(rows[3].contains(",dense,ok,") && rows[4].contains(",2:4,ok,"), "\(rows)")
     }
 }
