@@ -13,12 +13,14 @@ let package = Package(
         .target(name: "NMSimKernel"),
         .target(name: "NMSimModel", dependencies: ["NMSimKernel"]),
         .target(name: "NMSimSearch", dependencies: ["NMSimModel"]),
-        .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch"]),
+        .target(name: "NMSimReport", dependencies: ["NMSimModel", "NMSimSearch"]),
+        .target(name: "NMSimCLI", dependencies: ["NMSimModel", "NMSimSearch", "NMSimReport"]),
         .executableTarget(name: "nmsim", dependencies: ["NMSimCLI"]),
+        .target(name: "NMSimTestSupport", dependencies: ["NMSimModel"], path: "Tests/NMSimTestSupport"),
         .testTarget(name: "NMSimKernelTests", dependencies: ["NMSimKernel"]),
-        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "NMSimModelTests", dependencies: ["NMSimModel", "NMSimReport", "NMSimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NMSimSearchTests", dependencies: ["NMSimSearch", "NMSimModel"]),
-        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim"]),
+        .testTarget(name: "NMSimCLITests", dependencies: ["NMSimCLI", "nmsim", "NMSimTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

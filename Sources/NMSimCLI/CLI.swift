@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 /// The `nmsim` command line: parses arguments, runs one command, and maps every user-input
 /// problem to located lines on stderr and a sysexits status.
@@ -23,21 +24,22 @@ public enum CLI {
     public static func run(_ args: [String], console: Console = .standard) -> Int32 {
         guard let first = args.first else {
             console.err(overview)
-            return InputError.Kind.usage.rawValue
+            return InputError.Kind.usage.exitStatus
         }
         if first == "--help" || first == "-h" || first == "help" { console.out(overview); return 0 }
         if first == "--version" { console.out("nmsim \(version)\n"); return 0 }
         guard let command = commands.first(where: { $0.name == first }) else {
-            console.err("nmsim: unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))\n")
-            return InputError.Kind.usage.rawValue
+            let d = Diagnostic(source: "nmsim", message: "unknown command \"\(first)\"; commands are: \(commands.map(\.name).joined(separator: ", "))")
+            console.err("\(d)\n")
+            return InputError.Kind.usage.exitStatus
         }
         do {
-            let parsed = try ArgumentParser.parse(Array(args.dropFirst()), for: command)
+            let parsed = try CommandLineParser.parse(Array(args.dropFirst()), for: command)
             if parsed.helpRequested { console.out(command.help); return 0 }
             return try dispatch(command.name, parsed, console)
         } catch {
             for d in error.diagnostics { console.err("nmsim: \(d)\n") }
-            return error.kind.rawValue
+            return error.kind.exitStatus
         }
     }
 

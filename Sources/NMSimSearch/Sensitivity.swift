@@ -107,34 +107,40 @@ public enum Sensitivity {
     /// better; the cost is the layer's best accuracy minus this one) CSV, or the JSON form
     /// `{"version": 1, "metric": "cost"|"accuracy", "layers": {"name": {"2:4": 0.1}}}`.
     public static func load(_ path: String) throws(InputError) -> Table {
-        let text = try InputLoader.read(path)
-        return path.lowercased().hasSuffix(".json") ? try json(text, source: path) : try csv(text, source: path)
+        if path.lowercased().hasSuffix(".json") { return try json(InputLoader.read(path), source: path) }
+        return try csv(lines: TextLines.useful(file: path), source: path)
     }
 
     public static func csv(_ text: String, source: String) throws(InputError) -> Table {
+        try csv(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public static func csv(lines numbered: [TextLine], source: String) throws(InputError) -> Table {
         let sink = DiagnosticSink(source: source)
-        let lines = text.lineList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
+        let lines = numbered.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let header = lines.first.flatMap({ CSV.fields(Substring($0.lowercased())) }),
             header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2])
         else {
-            throw InputError(.data, source: source, location: "line 1", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
+            throw InputError(
+                .data, source: source, location: "line \(numbered.first?.number ?? 1)", "expected the header 'layer,pattern,cost' or 'layer,pattern,accuracy'")
         }
         var values: [String: [NMPattern: Double]] = [:]
         var at: Locations = [:]
-        for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard f.count == 3 else { sink.report("line \(i + 1)", "expected 3 fields, found \(f.count)"); continue }
+        for (i, line) in lines.enumerated().dropFirst() {
+            let here = "line \(numbered[i].number)"
+            guard let f = CSV.fields(Substring(line)) else { sink.report(here, "a quoted field does not close"); continue }
+            guard f.count == 3 else { sink.report(here, "expected 3 fields, found \(f.count)"); continue }
             let p: NMPattern
             switch NMPattern.parse(f[1]) {
             case .success(let v): p = v
-            case .failure(let e): sink.report("line \(i + 1)", e.description); continue
+            case .failure(let e): sink.report(here, e.description); continue
             }
-            guard let v = Double(f[2]), v.isFinite else { sink.report("line \(i + 1)", "expected a number, found \"\(f[2])\""); continue }
+            guard let v = Double(f[2]), v.isFinite else { sink.report(here, "expected a number, found \"\(f[2])\""); continue }
             if let other = values[f[0]]?.keys.first(where: { $0.sameLevel(as: p) }) {
-                sink.report("line \(i + 1)", "duplicate entry for \(f[0]) \(p)" + (other == p ? "" : " (the same level as \(other))"))
+                sink.report(here, "duplicate entry for \(f[0]) \(p)" + (other == p ? "" : " (the same level as \(other))"))
             }
             values[f[0], default: [:]][p] = v
-            at[f[0], default: [:]][p] = "line \(i + 1)"
+            at[f[0], default: [:]][p] = here
         }
         if header[2] == "accuracy" { requireDense(values, sink); checkAccuracies(values, at, sink) } else { checkCosts(values, at, sink) }
         try sink.throwIfAny()

@@ -28,8 +28,13 @@ func nmsim(_ args: String..., in directory: URL? = nil) throws -> Run {
 }
 
 func nmsim(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
+    try run(binary, args, in: directory, environment: environment)
+}
+
+/// Runs `executable` and captures its output.
+func run(_ executable: URL, _ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
     let p = Process()
-    p.executableURL = binary
+    p.executableURL = executable
     p.arguments = args
     p.currentDirectoryURL = directory ?? repositoryRoot
     if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

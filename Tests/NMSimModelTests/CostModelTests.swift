@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 @Suite("Area and energy")
 struct CostModelTests {
@@ -108,10 +109,10 @@ struct CostModelTests {
             SpecTests.errors { $0["technology"] = ["nodeNm": 28] } == [
                 "s.json: technology.nodeNm: no published scaling for 28 nm; expected one of 130, 90, 65, 45, 32, 20, 16, 14, 10, 7"
             ])
-        #expect(SpecTests.errors { $0["technology"] = ["nodeNm": 7, "voltage": 5] } == ["s.json: technology.voltage: must be at most 2 (got 5)"])
+        #expect(SpecTests.errors { $0["technology"] = ["nodeNm": 7, "voltage": 5] } == ["s.json: technology.voltage: must be between 0.3 and 2 (got 5)"])
         #expect(
             SpecTests.errors { $0["energy"] = ["macPJ": -1, "mysteryPJ": 1] } == [
-                "s.json: energy.macPJ: must be at least 0 (got -1)", "s.json: energy.mysteryPJ: unknown key",
+                "s.json: energy.macPJ: must be between 0 and 1000000 (got -1)", "s.json: energy.mysteryPJ: unknown key",
             ])
         #expect(SpecTests.errors { $0["area"] = ["sramBitUM2": "big"] }.count == 1)
         #expect(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 #if canImport(FoundationXML)
     import FoundationXML

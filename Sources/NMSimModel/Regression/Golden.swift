@@ -167,7 +167,7 @@ public enum GoldenCheck {
         var trace: (expected: [Trace.LayerTrace], actual: [Trace.LayerTrace])?
         if let t = g.trace {
             let tpath = resolve(t)
-            let expected = try Trace.parse(InputLoader.read(tpath), source: tpath).layers
+            let expected = try Trace.parse(lines: TextLines.useful(file: tpath), source: tpath).layers
             let actual = try Trace.parse(Trace.record(spec: spec, workload: workload, patterns: patterns), source: "fresh trace").layers
             trace = (expected, actual)
         }
@@ -217,7 +217,7 @@ public enum GoldenCheck {
 
     /// Compares SCALE-Sim `COMPUTE_REPORT.csv` `Total Cycles` with a run of its cfg and topology.
     public static func checkSCALESim(report path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
-        let rows = try SCALESimReport.parseCompute(InputLoader.read(path), source: path)
+        let rows = try SCALESimReport.parseCompute(lines: TextLines.useful(file: path), source: path)
         let spec = try InputLoader.spec(specPath).spec
         let w = try InputLoader.workload(topology)
         let r = try NetworkSimulator(spec: spec).run(w, patterns: PatternAssignment.none.resolve(w, on: spec))
@@ -269,11 +269,11 @@ public enum GoldenCheck {
                     layer: nil, layerName: w.name, field: kind, expected: "the report", actual: "none (\(files.notes.first ?? "not written for this spec"))")
             ]
         }
-        func rows(_ text: String) -> [[String]] {
-            text.lineList.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        func rows(_ text: String, _ source: String) throws(InputError) -> [[String]] {
+            try TextLines.useful(text, source: source)
+                .map { $0.text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
         }
-        let (e, a) = (rows(theirs), rows(ours.text))
+        let (e, a) = (try rows(theirs, path), try rows(ours.text, kind))
         guard let header = e.first, header == a.first else {
             return [
                 GoldenMismatch(

@@ -98,9 +98,14 @@ public enum Trace {
 
     /// Parses a trace; errors name the line.
     public static func parse(_ text: String, source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
-        let lines = text.lineList.map(String.init)
+        try parse(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    /// Parses a trace from its non-blank lines (``TextLines``).
+    public static func parse(lines numbered: [TextLine], source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
+        let lines = numbered.map(\.text)
         func fail(_ n: Int, _ m: String) -> InputError { InputError(.data, source: source, location: "line \(n)", m) }
-        guard let first = lines.first, first.hasPrefix("nmsim-trace ") else { throw fail(1, "expected 'nmsim-trace <version>'") }
+        guard let first = lines.first, numbered[0].number == 1, first.hasPrefix("nmsim-trace ") else { throw fail(1, "expected 'nmsim-trace <version>'") }
         guard let v = Int(first.dropFirst("nmsim-trace ".count)) else { throw fail(1, "malformed version") }
         if v > version { throw fail(1, "trace format version \(v) is newer than this nmsim understands (\(version))") }
         if v < 1 { throw fail(1, "unsupported trace format version \(v)") }
@@ -110,9 +115,9 @@ public enum Trace {
         var ended = false
         while i < lines.count {
             let f = lines[i].split(separator: " ").map(String.init)
-            let n = i + 1
+            let n = numbered[i].number
             i += 1
-            if f.isEmpty { if i == lines.count { break } else { throw fail(n, "empty line") } }
+            if f.isEmpty { throw fail(n, "expected a trace line, found spaces") }
             switch f[0] {
             case "spec", "workload":
                 guard f.count == 2 else { throw fail(n, "expected '\(f[0]) <name>'") }
@@ -136,7 +141,7 @@ public enum Trace {
                     for k in 0..<amount {
                         let e = lines[i + k].split(separator: " ")
                         guard e.count == 5, let c = Int64(e[0]), c >= 0, let t = Int(e[3]), t >= 0, let a = Int(e[4]), a >= 0 else {
-                            throw fail(i + k + 1, "expected an event 'cycle component action tile amount', found \"\(lines[i + k].prefix(60))\"")
+                            throw fail(numbered[i + k].number, "expected an event 'cycle component action tile amount', found \"\(lines[i + k].prefix(60))\"")
                         }
                         ev.append(lines[i + k])
                     }
@@ -148,10 +153,10 @@ public enum Trace {
                 ended = true
                 i = lines.count
             default:
-                throw fail(n, "unexpected line \"\(lines[n - 1].prefix(60))\"")
+                throw fail(n, "unexpected line \"\(lines[i - 1].prefix(60))\"")
             }
         }
-        if !ended { throw fail(lines.count, "no 'end' line (truncated trace?)") }
+        if !ended { throw fail(numbered.last?.number ?? 1, "no 'end' line (truncated trace?)") }
         return (header, layers)
     }
 

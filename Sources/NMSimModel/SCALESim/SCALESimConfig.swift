@@ -13,11 +13,16 @@ public enum SCALESimConfig {
     }
 
     public static func parse(_ text: String, source: String) throws(InputError) -> Result {
+        try parse(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public static func parse(lines: [TextLine], source: String) throws(InputError) -> Result {
         let sink = DiagnosticSink(source: source)
         var sections: [String: [String: (value: String, line: Int)]] = [:]
         var current = ""
-        for (i, raw) in text.lineList.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        for numbered in lines {
+            let i = numbered.number - 1
+            let line = numbered.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { sink.report("line \(i + 1)", "malformed section header \"\(line)\""); continue }

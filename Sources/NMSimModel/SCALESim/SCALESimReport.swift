@@ -9,10 +9,13 @@ public enum SCALESimReport {
     }
 
     public static func parseCompute(_ text: String, source: String) throws(InputError) -> [ComputeRow] {
+        try parseCompute(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public static func parseCompute(lines numbered: [TextLine], source: String) throws(InputError) -> [ComputeRow] {
         let sink = DiagnosticSink(source: source)
-        var lines = text.lineList.map(String.init)
-        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
-        guard let header = lines.first, SCALESimTopology.fields(header).count >= 4,
+        let lines = numbered.map(\.text)
+        guard let header = lines.first, numbered.first?.number == 1, SCALESimTopology.fields(header).count >= 4,
             SCALESimTopology.fields(header)[2].lowercased() == "total cycles"
         else {
             throw InputError(
@@ -25,10 +28,10 @@ public enum SCALESimReport {
             guard f.count >= 4, let id = Int(f[0]), let a = Int64(f[1]), let b = Int64(f[2]), let s = Int64(f[3]),
                 a >= 0, b >= 0, s >= 0
             else {
-                sink.report("line \(i + 1)", "expected LayerID and three non-negative integer cycle counts, found \"\(line.prefix(60))\"")
+                sink.report("line \(numbered[i].number)", "expected LayerID and three non-negative integer cycle counts, found \"\(line.prefix(60))\"")
                 continue
             }
-            if id != i - 1 { sink.report("line \(i + 1)", "expected LayerID \(i - 1), found \(id)") }
+            if id != i - 1 { sink.report("line \(numbered[i].number)", "expected LayerID \(i - 1), found \(id)") }
             rows.append(ComputeRow(layerID: id, totalCyclesInclPrefetch: a, totalCycles: b, stallCycles: s))
         }
         if rows.isEmpty && sink.isEmpty { sink.report("line 2", "the report has no layers") }

@@ -11,10 +11,12 @@ import Foundation
 /// layer names may repeat.
 public enum SCALESimTopology {
     public static func parse(_ text: String, source: String) throws(InputError) -> Workload {
+        try parse(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public static func parse(lines: [TextLine], source: String) throws(InputError) -> Workload {
         let sink = DiagnosticSink(source: source)
-        var lines = text.lineList.map { String($0) }
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first, !header.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let header = lines.first?.text, lines.first?.number == 1 else {
             throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim topology header, found an empty file")
         }
         let headerFields = fields(header).map { $0.lowercased() }
@@ -26,9 +28,9 @@ public enum SCALESimTopology {
         }
         var layers: [Layer] = []
         var warnings: [Diagnostic] = []
-        for (i, raw) in lines.enumerated().dropFirst() {
-            let loc = "line \(i + 1)"
-            let row = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        for line in lines.dropFirst() {
+            let loc = "line \(line.number)"
+            let row = line.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if row.isEmpty { continue }
             let numeric = conv ? 7 : 3
             let what = conv ? convNames : ["M", "N", "K"]
@@ -130,9 +132,10 @@ public enum SCALESimTopology {
 
     static let convNames = ["IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels", "Num Filter", "Strides"]
 
-    /// Comma-separated fields, trimmed, with the trailing empty field SCALE-Sim's format leaves dropped.
+    /// Comma-separated fields (``CSV``), trimmed, with the trailing empty field SCALE-Sim's format
+    /// leaves dropped.
     static func fields(_ line: String) -> [String] {
-        var f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var f = CSV.fields(Substring(line)) ?? [line]
         if f.last == "" { f.removeLast() }
         return f
     }

@@ -17,7 +17,7 @@ extension HardwareSpec {
 
         let name = top.string("name")
         let summary = top.string("description", default: "")
-        let clock = top.double("clockGHz", default: 1.0, min: 0, max: 100, exclusiveMin: true)
+        let clock = top.double("clockGHz", default: 1.0, min: 0.001, max: 100)
         let timing = top.choice("timing", TimingModel.allCases.map { ($0.rawValue, $0) }, default: .native)!
 
         let pe = top.object("peArray", required: true)

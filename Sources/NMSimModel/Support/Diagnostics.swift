@@ -12,22 +12,75 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// One line, whatever the input held: control characters are escaped (`\n`, `\t`, `\r`,
+    /// `\u{1B}`), text in double quotes longer than ``maxQuoted`` characters is cut to that many
+    /// followed by `…`, and the source, location and message are each cut to ``maxPart``
+    /// characters. So a file can neither spread one problem over several lines, forge a
+    /// `nmsim:` line, nor have a huge line echoed back.
     public var description: String {
-        location.isEmpty ? "\(source): \(message)" : "\(source): \(location): \(message)"
+        let s = Self.printable(source), m = Self.printable(message)
+        return location.isEmpty ? "\(s): \(m)" : "\(s): \(Self.printable(location)): \(m)"
+    }
+
+    /// The longest quoted input a diagnostic shows whole.
+    public static let maxQuoted = 120
+    /// The longest source, location or message a diagnostic shows whole.
+    public static let maxPart = 1000
+
+    static func printable(_ text: String) -> String {
+        var out = "", length = 0
+        var inQuote = false, quotedLength = 0
+        for c in text {
+            if c == "\"" {
+                inQuote.toggle()
+                quotedLength = 0
+            } else if inQuote {
+                quotedLength += 1
+                if quotedLength > maxQuoted {
+                    if quotedLength == maxQuoted + 1 { out += "…"; length += 1 }
+                    continue
+                }
+            }
+            out += escaped(c)
+            length += 1
+            if length >= maxPart { return out + "…" }
+        }
+        return out
+    }
+
+    /// A character as it may be printed: control characters (and the Unicode line and
+    /// paragraph separators) as escapes.
+    static func escaped(_ c: Character) -> String {
+        func isControl(_ u: Unicode.Scalar) -> Bool { u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" }
+        guard c.unicodeScalars.contains(where: isControl) else { return String(c) }
+        return c.unicodeScalars.map { u -> String in
+            switch u {
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case _ where isControl(u): "\\u{\(String(u.value, radix: 16, uppercase: true))}"
+            default: String(u)
+            }
+        }.joined()
     }
 }
 
 /// User input that cannot be used, with every problem found in it.
 ///
-/// The kind maps onto sysexits: usage 64, data 65, missing input 66, a failed helper program
-/// (an external evaluator that crashed or timed out) 70, cannot create output 73.
+/// The kind says whose problem it is; the command line alone maps it to an exit status
+/// (sysexits: usage 64, data 65, missing input 66, software 70, cannot create 73).
 public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Int32, Sendable {
-        case usage = 64
-        case data = 65
-        case noInput = 66
-        case software = 70
-        case cannotCreate = 73
+    public enum Kind: Sendable, CaseIterable {
+        /// The request itself is malformed (an option's value, a combination of options).
+        case usage
+        /// An input's content is wrong.
+        case data
+        /// An input does not exist or cannot be read.
+        case noInput
+        /// A helper program (an external evaluator) crashed or timed out.
+        case software
+        /// An output cannot be written.
+        case cannotCreate
     }
 
     public var kind: Kind
@@ -52,7 +105,13 @@ public final class DiagnosticSink {
 
     public init(source: String) { self.source = source }
 
+    /// The most diagnostics kept for one source; the rest are counted, so a file with millions
+    /// of bad lines costs neither memory nor a flood of output.
+    public static let limit = 100
+    private var dropped = 0
+
     public func report(_ path: String, _ message: String) {
+        guard diagnostics.count < Self.limit else { dropped += 1; return }
         diagnostics.append(Diagnostic(source: source, location: path, message: message))
     }
 
@@ -60,12 +119,8 @@ public final class DiagnosticSink {
 
     /// Throws every collected diagnostic as one data error.
     public func throwIfAny() throws(InputError) {
-        if !diagnostics.isEmpty { throw InputError(.data, diagnostics) }
+        guard !diagnostics.isEmpty else { return }
+        let more = dropped > 0 ? [Diagnostic(source: source, message: "\(dropped) more problems not shown")] : []
+        throw InputError(.data, diagnostics + more)
     }
-}
-
-extension StringProtocol {
-    /// The text's lines, for LF, CRLF and CR line ends alike (Swift treats "\r\n" as one
-    /// character, so splitting on "\n" would not separate CRLF lines).
-    public var lineList: [SubSequence] { split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) }
 }

@@ -3,24 +3,30 @@ import Foundation
 /// Deterministic JSON output: object keys sorted, two-space indentation, integers as
 /// integers, and fractional numbers with at most six digits after the point in plain notation
 /// so output does not depend on the platform's float printing.
-public enum JSONWriter {
-    public static func write(_ value: JSONValue, pretty: Bool = true) -> String {
+package enum JSONWriter {
+    package static func write(_ value: JSONValue, pretty: Bool = true) -> String {
         var out = ""
         emit(value, into: &out, indent: 0, pretty: pretty)
         if pretty { out += "\n" }
         return out
     }
 
-    /// Formats a finite double with up to 6 digits after the point, trailing zeros removed.
-    public static func format(_ d: Double) -> String {
+    /// Formats a finite double in plain notation with up to 6 digits after the point, trailing
+    /// zeros removed; integral values are written exactly, however large, never in e-notation.
+    package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        if abs(d) >= 1e15 { return String(format: "%.6e", d) }
+        if d == d.rounded() { return abs(d) < 9e18 ? String(Int64(d)) : String(format: "%.0f", d) }
         var s = String(format: "%.6f", d)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         if s == "-0" { s = "0" }
         return s
+    }
+
+    /// A number from the input as a message shows it: plain notation, except a value so small
+    /// that six decimals would show 0, which keeps its own digits (`5e-324`).
+    public static func shown(_ d: Double) -> String {
+        d != 0 && abs(d) < 5e-7 ? "\(d)" : format(d)
     }
 
     static func escape(_ s: String) -> String {

@@ -10,12 +10,11 @@ public enum AssignmentFile {
     public static let elsaGeneOrder = ["attn.proj", "attn.qkv", "mlp.fc1", "mlp.fc2"]
 
     public static func load(_ path: String, for workload: Workload) throws(InputError) -> PatternAssignment {
-        let text = try InputLoader.read(path)
         let lower = path.lowercased()
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") {
-            return try elsa(text, source: path, for: workload)
+            return try elsa(ELSAConfigFile(lines: TextLines.useful(file: path), source: path), for: workload)
         }
-        return try json(text, source: path)
+        return try json(InputLoader.read(path), source: path)
     }
 
     public static func json(_ text: String, source: String) throws(InputError) -> PatternAssignment {
@@ -55,7 +54,11 @@ public enum AssignmentFile {
     /// model (`MODEL.TYPE` and dimensions, as ELSA's files do), that model must be the workload's
     /// built-in model; a file with only `TEST_SUBNET` is matched by its gene count.
     public static func elsa(_ text: String, source: String, for workload: Workload) throws(InputError) -> PatternAssignment {
-        let file = try ELSAConfigFile(text, source: source)
+        try elsa(ELSAConfigFile(text, source: source), for: workload)
+    }
+
+    public static func elsa(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
+        let source = file.source
         if file.describesModel, let base = VisionTransformer.base(of: workload) {
             let model = try file.model()
             guard model == base else {

@@ -29,22 +29,26 @@ public struct ELSAConfigFile: Sendable {
     }
 
     public init(_ text: String, source: String) throws(InputError) {
+        try self.init(lines: TextLines.useful(text, source: source), source: source)
+    }
+
+    public init(lines: [TextLine], source: String) throws(InputError) {
         self.source = source
-        entries = try Self.read(text, source: source)
+        entries = try Self.read(lines, source: source)
     }
 
     // MARK: Reading the YAML subset ELSA's files use
 
     /// Reads indented `KEY: value` mappings, flow lists over one or more lines (`[[1, 4], ...]`)
     /// and block lists (`- [1, 4]` items), which is what ELSA's files and yacs dumps contain.
-    static func read(_ text: String, source: String) throws(InputError) -> [String: Entry] {
-        let lines = text.lineList.map(String.init)
+    static func read(_ numbered: [TextLine], source: String) throws(InputError) -> [String: Entry] {
+        let lines = numbered.map(\.text)
         var out: [String: Entry] = [:]
         var stack: [(indent: Int, key: String)] = []
         var i = 0
         while i < lines.count {
             let raw = lines[i]
-            let lineNo = i + 1
+            let lineNo = numbered[i].number
             i += 1
             let content = stripComment(raw)
             if content.trimmingCharacters(in: .whitespaces).isEmpty { continue }

@@ -31,11 +31,11 @@ public enum InputLoader {
                 .usage, source: "--spec",
                 "unknown preset \"\(name)\"; presets are: \(Presets.names.joined(separator: ", ")) (or give a .json or SCALE-Sim .cfg file)")
         }
-        let text = try read(name)
         if name.lowercased().hasSuffix(".cfg") {
-            let r = try SCALESimConfig.parse(text, source: name)
+            let r = try SCALESimConfig.parse(lines: TextLines.useful(file: name), source: name)
             return LoadedSpec(spec: r.spec, warnings: r.warnings)
         }
+        let text = try read(name)
         return LoadedSpec(spec: try HardwareSpec.decode(json: text, source: name), warnings: [])
     }
 
@@ -61,8 +61,7 @@ public enum InputLoader {
                 "unknown model \"\(arg)\"; built-in models are: \(VisionTransformer.all.map(\.name).joined(separator: ", ")) (or give a .json or SCALE-Sim .csv file)"
             )
         }
-        let text = try read(arg)
-        if arg.lowercased().hasSuffix(".csv") { return try SCALESimTopology.parse(text, source: arg) }
-        return try Workload.decode(json: text, source: arg)
+        if arg.lowercased().hasSuffix(".csv") { return try SCALESimTopology.parse(lines: TextLines.useful(file: arg), source: arg) }
+        return try Workload.decode(json: read(arg), source: arg)
     }
 }

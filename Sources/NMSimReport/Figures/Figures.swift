@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// The figures nmsim draws from its reports, as SVG text.
 public enum Figures {
