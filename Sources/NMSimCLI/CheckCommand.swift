@@ -20,22 +20,7 @@ enum CheckCommand {
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         guard let paths = a.values["--golden"] else { throw InputError(.usage, source: "--golden", "is required") }
         let tolerance = try a.double("--tolerance", min: 0, exclusive: false) ?? 0
-        var files: [String] = []
-        for p in paths {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(.noInput, source: p, "no such file or folder") }
-            if isDir.boolValue {
-                let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
-                    .filter { f in f.hasSuffix(".golden.json") || GoldenCheck.scaleSimReportNames.contains { f.hasSuffix($0) } }.sorted()
-                if found.isEmpty {
-                    throw InputError(
-                        .noInput, source: p, "holds no *.golden.json or SCALE-Sim report (\(GoldenCheck.scaleSimReportNames.joined(separator: ", ")))")
-                }
-                files += found.map { (p.hasSuffix("/") ? p : p + "/") + $0 }
-            } else {
-                files.append(p)
-            }
-        }
+        let files = try GoldenCheck.files(paths)
         var passed = 0, failed = 0, unreadable = false
         var replays: [String: (workload: Workload, files: SCALESimOutput.Files)] = [:]
         for f in files {

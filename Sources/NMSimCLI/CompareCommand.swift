@@ -73,7 +73,7 @@ enum CompareCommand {
         var text = ""
         switch format {
         case "json":
-            text = JSONWriter.write(.array(comparisons.map { $0.json() }))
+            text = JSONWriter.write(.array(comparisons.map { CLI.withProvenance($0.json(), "compare", a) }))
         case "markdown":
             text = Comparison.markdown(comparisons, skipped: skipped)
         default:

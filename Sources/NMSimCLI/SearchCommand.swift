@@ -104,7 +104,7 @@ enum SearchCommand {
             evaluator: evaluator, parallel: !a.has("--serial"))
         evaluator?.close()
         CLI.warn(loaded.warnings + workload.warnings, c)
-        let text = format == "json" ? JSONWriter.write(session.json()) : session.table()
+        let text = format == "json" ? JSONWriter.write(CLI.withProvenance(session.json(), "search", a)) : session.table()
         // Every destination is checked before any is written.
         try OutputFile.precheck(
             [

@@ -32,7 +32,7 @@ enum SimulateCommand {
         let text: String
         switch format {
         case "csv": text = ReportFormatter.csv(report)
-        case "json": text = JSONWriter.write(ReportFormatter.json(report))
+        case "json": text = JSONWriter.write(CLI.withProvenance(ReportFormatter.json(report), "simulate", a))
         case "scalesim": text = SCALESimReportWriter.compute(report, spec: loaded.spec)
         default: text = ReportFormatter.table(report)
         }

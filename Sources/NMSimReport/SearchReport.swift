@@ -70,6 +70,8 @@ extension SearchSession {
                     ])
                 ))
         }
+        // The chosen configuration as `simulate --format json` reports it.
+        o.append(("resimulated", ReportFormatter.json(resimulated)))
         return .object(o)
     }
 
