@@ -16,7 +16,7 @@ public enum MappingObjective: String, Sendable, CaseIterable {
 public struct MappingOptions: Equatable, Sendable {
     public var mode: MappingMode = .fixed
     public var objective: MappingObjective = .latency
-    public init(mode: MappingMode = .search, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
+    public init(mode: MappingMode = .fixed, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
 }
 
 extension HardwareSpec {
