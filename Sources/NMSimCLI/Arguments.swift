@@ -1,4 +1,5 @@
 import NMSimModel
+import NMSimReport
 
 /// One option a command accepts.
 struct OptionSpec {
@@ -76,7 +77,9 @@ struct ParsedArguments {
     }
 }
 
-enum ArgumentParser {
+/// Parses a command's arguments against its ``CommandSpec``: `--name VALUE`, `--name=VALUE`, flags,
+/// multi-value options, repeatable options and positionals; every malformed argument is a usage error.
+enum CommandLineParser {
     static func parse(_ args: [String], for command: CommandSpec) throws(InputError) -> ParsedArguments {
         var parsed = ParsedArguments()
         var i = 0

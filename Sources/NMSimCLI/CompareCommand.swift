@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 enum CompareCommand {
     static let spec = CommandSpec(
@@ -72,9 +73,9 @@ enum CompareCommand {
         var text = ""
         switch format {
         case "json":
-            text = JSONWriter.write(.array(comparisons.map { $0.json() }))
+            text = JSONWriter.write(.array(comparisons.map { CLI.withProvenance($0.json(), "compare", a) }))
         case "markdown":
-            text = markdown(comparisons, skipped: skipped)
+            text = Comparison.markdown(comparisons, skipped: skipped)
         default:
             for cmp in comparisons {
                 text += "\(w.name) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
@@ -85,27 +86,5 @@ enum CompareCommand {
         if let f = a.value("--plot") { try OutputFile.write(Figures.comparison(comparisons, kind: plotKind), to: f, flag: "--plot", console: c) }
         try CLI.emit(text, a, c)
         return 0
-    }
-
-    static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
-        var out =
-            "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
-        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
-        for cmp in cmps {
-            for row in cmp.rows {
-                let r = row.report
-                let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
-                let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
-                let top = r.stalls.entries.filter { $0.name != "fillDrain" }.max { $0.cycles < $1.cycles }
-                out +=
-                    "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
-                    + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
-                    + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
-                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(top.map { $0.cycles > 0 ? $0.name : "compute" } ?? "compute") | "
-                    + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
-            }
-        }
-        if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 /// Where a command writes: standard output and error, injectable for tests.
 public struct Console: Sendable {

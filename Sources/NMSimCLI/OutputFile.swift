@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,12 +1,13 @@
 import Foundation
 import NMSimModel
+import NMSimReport
 import NMSimSearch
 
 enum SweepCommand {
     static let spec = CommandSpec(
         name: "sweep", summary: "Sweep hardware specs: every point's latency, energy and best N:M configuration, on one machine or a job array.",
         usage:
-            "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--objectives A,B] --output DIR",
+            "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--objectives A,B] --output DIR\n       (either form) [--plot FILE.svg [--plot-x OBJECTIVE] [--plot-y OBJECTIVE]]",
         options: [
             OptionSpec(
                 name: "--spec", value: "FILE|PRESET",
@@ -42,11 +43,23 @@ enum SweepCommand {
             OptionSpec(name: "--shards", value: "N", help: "With --shard auto under Kubernetes: the number of shards (or NMSIM_SHARDS)."),
             OptionSpec(name: "--resume", value: nil, help: "Continue an interrupted sweep in its directory, skipping finished points."),
             OptionSpec(name: "--quiet", value: nil, help: "No progress line and no summary on stderr."),
+            OptionSpec(
+                name: "--plot", value: "FILE.svg",
+                help: "Also draw the Pareto scatter of the sweep's ok rows as SVG, the front highlighted (after the sweep ends)."),
+            OptionSpec(
+                name: "--plot-x", value: "OBJECTIVE",
+                help: "Scatter x axis, one of the --objectives names (default: the front's first objective)."),
+            OptionSpec(name: "--plot-y", value: "OBJECTIVE", help: "Scatter y axis (default: the front's second objective)."),
         ],
         positionals: "SWEEP.json",
         details: "Files written to DIR: points.csv, points.jsonl, front.csv, sweep.json (Docs/Sweeps.md).")
 
     static func run(_ a: ParsedArguments, _ c: Console, environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError) -> Int32 {
+        var axes: [SweepObjective?] = []
+        for f in ["--plot-x", "--plot-y"] {
+            if a.value(f) != nil, a.value("--plot") == nil { throw InputError(.usage, source: f, "needs --plot FILE.svg") }
+            axes.append(try a.choice(f, SweepObjective.allCases.map(\.rawValue)).flatMap(SweepObjective.init(rawValue:)))
+        }
         let sweep = try request(a)
         let jobs = try a.int("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
         var shard: SweepShard?
@@ -76,6 +89,13 @@ enum SweepCommand {
                     + (summary.resumed > 0 ? ", \(summary.resumed) already done" : "")
                     + ", \(summary.rows) new rows (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.elapsedSeconds)) s -> \(output)\n"
             )
+        }
+        if let f = a.value("--plot") {
+            let points = URL(fileURLWithPath: output).appendingPathComponent("points.csv").path
+            guard let text = try? String(contentsOfFile: points, encoding: .utf8) else { throw InputError(.noInput, source: points, "cannot be read") }
+            let title = "Sweep: " + sweep.workloads.map(\.label).joined(separator: ", ")
+            try OutputFile.write(
+                SweepFigure.pareto(pointsCSV: text, source: points, x: axes[0], y: axes[1], title: title).svg(), to: f, flag: "--plot", console: c)
         }
         return 0
     }
@@ -184,26 +204,5 @@ enum SweepCommand {
             objectives: objectives, optimizer: optimizer, seed: seed)
         try sweep.validate()
         return sweep
-    }
-}
-
-enum MergeCommand {
-    static let spec = CommandSpec(
-        name: "merge", summary: "Join the directories of a sharded sweep into the files one unsharded run writes.",
-        usage: "nmsim merge DIR... --output DIR [--quiet]",
-        options: [
-            OptionSpec(name: "--output", value: "DIR", help: "The merged sweep directory (new or empty)."),
-            OptionSpec(name: "--quiet", value: nil, help: "No summary on stderr."),
-        ],
-        positionals: "DIR...")
-
-    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
-        guard let output = a.value("--output") else { throw InputError(.usage, source: "--output", "is required") }
-        guard !a.positionals.isEmpty else { throw InputError(.usage, source: "merge", "needs the shard directories to merge") }
-        let s = try SweepMerge.merge(a.positionals, into: output)
-        if !a.has("--quiet") {
-            c.err("nmsim merge: \(a.positionals.count) directories, \(s.points) points, \(s.rows) rows -> \(output)\n")
-        }
-        return 0
     }
 }

@@ -118,7 +118,7 @@ public enum Sensitivity {
     public static func csv(lines numbered: [TextLine], source: String) throws(InputError) -> Table {
         let sink = DiagnosticSink(source: source)
         let lines = numbered.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let header = lines.first?.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }),
+        guard let header = lines.first.flatMap({ CSV.fields(Substring($0.lowercased())) }),
             header.count == 3, header[0] == "layer", header[1] == "pattern", ["cost", "accuracy"].contains(header[2])
         else {
             throw InputError(
@@ -128,7 +128,7 @@ public enum Sensitivity {
         var at: Locations = [:]
         for (i, line) in lines.enumerated().dropFirst() {
             let here = "line \(numbered[i].number)"
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let f = CSV.fields(Substring(line)) else { sink.report(here, "a quoted field does not close"); continue }
             guard f.count == 3 else { sink.report(here, "expected 3 fields, found \(f.count)"); continue }
             let p: NMPattern
             switch NMPattern.parse(f[1]) {

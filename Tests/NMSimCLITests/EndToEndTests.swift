@@ -93,7 +93,7 @@ struct EndToEndTests {
         (["simulate"], 64, "nmsim: --workload: is required"),
         (
             ["frobnicate"], 64,
-            "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, record, check, demo, bench"
+            "nmsim: unknown command \"frobnicate\"; commands are: simulate, validate, specs, workloads, show, compare, search, sweep, merge, report, record, check, demo, bench"
         ),
         (["simulate", "--workload", "deit-t", "--pattern", "2:4", "--assignment", "a.json"], 64, "nmsim: --pattern: cannot be combined with --assignment"),
         (

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 import Testing
 
 #if canImport(FoundationXML)
@@ -20,7 +21,7 @@ struct PlotTests {
                 let r = runInProcess(run.args + ["--plot", file.path, "--plot-kind", kind])
                 #expect(r.status == 0, "\(run.args[0]) \(kind): \(r.stderr)")
                 let svg = try String(contentsOf: file, encoding: .utf8)
-                _ = try XMLDocument(data: Data(svg.utf8), options: [])
+                #expect(XMLCheck.problem(svg) == nil, "\(kind): \(XMLCheck.problem(svg) ?? "")")
                 #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), "\(kind)")
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 /// Goldens that pin every counter the JSON report carries (cycles, stalls by cause, traffic by
 /// level, operand and direction, energy by term, area, MACs, metadata bytes) for every

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -9,8 +10,11 @@ import Testing
 
 /// Parses SVG or XHTML text as XML; fails the test when it is not well-formed.
 func parseXML(_ text: String) throws -> XMLDocument {
-    try XMLDocument(data: Data(text.utf8), options: [])
+    if let problem = XMLCheck.problem(text) { throw XMLProblem(description: problem) }
+    return try XMLDocument(data: Data(text.utf8), options: [])
 }
+
+struct XMLProblem: Error, CustomStringConvertible { var description: String }
 
 /// An attribute's value (looked up by listing: `attribute(forName:)` misses attributes of
 /// elements in a default namespace on some platforms).
@@ -131,6 +135,17 @@ struct FigureTests {
         let b = try NetworkSimulator(spec: spec).run(w, patterns: p, parallel: false)
         for kind in Figures.reportKinds {
             #expect(Figures.report(a, kind: kind, bytesPerCycle: 64) == Figures.report(b, kind: kind, bytesPerCycle: 64))
+        }
+    }
+
+    @Test func strictCheckFindsBrokenDocuments() {
+        #expect(XMLCheck.problem("<svg a=\"1\"><g/><text>x &amp; y</text></svg>\n") == nil)
+        #expect(XMLCheck.problem("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/></head></html>") == nil)
+        for broken in [
+            "<a><b></a>", "<a>&nbsp;</a>", "<a x=1/>", "<a x=\"1\" x=\"2\"/>", "<a></a><b/>", "<html><meta charset=\"utf-8\"></html>", "<a>x < y</a>", "text",
+            "<a>",
+        ] {
+            #expect(XMLCheck.problem(broken) != nil, "\(broken)")
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 /// The regression suite: goldens for every preset × a few workloads, in Tests/Regression/goldens.
 ///

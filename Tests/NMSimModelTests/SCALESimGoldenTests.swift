@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 /// SCALE-Sim 3.0.0 reports, made by running it on the cfg and topology beside each report.
 @Suite("SCALE-Sim 3.0.0 goldens")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import NMSimModel
+@testable import NMSimReport
 
 @Suite("Simulator physics")
 struct SimulatorPropertyTests {

@@ -173,6 +173,17 @@ struct SensitivityTests {
         #expect(t.costs["l0"]![NMPattern(n: 4, m: 4)!] == 0)
     }
 
+    @Test func importedCSVReadsQuotedNamesAsTheCSVWriterWritesThem() throws {
+        let name = "odd, \"quoted\" layer"
+        let text = "layer,pattern,cost\n" + [[name, "2:4", "0.25"], ["l1", "1:4", "1"]].map(CSV.record).joined(separator: "\n") + "\n"
+        let t = try Sensitivity.csv(text, source: "s.csv")
+        #expect(t.costs[name]?[NMPattern(n: 2, m: 4)!] == 0.25)
+        #expect(t.costs["l1"]?[NMPattern(n: 1, m: 4)!] == 1)
+        #expect(throws: InputError(.data, source: "s.csv", location: "line 2", "a quoted field does not close")) {
+            _ = try Sensitivity.csv("layer,pattern,cost\n\"l0,2:4,1\n", source: "s.csv")
+        }
+    }
+
     @Test func accuraciesNeedTheDenseAccuracy() {
         #expect {
             _ = try Sensitivity.csv("layer,pattern,accuracy\nl0,2:4,80\nl0,1:4,70\n", source: "s.csv")

@@ -9,8 +9,8 @@ struct FoldWork {
     var loadCycles = 0
     /// Cycles the fold streams, at least `temporal`.
     var streamCycles = 0
-    /// What stretched streaming beyond `temporal`.
-    var streamCause: StreamLimit = .none
+    /// What stretched streaming beyond `temporal`, if anything did.
+    var streamCause: StallCause?
     /// Fill and drain skew after the last streamed element.
     var skewCycles = 0
     /// Bytes written to DRAM when the fold completes.
@@ -26,27 +26,12 @@ struct FoldWork {
     var mappedPEs = 0
 }
 
-/// What slowed a fold's streaming below one temporal step per cycle.
-enum StreamLimit {
-    case none, activationBandwidth, weightBandwidth, outputBandwidth, decoder
-
-    func charge(_ cycles: Int64, to s: inout StallBreakdown) {
-        switch self {
-        case .none: break
-        case .activationBandwidth: s.activationBandwidth += cycles
-        case .weightBandwidth: s.weightBandwidth += cycles
-        case .outputBandwidth: s.outputBandwidth += cycles
-        case .decoder: s.decoder += cycles
-        }
-    }
-}
-
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
 /// integer operations.
 struct FoldCostModel {
     let plan: FoldPlan
     let spec: HardwareSpec
-    let scaleSim: Bool
+    let timing: any FoldTiming
     let sparse: Bool
     /// Activations offered per kept reduction position (M/N for per-PE muxes, else 1).
     let expands: Bool
@@ -54,10 +39,10 @@ struct FoldCostModel {
     let weightsResident: Bool
     let outputsResident: Bool
 
-    init(plan: FoldPlan, spec: HardwareSpec) {
+    init(plan: FoldPlan, spec: HardwareSpec, timing: any FoldTiming) {
         self.plan = plan
         self.spec = spec
-        scaleSim = spec.timing == .scaleSim
+        self.timing = timing
         sparse = !plan.pattern.isDense
         expands = sparse && spec.mux == .perPE
         let t = spec.dataTypes
@@ -114,12 +99,12 @@ struct FoldCostModel {
         let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
         let temporal = plan.temporal
         var stream = temporal
-        func stretch(_ cycles: Int, _ cause: StreamLimit) {
+        func stretch(_ cycles: Int, _ cause: StallCause) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
         }
         /// With a unified buffer, everything a fold streams shares one port budget; the cause
         /// is the operand with the most bytes.
-        func stretchUnified(_ parts: [(bytes: Int, cause: StreamLimit)]) {
+        func stretchUnified(_ parts: [(bytes: Int, cause: StallCause)]) {
             let total = parts.reduce(0) { $0 + $1.bytes }
             stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
         }
@@ -135,9 +120,9 @@ struct FoldCostModel {
             w.fetchBytes = weightBytes + ((!actResident || firstOuter) ? actBytes : 0) + partialIn
             w.groups = groups(kept: r * c, columns: c)
             w.decodeGroups = w.groups
-            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle))
+            w.loadCycles = timing.loadCycles(usedRows: r, arrayRows: arrayRows, bytes: weightBytes, bytesPerCycle: spec.filter.bytesPerCycle)
             let psumTraffic = s.m * c * t.accumulatorBytes * (firstInner ? 1 : 2)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(psumTraffic, spec.ofmap.bytesPerCycle), .outputBandwidth)
@@ -157,7 +142,7 @@ struct FoldCostModel {
             let weightBytes = plan.keptK * c * t.weightBytes + metadataBytes(kept: plan.keptK * c, columns: c)
             w.fetchBytes = ((!actResident || firstInner) ? actBytes : 0) + ((!weightsResident || firstOuter) ? weightBytes : 0)
             w.groups = groups(kept: plan.keptK * c, columns: c)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(actBytes, .activationBandwidth), (weightBytes, .weightBandwidth)]) }
                 stretch(Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle), .activationBandwidth)
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
@@ -179,9 +164,9 @@ struct FoldCostModel {
             let partialIn = (!outputsResident && !firstInner) ? c * s.n * t.accumulatorBytes : 0
             w.fetchBytes = actBytes + ((!weightsResident || firstOuter) ? weightBytes : 0) + partialIn
             w.groups = groups(kept: r * s.n, columns: s.n)
-            w.loadCycles = scaleSim ? arrayRows : Swift.max(r, Self.ceilDiv(actBytes, spec.ifmap.bytesPerCycle))
+            w.loadCycles = timing.loadCycles(usedRows: r, arrayRows: arrayRows, bytes: actBytes, bytesPerCycle: spec.ifmap.bytesPerCycle)
             let psumTraffic = c * s.n * t.accumulatorBytes * (firstInner ? 1 : 2)
-            if !scaleSim {
+            if timing.portsLimitStreaming {
                 if spec.unifiedBuffer { stretchUnified([(weightBytes, .weightBandwidth), (psumTraffic, .outputBandwidth)]) }
                 stretch(Self.ceilDiv(weightBytes, spec.filter.bytesPerCycle), .weightBandwidth)
                 stretch(Self.ceilDiv(w.groups, spec.decoder.groupsPerCycle), .decoder)
@@ -200,12 +185,8 @@ struct FoldCostModel {
                 ofmapWrite: partialIn + c * s.n * t.accumulatorBytes)
         }
         w.streamCycles = stream
-        if scaleSim {
-            w.skewCycles = arrayRows + arrayColumns - 2
-        } else {
-            let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
-            w.skewCycles = r + c - 2 + decoderFill
-        }
+        let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
+        w.skewCycles = timing.skewCycles(usedRows: r, usedColumns: c, plan: plan, decoderFill: decoderFill)
         return w
     }
 }

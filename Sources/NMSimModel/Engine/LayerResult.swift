@@ -1,46 +1,145 @@
-/// Why the PE array was not streaming at full rate, in cycles.
+/// Why the PE array was not streaming at full rate: one case per stall counter.
+///
+/// Every counter list (storage, sums, reports, the limiter, the SCALE-Sim report) is derived
+/// from `allCases`, so a new counter is one new case here with its properties.
+public enum StallCause: Int, CaseIterable, Sendable {
+    /// Waiting for off-chip transfers (fetches, and output writes at the end).
+    case memory
+    /// Waiting for the sparse index decoder (metadata decode latency or rate).
+    case decoder
+    /// Streaming slowed because the activation buffer could not offer activations fast enough.
+    case activationBandwidth
+    /// Streaming slowed because the weight buffer could not deliver weights and metadata fast enough.
+    case weightBandwidth
+    /// Streaming slowed because the output buffer could not absorb partial sums fast enough.
+    case outputBandwidth
+    /// Loading the stationary operand into the PEs while the array waited.
+    case load
+    /// Pipeline fill and drain skew (rows + columns − 2 per exposed fold).
+    case fillDrain
+
+    /// The name in reports and JSON (`activationBandwidth`).
+    public var name: String {
+        switch self {
+        case .memory: "memory"
+        case .decoder: "decoder"
+        case .activationBandwidth: "activationBandwidth"
+        case .weightBandwidth: "weightBandwidth"
+        case .outputBandwidth: "outputBandwidth"
+        case .load: "load"
+        case .fillDrain: "fillDrain"
+        }
+    }
+
+    /// The CSV report's column (`stall_activation_bw`).
+    public var csvColumn: String {
+        switch self {
+        case .memory: "stall_memory"
+        case .decoder: "stall_decoder"
+        case .activationBandwidth: "stall_activation_bw"
+        case .weightBandwidth: "stall_weight_bw"
+        case .outputBandwidth: "stall_output_bw"
+        case .load: "stall_load"
+        case .fillDrain: "stall_fill_drain"
+        }
+    }
+
+    /// The terminal table's column group: causes sharing a group are summed under it
+    /// (`mem/dec/bw/load/fill`).
+    public var tableGroup: String {
+        switch self {
+        case .memory: "mem"
+        case .decoder: "dec"
+        case .activationBandwidth, .weightBandwidth, .outputBandwidth: "bw"
+        case .load: "load"
+        case .fillDrain: "fill"
+        }
+    }
+
+    /// Whether the cause can be a layer's limiter: fill/drain skew is a property of the array's
+    /// shape, not a resource to add, so it never is.
+    public var canLimit: Bool { self != .fillDrain }
+
+    /// Whether SCALE-Sim's `Stall Cycles` column counts it: waiting for memory, the decoder or
+    /// a buffer port does; the load and the fill/drain skew are part of SCALE-Sim's compute time.
+    public var isSCALESimStall: Bool {
+        switch self {
+        case .memory, .decoder, .activationBandwidth, .weightBandwidth, .outputBandwidth: true
+        case .load, .fillDrain: false
+        }
+    }
+}
+
+/// Cycles by ``StallCause``.
 ///
 /// `computeCycles` plus every stall equals the layer's cycles exactly.
 public struct StallBreakdown: Equatable, Sendable {
-    /// Waiting for off-chip transfers (fetches, and output writes at the end).
-    public var memory: Int64 = 0
-    /// Waiting for the sparse index decoder (metadata decode latency or rate).
-    public var decoder: Int64 = 0
-    /// Streaming slowed because the activation buffer could not offer activations fast enough.
-    public var activationBandwidth: Int64 = 0
-    /// Streaming slowed because the weight buffer could not deliver weights and metadata fast enough.
-    public var weightBandwidth: Int64 = 0
-    /// Streaming slowed because the output buffer could not absorb partial sums fast enough.
-    public var outputBandwidth: Int64 = 0
-    /// Loading the stationary operand into the PEs while the array waited.
-    public var load: Int64 = 0
-    /// Pipeline fill and drain skew (rows + columns − 2 per exposed fold).
-    public var fillDrain: Int64 = 0
+    private var cycles = [Int64](repeating: 0, count: StallCause.allCases.count)
 
     public init() {}
 
-    public var total: Int64 { memory + decoder + activationBandwidth + weightBandwidth + outputBandwidth + load + fillDrain }
+    public subscript(cause: StallCause) -> Int64 {
+        get { cycles[cause.rawValue] }
+        set { cycles[cause.rawValue] = newValue }
+    }
+
+    // Named conveniences for the causes the engine charges directly.
+    public var memory: Int64 {
+        get { self[.memory] }
+        set { self[.memory] = newValue }
+    }
+    public var decoder: Int64 {
+        get { self[.decoder] }
+        set { self[.decoder] = newValue }
+    }
+    public var activationBandwidth: Int64 {
+        get { self[.activationBandwidth] }
+        set { self[.activationBandwidth] = newValue }
+    }
+    public var weightBandwidth: Int64 {
+        get { self[.weightBandwidth] }
+        set { self[.weightBandwidth] = newValue }
+    }
+    public var outputBandwidth: Int64 {
+        get { self[.outputBandwidth] }
+        set { self[.outputBandwidth] = newValue }
+    }
+    public var load: Int64 {
+        get { self[.load] }
+        set { self[.load] = newValue }
+    }
+    public var fillDrain: Int64 {
+        get { self[.fillDrain] }
+        set { self[.fillDrain] = newValue }
+    }
+
+    public var total: Int64 { cycles.reduce(0, +) }
 
     /// Names and values in report order.
-    public var entries: [(name: String, cycles: Int64)] {
-        [
-            ("memory", memory), ("decoder", decoder), ("activationBandwidth", activationBandwidth),
-            ("weightBandwidth", weightBandwidth), ("outputBandwidth", outputBandwidth), ("load", load), ("fillDrain", fillDrain),
-        ]
+    public var entries: [(name: String, cycles: Int64)] { StallCause.allCases.map { ($0.name, self[$0]) } }
+
+    /// The sum over the causes that satisfy `include`.
+    public func sum(where include: (StallCause) -> Bool) -> Int64 {
+        StallCause.allCases.filter(include).reduce(0) { $0 + self[$1] }
+    }
+
+    /// The cause with the most cycles among those that can limit (the first on a tie), or nil
+    /// when the array never waited on any of them.
+    public var limiter: StallCause? {
+        let top = StallCause.allCases.filter(\.canLimit).max { self[$0] < self[$1] }
+        guard let top, self[top] > 0 else { return nil }
+        return top
     }
 
     public static func + (a: StallBreakdown, b: StallBreakdown) -> StallBreakdown {
         var r = a
-        r.memory += b.memory; r.decoder += b.decoder; r.activationBandwidth += b.activationBandwidth
-        r.weightBandwidth += b.weightBandwidth; r.outputBandwidth += b.outputBandwidth
-        r.load += b.load; r.fillDrain += b.fillDrain
+        for c in StallCause.allCases { r[c] += b[c] }
         return r
     }
 
     public func scaled(by k: Int64) -> StallBreakdown {
         var r = self
-        r.memory *= k; r.decoder *= k; r.activationBandwidth *= k; r.weightBandwidth *= k
-        r.outputBandwidth *= k; r.load *= k; r.fillDrain *= k
+        for c in StallCause.allCases { r[c] *= k }
         return r
     }
 }
@@ -161,11 +260,7 @@ public struct LayerResult: Equatable, Sendable {
     }
 
     /// The stall cause with the most cycles, or "compute" when the array never waited.
-    public var limiter: String {
-        let top = stalls.entries.filter { $0.name != "fillDrain" }.max { $0.cycles < $1.cycles }
-        guard let top, top.cycles > 0 else { return "compute" }
-        return top.name
-    }
+    public var limiter: String { stalls.limiter?.name ?? "compute" }
 
     /// `count` back-to-back runs of the same layer.
     public func repeated(_ count: Int) -> LayerResult {

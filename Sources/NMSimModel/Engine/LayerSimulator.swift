@@ -40,8 +40,9 @@ public struct LayerSimulator: Sendable {
         guard plan.folds <= Self.maxFolds else {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
-        let costs = FoldCostModel(plan: plan, spec: spec)
-        if spec.timing == .scaleSim || spec.dram.model == .ideal {
+        let timing = spec.timing.strategy
+        let costs = FoldCostModel(plan: plan, spec: spec, timing: timing)
+        if !timing.modelsMemory(spec) {
             return try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
         }
         let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
@@ -105,7 +106,6 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     let costs: FoldCostModel
     let pipelined: Bool
     let decodesAtLoad: Bool
-    let scaleSim: Bool
     let sink: ((TraceEvent) -> Void)?
     var dram: D
     var decoder: SparseIndexDecoder
@@ -143,9 +143,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         self.plan = plan
         self.costs = costs
         self.sink = sink
-        scaleSim = spec.timing == .scaleSim
-        pipelined = spec.stationaryDoubleBuffered && !scaleSim
-        decodesAtLoad = !plan.pattern.isDense && plan.dataflow == .weightStationary && !scaleSim
+        pipelined = costs.timing.pipelined(spec)
+        decodesAtLoad = costs.timing.decodesAtLoad(plan)
         self.dram = dram
         decoder = SparseIndexDecoder(spec.decoder)
         buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
@@ -256,7 +255,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             attributeGap(fold: f, now: now)
             lastStreamStartAt = now
             compute += Int64(plan.temporal)
-            w.streamCause.charge(Int64(w.streamCycles - plan.temporal), to: &stalls)
+            if let cause = w.streamCause { stalls[cause] += Int64(w.streamCycles - plan.temporal) }
             let streamEnd = now + Cycles(w.streamCycles)
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
@@ -301,12 +300,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         } else {
             stalls.memory += (end - arrayFreeAt).count
         }
-        if scaleSim {
-            // SCALE-Sim's total is one less than its folds add up to; take the cycle from the
-            // fill/drain skew, or the load, or compute when an array of one PE has neither.
-            cycles -= 1
-            if stalls.fillDrain > 0 { stalls.fillDrain -= 1 } else if stalls.load > 0 { stalls.load -= 1 } else { compute -= 1 }
-        }
+        costs.timing.finish(cycles: &cycles, stalls: &stalls, compute: &compute)
         let s = plan.shape
         let copies = Int64(plan.instances)
         let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK) * copies

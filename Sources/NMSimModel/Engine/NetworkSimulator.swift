@@ -10,6 +10,10 @@ public struct LayerReport: Equatable, Sendable {
     /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
     public var energy: Breakdown
     public var energyPJ: Double { energy.total }
+
+    public init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
+        self.layer = layer; self.pattern = pattern; self.result = result; self.energy = energy
+    }
 }
 
 /// A whole workload run on one spec.
@@ -25,6 +29,17 @@ public struct NetworkReport: Equatable, Sendable {
     public var images: Int = 1
     /// The process the area and energy are costed in.
     public var technology = TechnologySpec()
+    /// DRAM bandwidth, bytes per cycle (the roofline's memory roof).
+    public var dramBytesPerCycle: Double = 0
+
+    public init(
+        specName: String, workloadName: String, clockGHz: Double, arrayPEs: Int, layers: [LayerReport], area: Breakdown = Breakdown([]),
+        images: Int = 1, technology: TechnologySpec = TechnologySpec(), dramBytesPerCycle: Double = 0
+    ) {
+        self.specName = specName; self.workloadName = workloadName; self.clockGHz = clockGHz; self.arrayPEs = arrayPEs
+        self.layers = layers; self.area = area; self.images = images; self.technology = technology
+        self.dramBytesPerCycle = dramBytesPerCycle
+    }
 
     public var totalCycles: Int64 { layers.reduce(0) { $0 + $1.result.cycles } }
     public var seconds: Double { Double(totalCycles) / (clockGHz * 1e9) }
@@ -107,7 +122,7 @@ public struct NetworkSimulator: Sendable {
         return NetworkReport(
             specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
             arrayPEs: spec.rows * spec.columns, layers: reports, area: costs.area, images: workload.images,
-            technology: spec.technology)
+            technology: spec.technology, dramBytesPerCycle: spec.dram.bytesPerCycle)
     }
 
     /// Results of every layer of a workload at every pattern asked for, each distinct

@@ -125,6 +125,27 @@ public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
 
 /// Re-runs goldens and compares.
 public enum GoldenCheck {
+    /// The goldens named by `paths`: files as given, and every `*.golden.json` and SCALE-Sim
+    /// report below a folder, sorted.
+    public static func files(_ paths: [String]) throws(InputError) -> [String] {
+        var files: [String] = []
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw InputError(.noInput, source: p, "no such file or folder") }
+            if isDir.boolValue {
+                let found = (FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
+                    .filter { f in f.hasSuffix(".golden.json") || scaleSimReportNames.contains { f.hasSuffix($0) } }.sorted()
+                if found.isEmpty {
+                    throw InputError(.noInput, source: p, "holds no *.golden.json or SCALE-Sim report (\(scaleSimReportNames.joined(separator: ", ")))")
+                }
+                files += found.map { (p.hasSuffix("/") ? p : p + "/") + $0 }
+            } else {
+                files.append(p)
+            }
+        }
+        return files
+    }
+
     /// Relative difference allowed: |actual − expected| ≤ tolerance × expected.
     public static func within(_ expected: Int64, _ actual: Int64, _ tolerance: Double) -> Bool {
         if expected == actual { return true }

@@ -18,8 +18,7 @@ public enum SCALESimReportWriter {
         for l in report.layers where l.layer.shape != nil {
             let r = l.result
             let count = Int64(l.layer.count)
-            let s = r.stalls
-            let stall = s.memory + s.decoder + s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
+            let stall = r.stalls.sum(where: \.isSCALESimStall)
             // SCALE-Sim's expressions, in its order of operations.
             // Products in Double: cycles × PEs may exceed Int64 on huge runs. A 0-cycle layer
             // (one PE, one MAC, less SCALE-Sim's one) reports 0 % rather than infinity.
@@ -32,7 +31,7 @@ public enum SCALESimReportWriter {
                 // (WS) or C − 1 (IS) cycles of skew it counts separately.
                 let folds = Int64(r.folds) / count
                 // USER-mode stalls (memory) are not part of a fold.
-                let perFold = ((r.cycles - s.memory) / count + 1) / max(folds, 1)
+                let perFold = ((r.cycles - r.stalls.memory) / count + 1) / max(folds, 1)
                 let extra: Int64 = spec.dataflow == .outputStationary ? 0 : Int64(spec.dataflow == .weightStationary ? spec.rows - 1 : spec.columns - 1)
                 busy = Int64(r.folds) * (perFold + extra)
             } else {

@@ -132,9 +132,10 @@ public enum SCALESimTopology {
 
     static let convNames = ["IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels", "Num Filter", "Strides"]
 
-    /// Comma-separated fields, trimmed, with the trailing empty field SCALE-Sim's format leaves dropped.
+    /// Comma-separated fields (``CSV``), trimmed, with the trailing empty field SCALE-Sim's format
+    /// leaves dropped.
     static func fields(_ line: String) -> [String] {
-        var f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var f = CSV.fields(Substring(line)) ?? [line]
         if f.last == "" { f.removeLast() }
         return f
     }

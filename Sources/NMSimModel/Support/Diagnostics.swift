@@ -67,15 +67,20 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
 
 /// User input that cannot be used, with every problem found in it.
 ///
-/// The kind maps onto sysexits: usage 64, data 65, missing input 66, a failed helper program
-/// (an external evaluator that crashed or timed out) 70, cannot create output 73.
+/// The kind says whose problem it is; the command line alone maps it to an exit status
+/// (sysexits: usage 64, data 65, missing input 66, software 70, cannot create 73).
 public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: Int32, Sendable {
-        case usage = 64
-        case data = 65
-        case noInput = 66
-        case software = 70
-        case cannotCreate = 73
+    public enum Kind: Sendable, CaseIterable {
+        /// The request itself is malformed (an option's value, a combination of options).
+        case usage
+        /// An input's content is wrong.
+        case data
+        /// An input does not exist or cannot be read.
+        case noInput
+        /// A helper program (an external evaluator) crashed or timed out.
+        case software
+        /// An output cannot be written.
+        case cannotCreate
     }
 
     public var kind: Kind

@@ -3,15 +3,15 @@
 ///
 /// Accessors never fail: a missing or wrong value is reported and the default returned, so a
 /// whole document is checked in one pass and every violation is listed.
-public final class ObjectReader {
-    public let sink: DiagnosticSink
-    public let path: String
+package final class ObjectReader {
+    package let sink: DiagnosticSink
+    package let path: String
     private let members: [(key: String, value: JSONValue)]
     private var asked: Set<String> = []
-    public let isValid: Bool
+    package let isValid: Bool
 
     /// Reads `value` at `path`; reports an error if it is not an object.
-    public init(_ value: JSONValue?, path: String, sink: DiagnosticSink) {
+    package init(_ value: JSONValue?, path: String, sink: DiagnosticSink) {
         self.sink = sink
         self.path = path
         if case .object(let m)? = value {
@@ -24,19 +24,19 @@ public final class ObjectReader {
         }
     }
 
-    public func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    public func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+    package func has(_ key: String) -> Bool { members.contains { $0.key == key } }
 
     /// The raw value for `key`, marking it as known.
-    public func value(_ key: String) -> JSONValue? {
+    package func value(_ key: String) -> JSONValue? {
         asked.insert(key)
         return members.first { $0.key == key }?.value
     }
 
     private func missing(_ key: String) { if isValid { sink.report(childPath(key), "is required") } }
 
-    public func int(_ key: String, default def: Int? = nil, in range: ClosedRange<Int>? = nil, unit: String = "") -> Int {
+    package func int(_ key: String, default def: Int? = nil, in range: ClosedRange<Int>? = nil, unit: String = "") -> Int {
         guard let v = value(key) else {
             if let def { return def }
             missing(key); return range?.lowerBound ?? 0
@@ -56,7 +56,7 @@ public final class ObjectReader {
         return i
     }
 
-    public func double(_ key: String, default def: Double? = nil, min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) -> Double {
+    package func double(_ key: String, default def: Double? = nil, min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false) -> Double {
         guard let v = value(key) else {
             if let def { return def }
             missing(key); return min ?? 0
@@ -89,7 +89,7 @@ public final class ObjectReader {
         return d
     }
 
-    public func bool(_ key: String, default def: Bool? = nil) -> Bool {
+    package func bool(_ key: String, default def: Bool? = nil) -> Bool {
         guard let v = value(key) else {
             if let def { return def }
             missing(key); return false
@@ -101,7 +101,7 @@ public final class ObjectReader {
         return b
     }
 
-    public func string(_ key: String, default def: String? = nil) -> String {
+    package func string(_ key: String, default def: String? = nil) -> String {
         guard let v = value(key) else {
             if let def { return def }
             missing(key); return ""
@@ -113,13 +113,13 @@ public final class ObjectReader {
         return s
     }
 
-    public func optionalString(_ key: String) -> String? {
+    package func optionalString(_ key: String) -> String? {
         guard has(key) else { _ = value(key); return nil }
         return string(key)
     }
 
     /// A string that must be one of `choices`; the error lists them.
-    public func choice<T>(_ key: String, _ choices: [(String, T)], default def: T? = nil) -> T? {
+    package func choice<T>(_ key: String, _ choices: [(String, T)], default def: T? = nil) -> T? {
         guard has(key) else {
             _ = value(key)
             if def == nil { missing(key) }
@@ -133,7 +133,7 @@ public final class ObjectReader {
         return def
     }
 
-    public func object(_ key: String, required: Bool = false) -> ObjectReader? {
+    package func object(_ key: String, required: Bool = false) -> ObjectReader? {
         guard let v = value(key) else {
             if required { missing(key) }
             return nil
@@ -141,7 +141,7 @@ public final class ObjectReader {
         return ObjectReader(v, path: childPath(key), sink: sink)
     }
 
-    public func array(_ key: String, required: Bool = false) -> [JSONValue]? {
+    package func array(_ key: String, required: Bool = false) -> [JSONValue]? {
         guard let v = value(key) else {
             if required { missing(key) }
             return nil
@@ -154,7 +154,7 @@ public final class ObjectReader {
     }
 
     /// Reports every key that no accessor asked for.
-    public func finish() {
+    package func finish() {
         guard isValid else { return }
         for m in members where !asked.contains(m.key) {
             sink.report(childPath(m.key), "unknown key")
@@ -170,7 +170,7 @@ public final class ObjectReader {
 
 extension JSONParser {
     /// Parses `text`; a syntax error becomes a data error located at its line and column.
-    public static func parse(_ text: String, source: String, hint: String = "") throws(InputError) -> JSONValue {
+    package static func parse(_ text: String, source: String, hint: String = "") throws(InputError) -> JSONValue {
         do { return try parse(text) } catch {
             throw InputError(.data, source: source, location: "line \(error.line), column \(error.column)", error.message + hint)
         }
@@ -179,7 +179,7 @@ extension JSONParser {
 
 extension ObjectReader {
     /// Opens the top-level object of a JSON document, or throws if it is not one.
-    public static func document(_ root: JSONValue, source: String) throws(InputError) -> ObjectReader {
+    package static func document(_ root: JSONValue, source: String) throws(InputError) -> ObjectReader {
         let top = ObjectReader(root, path: "", sink: DiagnosticSink(source: source))
         guard top.isValid else {
             try top.sink.throwIfAny()
@@ -190,7 +190,7 @@ extension ObjectReader {
 
     /// Reads the format version first, so a newer file is reported as such rather than as a
     /// list of unknown keys.
-    public func checkVersion(_ key: String = "version", current: Int, format: String) throws(InputError) {
+    package func checkVersion(_ key: String = "version", current: Int, format: String) throws(InputError) {
         let v = int(key)
         guard sink.isEmpty, v != current else { return }
         throw InputError(

@@ -3,8 +3,8 @@ import Foundation
 /// Deterministic JSON output: object keys sorted, two-space indentation, integers as
 /// integers, and fractional numbers with at most six digits after the point in plain notation
 /// so output does not depend on the platform's float printing.
-public enum JSONWriter {
-    public static func write(_ value: JSONValue, pretty: Bool = true) -> String {
+package enum JSONWriter {
+    package static func write(_ value: JSONValue, pretty: Bool = true) -> String {
         var out = ""
         emit(value, into: &out, indent: 0, pretty: pretty)
         if pretty { out += "\n" }
@@ -13,7 +13,7 @@ public enum JSONWriter {
 
     /// Formats a finite double in plain notation with up to 6 digits after the point, trailing
     /// zeros removed; integral values are written exactly, however large, never in e-notation.
-    public static func format(_ d: Double) -> String {
+    package static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded() { return abs(d) < 9e18 ? String(Int64(d)) : String(format: "%.0f", d) }
         var s = String(format: "%.6f", d)

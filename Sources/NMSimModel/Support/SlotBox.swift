@@ -2,20 +2,20 @@ import Foundation
 
 /// Result slots written once each by concurrent workers and read after all have finished, so
 /// parallel work is placed by index and never depends on thread timing.
-public final class SlotBox<T>: @unchecked Sendable {
+package final class SlotBox<T>: @unchecked Sendable {
     private var slots: [T?]
     private let lock = NSLock()
 
-    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    public func set(_ i: Int, _ value: T) {
+    package func set(_ i: Int, _ value: T) {
         lock.lock()
         slots[i] = value
         lock.unlock()
     }
 
     /// Every slot's value; each must have been set.
-    public func take() -> [T] {
+    package func take() -> [T] {
         lock.lock()
         defer { lock.unlock() }
         return slots.enumerated().map { i, v in

@@ -53,41 +53,14 @@ public enum SweepTables {
         return "{\"index\":\(r.index)," + JSONWriter.write(.object(o), pretty: false).dropFirst() + "\n"
     }
 
-    /// A CSV field, quoted when it holds a comma, a quote or a line break (which never occur
-    /// unquoted: reasons are single lines).
+    /// A CSV field (``CSV/field(_:)``) on one line: line breaks become "; " (reasons are single lines).
     public static func csvField(_ s: String) -> String {
-        let flat = s.contains(where: \.isNewline) ? s.split(whereSeparator: \.isNewline).joined(separator: "; ") : s
-        guard flat.contains(where: { $0 == "," || $0 == "\"" }) else { return flat }
-        return "\"" + flat.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        CSV.field(s.contains(where: \.isNewline) ? s.split(whereSeparator: \.isNewline).joined(separator: "; ") : s)
     }
 
-    /// The fields of one CSV line written by ``csvField(_:)``; nil when its quotes do not close.
-    public static func fields(_ line: Substring) -> [String]? {
-        var out: [String] = [], cur = "", quoted = false
-        var it = line.makeIterator()
-        while let c = it.next() {
-            if quoted {
-                if c == "\"" {
-                    if let n = it.next() {
-                        if n == "\"" { cur.append("\"") } else if n == "," { quoted = false; out.append(cur); cur = "" } else { return nil }
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    cur.append(c)
-                }
-            } else if c == "\"", cur.isEmpty {
-                quoted = true
-            } else if c == "," {
-                out.append(cur); cur = ""
-            } else {
-                cur.append(c)
-            }
-        }
-        if quoted { return nil }
-        out.append(cur)
-        return out
-    }
+    /// The fields of one CSV line written by ``csvField(_:)``, exactly as written; nil when its
+    /// quotes do not close.
+    public static func fields(_ line: Substring) -> [String]? { CSV.fields(line, trimming: false) }
 
     /// The objectives a front is taken over: those asked for, or latency and area when rows
     /// have an area, else latency and energy when they have an energy, else latency and PEs.

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// The figures nmsim draws from its reports, as SVG text.
 public enum Figures {
@@ -160,18 +161,22 @@ public enum Figures {
     }
 
     /// A scatter with the points that no other point beats on both axes (smaller is better
-    /// on each axis unless `maximize` says otherwise) marked as the front.
+    /// on each axis unless `maximize` says otherwise) marked as the front; with `frontKeys`
+    /// (one per point), only points with the same key compete (one front per workload).
     public static func pareto(
         title: String, xLabel: String, yLabel: String, points: [(x: Double, y: Double, label: String, group: String)],
-        maximizeX: Bool = false, maximizeY: Bool = false, labelled: Set<String> = []
+        maximizeX: Bool = false, maximizeY: Bool = false, labelled: Set<String> = [], frontKeys: [String]? = nil
     ) -> Scatter {
         func better(_ a: Double, _ b: Double, _ max: Bool) -> Bool { max ? a >= b : a <= b }
-        let marked = points.enumerated().map { i, p -> Scatter.Point in
+        var marked = points.enumerated().map { i, p -> Scatter.Point in
             let dominated = points.enumerated().contains { j, q in
-                j != i && better(q.x, p.x, maximizeX) && better(q.y, p.y, maximizeY) && (q.x != p.x || q.y != p.y)
+                j != i && frontKeys?[j] == frontKeys?[i] && better(q.x, p.x, maximizeX) && better(q.y, p.y, maximizeY)
+                    && (q.x != p.x || q.y != p.y)
             }
             return Scatter.Point(x: p.x, y: p.y, label: p.label, group: p.group, front: !dominated, labelled: labelled.contains(p.group))
         }
+        // A short front is labelled point by point.
+        if marked.filter(\.front).count <= 12 { for i in marked.indices where marked[i].front { marked[i].labelled = true } }
         var s = Scatter(title: title, xLabel: xLabel, yLabel: yLabel, points: marked)
         s.includeZero = false
         s.labelPoints = points.count <= 16

@@ -1,35 +1,9 @@
 import Foundation
+import NMSimModel
 
-/// Several assignments of one workload on one spec, side by side with dense: MACs reduction
-/// against simulated speedup, weight bytes with metadata, and where the time goes.
-public struct Comparison: Sendable {
-    public struct Row: Sendable {
-        public var label: String
-        public var report: NetworkReport
-    }
-
-    public var dense: NetworkReport
-    public var rows: [Row]
-
-    public init(
-        spec: HardwareSpec, workload: Workload, candidates: [(label: String, assignment: PatternAssignment)],
-        parallel: Bool = true
-    ) throws(InputError) {
-        let sim = NetworkSimulator(spec: spec)
-        dense = try sim.run(workload, patterns: workload.layers.map { _ in .dense }, parallel: parallel)
-        var rows = [Row(label: "dense", report: dense)]
-        for c in candidates {
-            let patterns = try c.assignment.resolve(workload, on: spec)
-            rows.append(Row(label: c.label, report: try sim.run(workload, patterns: patterns, parallel: parallel)))
-        }
-        self.rows = rows
-    }
-
-    /// The cycle-weighted harmonic view: dense cycles / these cycles.
-    public func speedup(_ r: NetworkReport) -> Double { Double(dense.totalCycles) / Double(max(r.totalCycles, 1)) }
-    /// Dense MACs / performed MACs: the speedup ELSA's FLOPs model assumes.
-    public func macsRatio(_ r: NetworkReport) -> Double { Double(dense.macs) / Double(max(r.macs, 1)) }
-
+/// Renders a ``Comparison``: the terminal table, JSON, and Markdown over several specs.
+extension Comparison {
+    /// The terminal table: one row per configuration.
     public func table() -> String {
         var t = [
             [
@@ -54,6 +28,7 @@ public struct Comparison: Sendable {
         return ReportFormatter.align(t, rightAligned: Set(1..<15)) + "\n"
     }
 
+    /// The JSON object of one spec's comparison (`schemaVersion` 1).
     public func json() -> JSONValue {
         .object([
             ("schemaVersion", 1), ("spec", .string(dense.specName)), ("workload", .string(dense.workloadName)),
@@ -75,5 +50,28 @@ public struct Comparison: Sendable {
                     })
             ),
         ])
+    }
+
+    /// One Markdown table over several comparisons (one per spec), with the configurations
+    /// skipped for unsupported patterns listed after it.
+    public static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
+        var out =
+            "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
+        out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
+        for cmp in cmps {
+            for row in cmp.rows {
+                let r = row.report
+                let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
+                let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
+                out +=
+                    "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
+                    + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "
+                    + "\(ReportFormatter.formatBytes(r.weightBytes)) | \(ReportFormatter.percent(share)) | "
+                    + "\(ReportFormatter.percent(Double(r.stalls.memory) / Double(max(r.totalCycles, 1)))) | \(r.stalls.limiter?.name ?? "compute") | "
+                    + "\(ReportFormatter.formatEnergy(r.energyPerImagePJ)) | \(ReportFormatter.formatArea(r.area.total)) |\n"
+            }
+        }
+        if !skipped.isEmpty { out += "\nSkipped (the spec does not support their patterns): \(skipped.joined(separator: ", ")).\n" }
+        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NMSimModel
+import NMSimSearch
 
 extension SearchSession {
     /// Quantities a search figure can put on an axis.

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 extension SVGDocument {
     /// A document with its title drawn at the top left.

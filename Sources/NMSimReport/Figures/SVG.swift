@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// A minimal SVG writer: elements appended in order, numbers with fixed decimals, text
 /// escaped, so the same figure always gives the same bytes. Every figure has an opaque

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 
 /// Renders a ``NetworkReport`` as a terminal table, CSV, or JSON with sorted keys.
 public enum ReportFormatter {
@@ -30,7 +31,8 @@ public enum ReportFormatter {
             ("clockGHz", .number(r.clockGHz)), ("totalCycles", .integer(r.totalCycles)), ("seconds", .number(r.seconds)),
             ("macs", .integer(r.macs)), ("denseMacs", .integer(r.denseMACs)), ("weightBytes", .integer(r.weightBytes)),
             ("metadataBytes", .integer(r.metadataBytes)), ("utilisation", .number(r.utilisation)),
-            ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
+            ("images", .int(r.images)), ("arrayPEs", .int(r.arrayPEs)), ("dramBytesPerCycle", .number(r.dramBytesPerCycle)), ("energyPJ", .number(r.energyPJ)),
+            ("energyPerImagePJ", .number(r.energyPerImagePJ)),
             ("energy", breakdown(r.energy)), ("areaMM2", .number(r.area.total)), ("area", breakdown(r.area)),
             ("technology", .object([("nodeNm", .int(r.technology.nodeNm)), ("voltage", .number(r.technology.volts))])),
             ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
@@ -54,7 +56,7 @@ public enum ReportFormatter {
 
     public static let csvHeader =
         "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
-        + "stall_memory,stall_decoder,stall_activation_bw,stall_weight_bw,stall_output_bw,stall_load,stall_fill_drain,"
+        + StallCause.allCases.map(\.csvColumn).joined(separator: ",") + ","
         + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes,energy_pj,"
         + CostModel.energyComponents.map { "energy_\(snake($0))_pj" }.joined(separator: ",")
 
@@ -77,7 +79,7 @@ public enum ReportFormatter {
             }
             let res = l.result
             var f = [
-                csvField(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
+                CSV.field(l.layer.name), type, l.pattern.description, m, n, k, "\(l.layer.count)", "\(res.cycles)",
                 "\(res.computeCycles)", "\(res.macs)", "\(res.denseMACs)", "\(res.folds)", res.limiter,
             ]
             f += res.stalls.entries.map { "\($0.cycles)" }
@@ -92,13 +94,10 @@ public enum ReportFormatter {
         return out
     }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
     /// A readable terminal table with units and a summary.
     public static func table(_ r: NetworkReport, maxLayers: Int = 60) -> String {
-        var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (mem/dec/bw/load/fill)"]]
+        let groups = stallGroups
+        var rows: [[String]] = [["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (\(groups.joined(separator: "/")))"]]
         let pes = Double(r.arrayPEs)
         for (i, l) in r.layers.enumerated() {
             if i == maxLayers { rows.append(["... \(r.layers.count - maxLayers) more layers (use --format csv or json)", "", "", "", "", "", "", ""]); break }
@@ -109,12 +108,10 @@ public enum ReportFormatter {
             case .vector(let op, let e): shape = "\(op.rawValue) \(e) el"
             }
             let util = res.macs > 0 && res.cycles > 0 ? percent(Double(res.macs) / (Double(res.cycles) * pes)) : "-"
-            let s = res.stalls
-            let bw = s.activationBandwidth + s.weightBandwidth + s.outputBandwidth
+            let stalls = groups.map { g in grouped(res.stalls.sum { $0.tableGroup == g }) }
             rows.append([
                 l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
-                grouped(res.cycles), util, res.limiter,
-                "\(grouped(s.memory))/\(grouped(s.decoder))/\(grouped(bw))/\(grouped(s.load))/\(grouped(s.fillDrain))",
+                grouped(res.cycles), util, res.limiter, stalls.joined(separator: "/"),
             ])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"
@@ -140,6 +137,13 @@ public enum ReportFormatter {
                 "\($0.name) \(formatArea($0.value)) (\(percent($0.value / max(r.area.total, 1e-300))))"
             })
         return out
+    }
+
+    /// The table's stall column groups, in the order of their first cause.
+    static var stallGroups: [String] {
+        var groups: [String] = []
+        for c in StallCause.allCases where !groups.contains(c.tableGroup) { groups.append(c.tableGroup) }
+        return groups
     }
 
     /// Items joined by commas into indented lines of at most about 100 characters.

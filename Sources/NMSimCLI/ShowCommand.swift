@@ -1,0 +1,82 @@
+import Foundation
+import NMSimModel
+import NMSimReport
+import NMSimSearch
+
+enum ShowCommand {
+    static let spec = CommandSpec(
+        name: "show", summary: "Print a workload's layer table: shapes, MACs, parameters, patterns.",
+        usage:
+            "nmsim show --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--pattern N:M | --assignment FILE|NAME] [--spec FILE|PRESET] [--format table|json|elsa|assignment|sensitivity-template] [--output FILE]",
+        options: [
+            CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify, CommonOptions.pattern, CommonOptions.assignment,
+            CommonOptions.spec,
+            OptionSpec(
+                name: "--format", value: "table|json|elsa|assignment|sensitivity-template",
+                help:
+                    "table (default); the workload as JSON; the patterns in ELSA's YAML form or as an assignment JSON; a CSV of every (layer, level) of the spec to fill in with accuracies."
+            ),
+            CommonOptions.output,
+        ])
+
+    static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
+        let format = try a.choice("--format", ["table", "json", "elsa", "assignment", "sensitivity-template"]) ?? "table"
+        let w = try CommonOptions.workload(a)
+        CLI.warn(w.warnings, c)
+        if format == "sensitivity-template" {
+            if a.value("--pattern") != nil || a.value("--assignment") != nil {
+                throw InputError(.usage, source: "--format", "sensitivity-template lists every level the spec supports; it takes no --pattern or --assignment")
+            }
+            try CLI.emit(Sensitivity.template(w, spec: InputLoader.spec(a.value("--spec")).spec), a, c)
+            return 0
+        }
+        if format == "json" {
+            if a.value("--pattern") != nil || a.value("--assignment") != nil {
+                throw InputError(.usage, source: "--format", "json prints the workload itself; patterns go with --format elsa or assignment")
+            }
+            try CLI.emit(JSONWriter.write(w.jsonValue()), a, c)
+            return 0
+        }
+        let spec = try InputLoader.spec(a.value("--spec")).spec
+        let patterns = try CommonOptions.assignment(a, w).resolve(w, on: spec)
+        if format == "elsa" || format == "assignment" {
+            let chosen = w.sparsifiableIndices.map { (w.layers[$0].name, patterns[$0]) }
+            if format == "assignment" {
+                try CLI.emit(AssignmentFile.jsonText(chosen), a, c)
+                return 0
+            }
+            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, flag: "--format"), a, c)
+            return 0
+        }
+        var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]
+        var dense: Int64 = 0, kept: Int64 = 0, params: Int64 = 0
+        for (i, l) in w.layers.enumerated() {
+            switch l.kind {
+            case .gemm(let s):
+                let p = patterns[i]
+                // Per-instance MACs are at most 2^50 (checked on load); counts and sums are checked here.
+                let count = Int64(l.count)
+                let (d, o1) = s.denseMACs.multipliedReportingOverflow(by: count)
+                let (k, o2) = (Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k))).multipliedReportingOverflow(by: count)
+                let par = l.hasParameters ? Int64(s.k) * Int64(s.n) * count : 0
+                let (nd, o3) = dense.addingReportingOverflow(d)
+                guard !o1, !o2, !o3, nd <= Int64(1) << 62 else {
+                    throw InputError(.data, source: w.name, location: l.name, "\(l.count) instances of this layer would overflow the MAC counters")
+                }
+                dense = nd; kept += k; params += par
+                rows.append([
+                    l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? p.description : "dense",
+                    ReportFormatter.grouped(d), ReportFormatter.grouped(k), ReportFormatter.grouped(par),
+                ])
+            case let .vector(op, e):
+                rows.append([l.name, "vector", "\(op.rawValue) \(e) el", "\(l.count)", "-", "-", "-", "-"])
+            }
+        }
+        var out = "\(w.name): \(w.layers.count) layers\n\n" + ReportFormatter.align(rows, rightAligned: [3, 5, 6, 7]) + "\n\n"
+        out += String(
+            format: "dense %.3f GMACs, kept %.3f GMACs (%.2fx fewer), %.2f M parameters\n",
+            Double(dense) / 1e9, Double(kept) / 1e9, Double(dense) / Double(max(kept, 1)), Double(params) / 1e6)
+        try CLI.emit(out, a, c)
+        return 0
+    }
+}

@@ -1,0 +1,76 @@
+import NMSimModel
+
+/// Which optimisers a search runs.
+public enum Optimizer: String, CaseIterable, Sendable {
+    /// The exact (or bucketed) Pareto dynamic program.
+    case dp
+    /// ELSA's evolutionary search with local refinement.
+    case evolutionary
+    /// Both: the DP answers, the evolutionary search runs beside it.
+    case both
+}
+
+/// Where the accuracy side of a search comes from.
+public enum AccuracySource: Sendable {
+    /// The prior: removed weight energy for Gaussian weights, every layer equally sensitive.
+    case prior
+    /// Costs or accuracies measured elsewhere (``Sensitivity/load(_:)``), with the policy for
+    /// (layer, pattern) pairs they do not list.
+    case table(Sensitivity.Table, missing: Sensitivity.MissingCost = .error)
+    /// The weight proxy computed from a checkpoint, optionally on recorded layer inputs.
+    case checkpoint(path: String, activations: String? = nil)
+
+    /// The cost table over `table`'s options.
+    public func costs(for table: LatencyTable) throws(InputError) -> CostTable {
+        switch self {
+        case .prior: return Sensitivity.prior(for: table)
+        case let .table(t, missing): return try Sensitivity.costs(t, for: table, kind: "imported sensitivity (\(t.source))", missing: missing)
+        case let .checkpoint(path, activations): return try WeightProxy.costs(path: path, table: table, activations: activations)
+        }
+    }
+}
+
+/// One search, stated once and run on any spec: the workload, the budget, where the costs come
+/// from and how to optimise. ``SearchSession/run(_:on:)`` builds the spec's latency
+/// table, so the spec enters in one place.
+public struct SearchRequest: Sendable {
+    public var workload: Workload
+    public var budget: SearchBudget
+    public var accuracy: AccuracySource
+    public var optimizer: Optimizer
+    /// Seed of the evolutionary search.
+    public var seed: UInt64
+    /// Whether to compute the Pareto front over every budget too.
+    public var pareto: Bool
+    /// Whether layer simulations may run in parallel (results are identical either way).
+    public var parallel: Bool
+
+    public init(
+        workload: Workload, budget: SearchBudget, accuracy: AccuracySource = .prior, optimizer: Optimizer = .both, seed: UInt64 = 0,
+        pareto: Bool = false, parallel: Bool = true
+    ) {
+        self.workload = workload
+        self.budget = budget
+        self.accuracy = accuracy
+        self.optimizer = optimizer
+        self.seed = seed
+        self.pareto = pareto
+        self.parallel = parallel
+    }
+}
+
+extension SearchSession {
+    /// Runs `request` on `spec`: the latency table of the request's workload on this spec, its
+    /// costs, the budget as a constraint for this spec, then the optimisers.
+    public static func run(_ request: SearchRequest, on spec: HardwareSpec) throws(InputError) -> SearchSession {
+        guard !request.workload.sparsifiableIndices.isEmpty else {
+            throw InputError(.data, source: request.workload.name, "has no sparsifiable layers to search")
+        }
+        let table = try LatencyTable(spec: spec, workload: request.workload, parallel: request.parallel)
+        let problem = SearchProblem(
+            table: table, costs: try request.accuracy.costs(for: table),
+            constraint: try request.budget.constraint(denseCycles: table.denseCycles, spec: spec))
+        return try run(
+            problem, spec: spec, optimizer: request.optimizer.rawValue, seed: request.seed, pareto: request.pareto, parallel: request.parallel)
+    }
+}
