@@ -24,7 +24,8 @@ struct RegressionSuiteCounterTests {
         var slowDecoder = false
 
         var description: String {
-            "\(dataflow.rawValue)-\(sparse ? "2of4" : "dense")-\(mux.rawValue)" + (unified ? "-unified" : "") + (singleBuffered ? "-single" : "") + (slowDecoder ? "-slowdecoder" : "")
+            "\(dataflow.rawValue)-\(sparse ? "2of4" : "dense")-\(mux.rawValue)" + (unified ? "-unified" : "") + (singleBuffered ? "-single" : "")
+                + (slowDecoder ? "-slowdecoder" : "")
         }
         var file: String { description + ".json" }
     }
