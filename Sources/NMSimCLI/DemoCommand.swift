@@ -37,15 +37,15 @@ enum DemoCommand {
         let sim = NetworkSimulator(spec: spec)
 
         // Reference configurations: uniform levels the spec supports, and ELSA's releases for this model.
-        var references: [(label: String, patterns: [NMPattern])] = []
+        var references: [(label: String, patterns: [NMPattern], released: Bool)] = []
         for p in spec.supportedPatterns.sorted().reversed() where !p.isDense {
-            references.append(("uniform \(p)", try PatternAssignment(uniform: p).resolve(w, on: spec)))
+            references.append(("uniform \(p)", try PatternAssignment(uniform: p).resolve(w, on: spec), false))
         }
-        for e in ELSAConfigurations.all where e.model == model.name {
-            if let asg = try? e.assignment(for: w), let p = try? asg.resolve(w, on: spec) { references.append((e.name, p)) }
+        for e in ELSAConfigurations.released(for: model.name) {
+            if let asg = try? e.assignment(for: w), let p = try? asg.resolve(w, on: spec) { references.append((e.name, p, true)) }
         }
-        var reports: [(label: String, report: NetworkReport)] = []
-        for r in references { reports.append((r.label, try sim.run(w, patterns: r.patterns, parallel: parallel))) }
+        var reports: [(label: String, report: NetworkReport, released: Bool)] = []
+        for r in references { reports.append((r.label, try sim.run(w, patterns: r.patterns, parallel: parallel), r.released)) }
 
         guard table.options.contains(where: { $0.count > 1 }) else {
             throw InputError(
@@ -55,7 +55,7 @@ enum DemoCommand {
         if let x = try a.double("--speedup", min: 0) {
             guard x >= 0.001, x <= 1e6 else { throw InputError(.usage, source: "--speedup", "must be between 0.001 and 1000000 (got \(JSONWriter.format(x)))") }
             speedup = x
-        } else if let elsa = reports.filter({ $0.label.hasPrefix("elsa-") }).min(by: { $0.report.macs < $1.report.macs }) {
+        } else if let elsa = reports.filter(\.released).min(by: { $0.report.macs < $1.report.macs }) {
             speedup = Double(table.denseCycles) / Double(elsa.report.totalCycles)
         } else {
             // Halfway between dense and the fastest configuration the spec allows.

@@ -54,7 +54,7 @@ enum SearchCommand {
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
-        let optimizer = try a.choice("--optimizer", ["dp", "evolutionary", "both"]) ?? "both"
+        let optimizer = try a.choice("--optimizer", Optimizer.allCases.map(\.rawValue)).flatMap(Optimizer.init(rawValue:)) ?? .both
         let plotKind = try CommonOptions.plotKind(a, SearchSession.plotKinds)
         for f in ["--plot-x", "--plot-y"] where a.value(f) != nil && a.value("--plot") == nil {
             throw InputError(.usage, source: f, "needs --plot FILE.svg")
@@ -70,7 +70,6 @@ enum SearchCommand {
         }
         let table = try LatencyTable(spec: spec, workload: workload, parallel: !a.has("--serial"))
         let constraint = try parseConstraint(a, table: table, spec: spec)
-        let costs: CostTable
         if a.value("--activations") != nil, a.value("--weights") == nil {
             throw InputError(.usage, source: "--activations", "needs --weights")
         }
@@ -79,13 +78,15 @@ enum SearchCommand {
         }
         let missing = try a.choice("--missing-cost", ["error", "interpolate"]).flatMap(Sensitivity.MissingCost.init(rawValue:))
         if missing != nil, a.value("--sensitivity") == nil { throw InputError(.usage, source: "--missing-cost", "needs --sensitivity") }
+        let accuracy: AccuracySource
         if let f = a.value("--sensitivity") {
-            costs = try Sensitivity.costs(Sensitivity.load(f), for: table, kind: "imported sensitivity (\(f))", missing: missing ?? .error)
+            accuracy = .table(try Sensitivity.load(f), missing: missing ?? .error)
         } else if let f = a.value("--weights") {
-            costs = try WeightProxy.costs(path: f, table: table, activations: a.value("--activations"))
+            accuracy = .checkpoint(path: f, activations: a.value("--activations"))
         } else {
-            costs = Sensitivity.prior(for: table)
+            accuracy = .prior
         }
+        let costs = try accuracy.costs(for: table)
         let evaluator = try a.value("--evaluator").map { (command: String) throws(InputError) -> EvaluatorClient in
             try EvaluatorClient(
                 command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
@@ -100,7 +101,7 @@ enum SearchCommand {
         let frontDir = a.value("--export-front")
         if let frontDir { try FrontExport.precheck(frontDir) }
         let session = try SearchSession.run(
-            problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
+            problem, spec: spec, optimizer: optimizer.rawValue, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
             evaluator: evaluator, parallel: !a.has("--serial"))
         evaluator?.close()
         CLI.warn(loaded.warnings + workload.warnings, c)
