@@ -23,11 +23,7 @@ enum SearchCommand {
             OptionSpec(
                 name: "--activations", value: "FILE",
                 help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
-            OptionSpec(
-                name: "--evaluator", value: "COMMAND",
-                help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
-            OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
-            OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
+            evaluatorOptions[0], evaluatorOptions[1], evaluatorOptions[2],
             OptionSpec(
                 name: "--optimizer", value: "dp|evolutionary|both",
                 help:
@@ -87,15 +83,8 @@ enum SearchCommand {
             accuracy = .prior
         }
         let costs = try accuracy.costs(for: table)
-        let evaluator = try a.value("--evaluator").map { (command: String) throws(InputError) -> EvaluatorClient in
-            try EvaluatorClient(
-                command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
-                timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
-        }
+        let evaluator = try Self.evaluator(a, table)
         defer { evaluator?.close() }
-        if evaluator == nil {
-            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
-        }
         let problem = SearchProblem(
             table: table, costs: costs, constraint: constraint, dominance: evaluator != nil ? Sensitivity.prior(for: table) : nil)
         let frontDir = a.value("--export-front")
@@ -128,6 +117,25 @@ enum SearchCommand {
         if let frontDir { try FrontExport.write(session, to: frontDir, c) }
         try CLI.emit(text, a, c)
         return 0
+    }
+
+    static let evaluatorOptions = [
+        OptionSpec(
+            name: "--evaluator", value: "COMMAND",
+            help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
+        OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
+        OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
+    ]
+
+    /// The evaluator `--evaluator` names, started for `table`'s layers; nil without one.
+    static func evaluator(_ a: ParsedArguments, _ table: LatencyTable) throws(InputError) -> EvaluatorClient? {
+        guard let command = a.value("--evaluator") else {
+            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
+            return nil
+        }
+        return try EvaluatorClient(
+            command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
+            timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
     }
 
     static func parseConstraint(_ a: ParsedArguments, table: LatencyTable, spec: HardwareSpec) throws(InputError) -> SearchConstraint {

@@ -363,6 +363,14 @@ struct EvaluatorEndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    @Test func demoEvaluatesTheSearchAndTheReferenceConfigurations() throws {
+        let r = try nmsim("demo", "--workload", "deit-s", "--evaluator", Self.constant, "--evaluator-batch", "50")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Evaluator: ") && r.stdout.contains("Search: highest evaluator accuracy"))
+        let dense = r.stdout.split(separator: "\n").first { $0.hasPrefix("dense ") }
+        #expect(dense?.hasSuffix(" 80.0000") == true, "\(r.stdout)")
+    }
+
     @Test func exportFrontWritesOneConfigurationPerPoint() throws {
         let dir = try temporaryDirectory()
         let r = try nmsim(["search", "--workload", "deit-s", "--memory", "12MiB", "--export-front", "front", "--format", "json"], in: dir)
