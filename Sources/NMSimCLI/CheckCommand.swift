@@ -22,15 +22,18 @@ enum CheckCommand {
         let tolerance = try a.double("--tolerance", min: 0, exclusive: false) ?? 0
         let files = try GoldenCheck.files(paths)
         var passed = 0, failed = 0, unreadable = false
+        var replays: [String: (workload: Workload, files: SCALESimOutput.Files)] = [:]
         for f in files {
             do {
                 let mismatches: [GoldenMismatch]
                 if f.hasSuffix(".csv") {
                     let dir = URL(fileURLWithPath: f).deletingLastPathComponent()
-                    mismatches = try GoldenCheck.checkSCALESimReport(
-                        f, spec: a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path,
-                        topology: a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path,
-                        tolerance: tolerance)
+                    let spec = a.value("--spec") ?? dir.appendingPathComponent("config.cfg").path
+                    let topology = a.value("--workload") ?? dir.appendingPathComponent("topology.csv").path
+                    // The reports of one run are compared with one replay of it.
+                    let key = spec + "\n" + topology
+                    if !f.hasSuffix("COMPUTE_REPORT.csv"), replays[key] == nil { replays[key] = try GoldenCheck.scaleSimFiles(spec: spec, topology: topology) }
+                    mismatches = try GoldenCheck.checkSCALESimReport(f, spec: spec, topology: topology, tolerance: tolerance, files: replays[key])
                 } else {
                     mismatches = try GoldenCheck.check(goldenAt: f, tolerance: tolerance, version: CLI.version)
                 }

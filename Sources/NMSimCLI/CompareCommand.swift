@@ -51,8 +51,7 @@ enum CompareCommand {
                 }
             }
         } else {
-            let base = w.name.split(separator: "-").prefix(2).joined(separator: "-")
-            for e in ELSAConfigurations.all where e.model == base { named.append((e.name, try e.assignment(for: w))) }
+            for e in ELSAConfigurations.released(for: VisionTransformer.base(of: w)?.name ?? "") { named.append((e.name, try e.assignment(for: w))) }
         }
         var comparisons: [Comparison] = []
         var skipped: [String] = []

@@ -23,11 +23,7 @@ enum SearchCommand {
             OptionSpec(
                 name: "--activations", value: "FILE",
                 help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
-            OptionSpec(
-                name: "--evaluator", value: "COMMAND",
-                help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
-            OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
-            OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
+            evaluatorOptions[0], evaluatorOptions[1], evaluatorOptions[2],
             OptionSpec(
                 name: "--optimizer", value: "dp|evolutionary|both",
                 help:
@@ -54,7 +50,7 @@ enum SearchCommand {
 
     static func run(_ a: ParsedArguments, _ c: Console) throws(InputError) -> Int32 {
         let format = try a.choice("--format", ["table", "json"]) ?? "table"
-        let optimizer = try a.choice("--optimizer", ["dp", "evolutionary", "both"]) ?? "both"
+        let optimizer = try a.choice("--optimizer", Optimizer.allCases.map(\.rawValue)).flatMap(Optimizer.init(rawValue:)) ?? .both
         let plotKind = try CommonOptions.plotKind(a, SearchSession.plotKinds)
         for f in ["--plot-x", "--plot-y"] where a.value(f) != nil && a.value("--plot") == nil {
             throw InputError(.usage, source: f, "needs --plot FILE.svg")
@@ -70,7 +66,6 @@ enum SearchCommand {
         }
         let table = try LatencyTable(spec: spec, workload: workload, parallel: !a.has("--serial"))
         let constraint = try parseConstraint(a, table: table, spec: spec)
-        let costs: CostTable
         if a.value("--activations") != nil, a.value("--weights") == nil {
             throw InputError(.usage, source: "--activations", "needs --weights")
         }
@@ -79,28 +74,23 @@ enum SearchCommand {
         }
         let missing = try a.choice("--missing-cost", ["error", "interpolate"]).flatMap(Sensitivity.MissingCost.init(rawValue:))
         if missing != nil, a.value("--sensitivity") == nil { throw InputError(.usage, source: "--missing-cost", "needs --sensitivity") }
+        let accuracy: AccuracySource
         if let f = a.value("--sensitivity") {
-            costs = try Sensitivity.costs(Sensitivity.load(f), for: table, kind: "imported sensitivity (\(f))", missing: missing ?? .error)
+            accuracy = .table(try Sensitivity.load(f), missing: missing ?? .error)
         } else if let f = a.value("--weights") {
-            costs = try WeightProxy.costs(path: f, table: table, activations: a.value("--activations"))
+            accuracy = .checkpoint(path: f, activations: a.value("--activations"))
         } else {
-            costs = Sensitivity.prior(for: table)
+            accuracy = .prior
         }
-        let evaluator = try a.value("--evaluator").map { (command: String) throws(InputError) -> EvaluatorClient in
-            try EvaluatorClient(
-                command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
-                timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
-        }
+        let costs = try accuracy.costs(for: table)
+        let evaluator = try Self.evaluator(a, table)
         defer { evaluator?.close() }
-        if evaluator == nil {
-            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
-        }
         let problem = SearchProblem(
             table: table, costs: costs, constraint: constraint, dominance: evaluator != nil ? Sensitivity.prior(for: table) : nil)
         let frontDir = a.value("--export-front")
         if let frontDir { try FrontExport.precheck(frontDir) }
         let session = try SearchSession.run(
-            problem, spec: spec, optimizer: optimizer, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
+            problem, spec: spec, optimizer: optimizer.rawValue, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
             evaluator: evaluator, parallel: !a.has("--serial"))
         evaluator?.close()
         CLI.warn(loaded.warnings + workload.warnings, c)
@@ -127,6 +117,25 @@ enum SearchCommand {
         if let frontDir { try FrontExport.write(session, to: frontDir, c) }
         try CLI.emit(text, a, c)
         return 0
+    }
+
+    static let evaluatorOptions = [
+        OptionSpec(
+            name: "--evaluator", value: "COMMAND",
+            help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
+        OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
+        OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
+    ]
+
+    /// The evaluator `--evaluator` names, started for `table`'s layers; nil without one.
+    static func evaluator(_ a: ParsedArguments, _ table: LatencyTable) throws(InputError) -> EvaluatorClient? {
+        guard let command = a.value("--evaluator") else {
+            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
+            return nil
+        }
+        return try EvaluatorClient(
+            command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
+            timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
     }
 
     static func parseConstraint(_ a: ParsedArguments, table: LatencyTable, spec: HardwareSpec) throws(InputError) -> SearchConstraint {

@@ -191,6 +191,33 @@ struct EndToEndTests {
         #expect(cycles == ["251423", "4073", "4073", "83807", "335231", "335231"])
     }
 
+    @Test func scaleSimOutdirWritesSCALESimsFilesByteForByte() throws {
+        let dir = try temporaryDirectory()
+        let fixture = repositoryRoot.appendingPathComponent("Tests/NMSimModelTests/Fixtures/scalesim/ws16_nocomma")
+        let r = try nmsim(
+            "simulate", "--spec", fixture.appendingPathComponent("config.cfg").path, "--workload", fixture.appendingPathComponent("topology.csv").path,
+            "-p", dir.path, "--format", "csv")
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("line 3: warning: the row does not end with a comma"))
+        let written = dir.appendingPathComponent("ws16_nocomma")
+        let names = try FileManager.default.contentsOfDirectory(atPath: written.path).sorted()
+        #expect(names == ["BANDWIDTH_REPORT.csv", "COMPUTE_REPORT.csv", "DETAILED_ACCESS_REPORT.csv", "SPARSE_REPORT.csv"])
+        for n in names {
+            #expect(try Data(contentsOf: written.appendingPathComponent(n)) == Data(contentsOf: fixture.appendingPathComponent(n)), "\(n)")
+        }
+    }
+
+    @Test func scaleSimOutdirForANativeSpecCarriesNMSimsCounts() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim(
+            "simulate", "--spec", "flex-nm4", "--workload", "deit-t", "--pattern", "2:4", "--scalesim-outdir", dir.path, "--output", "r.txt", in: dir)
+        #expect(r.status == 0)
+        let written = dir.appendingPathComponent("flex-nm4")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: written.path).sorted() == ["COMPUTE_REPORT.csv", "SPARSE_REPORT.csv"])
+        let sparse = try String(contentsOf: written.appendingPathComponent("SPARSE_REPORT.csv"), encoding: .utf8)
+        #expect(sparse.split(separator: "\n").dropFirst().allSatisfy { $0.contains(", nmsim, ") })
+    }
+
     @Test func validateReportsEachFile() throws {
         let dir = try temporaryDirectory()
         try "{\"version\": 1, \"patterns\": {\"a\": \"9:4\"}}".write(to: dir.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
@@ -361,6 +388,14 @@ struct EvaluatorEndToEndTests {
             #expect(r.stdout.isEmpty)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func demoEvaluatesTheSearchAndTheReferenceConfigurations() throws {
+        let r = try nmsim("demo", "--workload", "deit-s", "--evaluator", Self.constant, "--evaluator-batch", "50")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Evaluator: ") && r.stdout.contains("Search: highest evaluator accuracy"))
+        let dense = r.stdout.split(separator: "\n").first { $0.hasPrefix("dense ") }
+        #expect(dense?.hasSuffix(" 80.0000") == true, "\(r.stdout)")
     }
 
     @Test func exportFrontWritesOneConfigurationPerPoint() throws {

@@ -195,4 +195,29 @@ struct SweepTests {
         #expect(rows[1].contains(",invalid,") && rows[1].contains("buffers.ifmap: cannot be given with buffers.unified"), "\(rows[1])")
         #expect(rows[3].contains(",dense,ok,") && rows[4].contains(",2:4,ok,"), "\(rows)")
     }
+
+    @Test func paretoAndAssignmentModes() throws {
+        let dir = try temporaryDirectory()
+        let r = try nmsim([
+            "sweep", "--workload", "deit-t", "--set", #"sparsity.supportedPatterns=["2:4"],["1:4","2:4"]"#,
+            "--assignment", "workloads/example-assignment.json", "--pareto", "--output", dir.path + "/out", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try String(contentsOf: dir.appendingPathComponent("out/points.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let fields = rows.map { SweepTables.fields($0)! }
+        #expect(fields[0][3] == "assignment:example-assignment" && fields[0][4] == "unsupported")
+        #expect(fields[0].last!.contains("flex-nm4 point 0 does not support the pattern of blocks.0.attn.proj (1:4)"), "\(fields[0])")
+        let second = fields.filter { $0[0] == "1" }
+        #expect(second[0][3] == "assignment:example-assignment" && second[0][4] == "ok")
+        // The front at each point, fastest first, each row with its configuration.
+        for point in ["0", "1"] {
+            let front = fields.filter { $0[0] == point && $0[3].hasPrefix("pareto:") }
+            #expect(front.count > 10)
+            #expect(front.map { $0[3] } == front.indices.map { "pareto:\($0)" })
+            let cycles = front.map { Int($0[6])! }, costs = front.map { Double($0[14])! }
+            #expect(cycles == cycles.sorted() && costs == costs.sorted(by: >))
+        }
+        let lines = try String(contentsOf: dir.appendingPathComponent("out/points.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0.contains("\"mode\":\"pareto:") }.allSatisfy { $0.contains("\"assignment\":{\"blocks.0.attn.proj\":") })
+    }
 }

@@ -227,3 +227,39 @@ struct SensitivityTests {
         }
     }
 }
+
+@Suite("Tie order")
+struct TieOrderTests {
+    /// Two layers; pruning either to 2:4 costs 1, but the slower saving is cheaper in the last
+    /// floating-point digit.
+    static func problem() throws -> (SearchProblem, faster: Int) {
+        let table = try LatencyTable(spec: preset("flex-nm4"), workload: smallWorkload(2))
+        let saving = (0..<2).map { j in table.options[j][0].cycles - table.options[j][1].cycles }
+        let faster = saving[0] > saving[1] ? 0 : 1
+        #expect(saving[0] != saving[1])
+        var costs = [[0.0, 1.0, 5.0], [0.0, 1.0, 5.0]]
+        costs[1 - faster][1] = (1.0).nextDown
+        let budget = table.denseCycles - min(saving[0], saving[1])
+        return (SearchProblem(table: table, costs: CostTable(costs: costs, kind: "t"), constraint: .latency(maxCycles: budget)), faster)
+    }
+
+    @Test func costsEqualButForTheLastDigitGoToTheFasterConfiguration() throws {
+        let (p, faster) = try Self.problem()
+        let dp = try #require(ParetoDP().solve(p))
+        #expect(dp.choice[faster] == 1 && dp.choice[1 - faster] == 0, "DP chose \(dp.choice)")
+        let evo = try #require(EvolutionarySearch(seed: 1).solve(p))
+        #expect(evo.choice == dp.choice, "evolutionary chose \(evo.choice)")
+    }
+
+    @Test func equalCostsAndCyclesGoToFewerBytesThenToTheLayerOrder() {
+        #expect(SearchProblem.sameCost(1.0, (1.0).nextUp) && !SearchProblem.sameCost(1.0, 1.0 + 1e-8))
+        let a = EvolutionarySearch.Candidate(choice: [1, 0], cost: 1, resource: 10)
+        let b = EvolutionarySearch.Candidate(choice: [0, 1], cost: (1.0).nextDown, resource: 10)
+        #expect(EvolutionarySearch.better(b, than: a))  // same cost, same resource: layer order
+        let c = EvolutionarySearch.Candidate(choice: [1, 1], cost: (1.0).nextUp, resource: 9)
+        #expect(EvolutionarySearch.better(c, than: a) && EvolutionarySearch.better(c, than: b))
+        let p = ParetoDP.Point(resource: 5, cost: 1, cycles: 5, bytes: 7, trace: 3)
+        let q = ParetoDP.Point(resource: 5, cost: (1.0).nextUp, cycles: 5, bytes: 6, trace: 4)
+        #expect(ParetoDP.prune([p, q]) == [q])
+    }
+}

@@ -261,18 +261,29 @@ public enum GoldenCheck {
     /// Compares any of SCALE-Sim's report files with nmsim's: `COMPUTE_REPORT.csv` by `Total
     /// Cycles` (the cycle model), the others value by value against the files
     /// `--scalesim-outdir` writes (numbers within the tolerance, text exactly).
-    public static func checkSCALESimReport(_ path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
+    /// The report files nmsim writes for a SCALE-Sim config and topology (what report goldens
+    /// are compared with); several goldens of one run can share them.
+    public static func scaleSimFiles(spec specPath: String, topology: String) throws(InputError) -> (workload: Workload, files: SCALESimOutput.Files) {
+        let spec = try InputLoader.spec(specPath).spec
+        let w = try InputLoader.workload(topology)
+        let patterns = try PatternAssignment.none.resolve(w, on: spec)
+        let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
+        return (w, try SCALESimOutput.files(spec: spec, workload: w, patterns: patterns, report: report))
+    }
+
+    public static func checkSCALESimReport(
+        _ path: String, spec specPath: String, topology: String, tolerance: Double,
+        files precomputed: (workload: Workload, files: SCALESimOutput.Files)? = nil
+    ) throws(InputError) -> [GoldenMismatch] {
         let name = URL(fileURLWithPath: path).lastPathComponent
         guard let kind = scaleSimReportNames.first(where: { name.hasSuffix($0) }) else {
             throw InputError(.data, source: path, "is not one of SCALE-Sim's reports (\(scaleSimReportNames.joined(separator: ", ")))")
         }
         if kind == "COMPUTE_REPORT.csv" { return try checkSCALESim(report: path, spec: specPath, topology: topology, tolerance: tolerance) }
         let theirs = try InputLoader.read(path)
-        let spec = try InputLoader.spec(specPath).spec
-        let w = try InputLoader.workload(topology)
-        let patterns = try PatternAssignment.none.resolve(w, on: spec)
-        let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
-        let files = try SCALESimOutput.files(spec: spec, workload: w, patterns: patterns, report: report)
+        let run: (workload: Workload, files: SCALESimOutput.Files)
+        if let precomputed { run = precomputed } else { run = try scaleSimFiles(spec: specPath, topology: topology) }
+        let (w, files) = (run.workload, run.files)
         guard let ours = files.files.first(where: { $0.name == kind }) else {
             return [
                 GoldenMismatch(

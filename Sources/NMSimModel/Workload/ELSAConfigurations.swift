@@ -17,6 +17,9 @@ public struct ELSAConfiguration: Sendable {
 }
 
 public enum ELSAConfigurations {
+    /// ELSA's released configurations of `model` (a built-in model's name), in release order.
+    public static func released(for model: String) -> [ELSAConfiguration] { all.filter { $0.model == model } }
+
     public static let all: [ELSAConfiguration] = [
         ELSAConfiguration(
             name: "elsa-deit-b-6.01g", model: "deit-b", publishedGMACs: 6.01, publishedTop1: 81.358, file: "sparse_deit_base_6.01G_81.358.yaml",

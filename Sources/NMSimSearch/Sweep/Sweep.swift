@@ -170,7 +170,12 @@ public struct Sweep: Equatable, Sendable {
         switch specJSON(index) {
         case .failure(let e): return .failure(e)
         case .success(let json):
-            do { return .success(try HardwareSpec.decode(json, source: "point \(index)")) } catch {
+            do {
+                // Named after the point, so that messages about it do not name the base spec.
+                var spec = try HardwareSpec.decode(json, source: "point \(index)")
+                spec.name = "\(spec.name) point \(index)"
+                return .success(spec)
+            } catch {
                 return .failure(
                     SweepError(error.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; ")))
             }
