@@ -20,9 +20,12 @@ struct RegressionSuiteCounterTests {
         var mux: MuxPlacement
         var unified = false
         var singleBuffered = false
+        /// One N:M group decoded per cycle, so that the decoder limits sparse streaming.
+        var slowDecoder = false
 
         var description: String {
             "\(dataflow.rawValue)-\(sparse ? "2of4" : "dense")-\(mux.rawValue)" + (unified ? "-unified" : "") + (singleBuffered ? "-single" : "")
+                + (slowDecoder ? "-slowdecoder" : "")
         }
         var file: String { description + ".json" }
     }
@@ -31,12 +34,14 @@ struct RegressionSuiteCounterTests {
         Dataflow.allCases.flatMap { df in [false, true].flatMap { sparse in MuxPlacement.allCases.map { Config(dataflow: df, sparse: sparse, mux: $0) } } }
         + Dataflow.allCases.map { Config(dataflow: $0, sparse: true, mux: .perPE, unified: true) }
         + [Config(dataflow: .weightStationary, sparse: true, mux: .perPE, singleBuffered: true)]
+        + Dataflow.allCases.map { Config(dataflow: $0, sparse: true, mux: .perPE, slowDecoder: true) }
 
     static func report(_ c: Config) throws -> JSONValue {
         var spec = try preset("flex-nm4")
         spec.dataflow = c.dataflow
         spec.mux = c.mux
         spec.unifiedBuffer = c.unified
+        if c.slowDecoder { spec.decoder.groupsPerCycle = 1 }
         if c.singleBuffered {
             spec.stationaryDoubleBuffered = false
             spec.ifmap.doubleBuffered = false

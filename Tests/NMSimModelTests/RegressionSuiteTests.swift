@@ -201,3 +201,25 @@ struct GoldenCheckTests {
         #expect(!eventLines.isEmpty && eventLines.allSatisfy { !$0.contains(".") && !$0.contains("e+") })
     }
 }
+
+/// A trace streams in bounded pieces however many events one layer has.
+@Suite("Trace streaming")
+struct TraceStreamingTests {
+    @Test func aLayerWithManyEventsIsStreamedInBoundedPiecesWithTheSameText() throws {
+        var spec = try preset("flex-nm4")
+        spec.rows = 1
+        spec.columns = 1
+        let w = Workload(name: "long", layers: [Layer(name: "a", kind: .gemm(GEMMShape(m: 1, n: 1, k: 16384)))])
+        let patterns = try PatternAssignment.none.resolve(w, on: spec)
+        let whole = try Trace.record(spec: spec, workload: w, patterns: patterns)
+        #expect(whole.utf8.count > 1_000_000)
+        var streamed = "", largest = 0
+        try Trace.record(spec: spec, workload: w, patterns: patterns, layerBuffer: 1 << 16) { (s: String) throws(InputError) in
+            streamed += s
+            largest = max(largest, s.utf8.count)
+        }
+        #expect(streamed == whole)
+        #expect(largest <= 2 << 16, "a piece of \(largest) bytes")
+        #expect(try Trace.parse(streamed, source: "t").layers.first?.events?.count == whole.split(separator: "\n").count - 5)
+    }
+}

@@ -122,12 +122,21 @@ public struct CostModel: Sendable {
         return u
     }
 
-    /// Area of an SRAM buffer in mm²: per bank, the cells (a port beyond the first adds half a
-    /// cell) plus a periphery strip of `peripheryUM` along two sides of the square array
-    /// (row decoders, sense amplifiers), so small banks pay relatively more.
+    /// Area of one multi-ported SRAM cell relative to a single-ported one, as CACTI models it:
+    /// the 146 F² cell is 10 F wide and 14.6 F high (aspect ratio 1.46), and each port beyond
+    /// the first adds two local-wire pitches of 2.5 F to both its width and its height (a
+    /// second port: 15 F × 19.6 F, 2.01× the area).
+    public static func sramPortFactor(_ ports: Int) -> Double {
+        let extra = 5 * Double(max(ports - 1, 0))
+        return (10 + extra) * (14.6 + extra) / 146
+    }
+
+    /// Area of an SRAM buffer in mm²: per bank, the cells (grown by ``sramPortFactor(_:)`` for
+    /// extra ports) plus a periphery strip of `peripheryUM` along two sides of the square
+    /// array (row decoders, sense amplifiers), so small banks pay relatively more.
     public static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double) -> Double {
         let bankBits = Double(b.capacityBytes) * 8 / Double(b.banks)
-        let cells = bankBits * bitUM2 * (1 + 0.5 * Double(b.ports - 1))
+        let cells = bankBits * bitUM2 * sramPortFactor(b.ports)
         let bank = cells + 2 * cells.squareRoot() * peripheryUM
         return Double(b.banks) * bank / 1e6
     }

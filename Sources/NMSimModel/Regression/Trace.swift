@@ -32,17 +32,33 @@ public enum Trace {
         public var sameAs: Int?
     }
 
+    /// The largest trace held in memory (``record(spec:workload:patterns:)``, used by `record`
+    /// and `check`): 256 MiB. Larger traces are refused with an error; `simulate --trace FILE`
+    /// streams traces of any size to its file.
+    public static let maxInMemoryBytes = 256 << 20
+
+    /// How many bytes of one layer's events are gathered before they are written; a layer with
+    /// more is simulated twice, once to count its events and once to stream them.
+    public static let layerBufferBytes = 16 << 20
+
     /// Simulates `workload` with `patterns` and returns the trace text.
     public static func record(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) throws(InputError) -> String {
         var text = ""
-        try record(spec: spec, workload: workload, patterns: patterns) { text += $0 }
+        try record(spec: spec, workload: workload, patterns: patterns) { (s: String) throws(InputError) in
+            text += s
+            if text.utf8.count > maxInMemoryBytes {
+                throw InputError(
+                    .data, source: workload.name,
+                    "its trace is larger than \(maxInMemoryBytes >> 20) MiB, more than a golden's trace may be; write it with 'nmsim simulate --trace FILE'")
+            }
+        }
         return text
     }
 
-    /// Simulates `workload` with `patterns` and hands the trace text to `emit` a layer at a
-    /// time, so a trace can go to a file without being held whole in memory.
+    /// Simulates `workload` with `patterns` and hands the trace text to `emit` as it goes, so a
+    /// trace of any size goes to a file in bounded memory.
     public static func record(
-        spec: HardwareSpec, workload: Workload, patterns: [NMPattern],
+        spec: HardwareSpec, workload: Workload, patterns: [NMPattern], layerBuffer: Int = layerBufferBytes,
         emit: (String) throws(InputError) -> Void
     ) throws(InputError) {
         let sim = LayerSimulator(spec: spec)
@@ -58,22 +74,53 @@ public enum Trace {
             case .gemm(let s):
                 let instances = spec.pipelinedInstances(of: layer)
                 let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)"
-                var lines: [String] = []
-                let r: LayerResult
-                do {
-                    r = try sim.simulate(s, pattern: p, instances: instances) { e in
-                        lines.append("\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)")
+                func line(_ e: TraceEvent) -> String { "\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)\n" }
+                func simulate(_ sink: ((TraceEvent) -> Void)?) throws(InputError) -> LayerResult {
+                    do { return try sim.simulate(s, pattern: p, instances: instances, eventSink: sink) } catch {
+                        throw InputError(.data, source: workload.name, location: layer.name, "simulation failed: \(error)")
                     }
-                } catch {
-                    throw InputError(.data, source: workload.name, location: layer.name, "simulation failed: \(error)")
                 }
-                let cycles = instances > 1 ? r.cycles : r.cycles * Int64(layer.count)
                 if let j = first[key] {
+                    let r = try simulate(nil)
+                    let cycles = instances > 1 ? r.cycles : r.cycles * Int64(layer.count)
                     out += "layer \(i) \(token(layer.name)) \(p) count \(layer.count) cycles \(cycles) same \(j)\n"
                 } else {
                     first[key] = i
-                    out += "layer \(i) \(token(layer.name)) \(p) count \(layer.count) cycles \(cycles) events \(lines.count)\n"
-                    for l in lines { out += l + "\n" }
+                    // Events are gathered up to a bound; past it they are only counted, and a
+                    // second run streams them once the layer's line has announced their number.
+                    var events = "", count = 0, overflowed = false
+                    let r = try simulate { e in
+                        count += 1
+                        guard !overflowed else { return }
+                        events += line(e)
+                        if events.utf8.count > layerBuffer { overflowed = true; events = "" }
+                    }
+                    let cycles = instances > 1 ? r.cycles : r.cycles * Int64(layer.count)
+                    out += "layer \(i) \(token(layer.name)) \(p) count \(layer.count) cycles \(cycles) events \(count)\n"
+                    if overflowed {
+                        try emit(out)
+                        out = ""
+                        var failure: InputError?
+                        var pending = ""
+                        withoutActuallyEscaping(emit) { emitNow in
+                            do throws(InputError) {
+                                _ = try simulate { e in
+                                    guard failure == nil else { return }
+                                    pending += line(e)
+                                    if pending.utf8.count >= Swift.min(layerBuffer, 1 << 16) {
+                                        do throws(InputError) { try emitNow(pending) } catch { failure = error }
+                                        pending = ""
+                                    }
+                                }
+                            } catch {
+                                failure = failure ?? error
+                            }
+                        }
+                        if let failure { throw failure }
+                        out = pending
+                    } else {
+                        out += events
+                    }
                 }
             }
             try emit(out)
