@@ -61,19 +61,19 @@ public enum Trace {
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], layerBuffer: Int = layerBufferBytes,
         emit: (String) throws(InputError) -> Void
     ) throws(InputError) {
-        let sim = LayerSimulator(spec: spec)
-        let vector = VectorUnit(spec.vector)
+        let links = LayerLinks.plan(workload, spec: spec)
         var first: [String: Int] = [:]
         var out = "nmsim-trace \(version)\nspec \(token(spec.name))\nworkload \(token(workload.name))\n"
         for (i, layer) in workload.layers.enumerated() {
             let p = patterns[i]
             switch layer.kind {
             case .vector(let op, let e):
-                let c = (vector.cycles(op, elements: e) ?? 0) * Int64(layer.count)
+                let c = (LayerLinks.vectorResult(op, elements: e, io: links[i], spec: spec)?.cycles ?? 0) * Int64(layer.count)
                 out += "layer \(i) \(token(layer.name)) - count \(layer.count) cycles \(c) events 0\n"
             case .gemm(let s):
                 let instances = spec.pipelinedInstances(of: layer)
-                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)"
+                let sim = LayerSimulator(spec: spec, io: links[i])
+                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)/\(links[i])"
                 func line(_ e: TraceEvent) -> String { "\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)\n" }
                 func simulate(_ sink: ((TraceEvent) -> Void)?) throws(InputError) -> LayerResult {
                     do { return try sim.simulate(s, pattern: p, instances: instances, eventSink: sink) } catch {
