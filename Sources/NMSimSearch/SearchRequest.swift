@@ -17,8 +17,11 @@ public enum AccuracySource: Sendable {
     /// Costs or accuracies measured elsewhere (``Sensitivity/load(_:)``), with the policy for
     /// (layer, pattern) pairs they do not list.
     case table(Sensitivity.Table, missing: Sensitivity.MissingCost = .error)
-    /// The weight proxy computed from a checkpoint, optionally on recorded layer inputs.
+    /// The weight proxy computed from a checkpoint, optionally on recorded layer inputs; read
+    /// when costs are first asked for (see ``prepared(for:specs:)`` to read it once for many specs).
     case checkpoint(path: String, activations: String? = nil)
+    /// A checkpoint's scores, already computed: one per-layer table for the model, whatever the spec.
+    case checkpointScores(CheckpointScores)
 
     /// The cost table over `table`'s options.
     public func costs(for table: LatencyTable) throws(InputError) -> CostTable {
@@ -26,7 +29,18 @@ public enum AccuracySource: Sendable {
         case .prior: return Sensitivity.prior(for: table)
         case let .table(t, missing): return try Sensitivity.costs(t, for: table, kind: "imported sensitivity (\(t.source))", missing: missing)
         case let .checkpoint(path, activations): return try WeightProxy.costs(path: path, table: table, activations: activations)
+        case .checkpointScores(let scores): return try scores.costs(for: table)
         }
+    }
+
+    /// The source with a checkpoint read once for `workload`, scored at every level any of
+    /// `specs` supports, so that costs on each of them need no further read; other sources as
+    /// they are.
+    public func prepared(for workload: Workload, specs: [HardwareSpec]) throws(InputError) -> AccuracySource {
+        guard case let .checkpoint(path, activations) = self else { return self }
+        var levels: [NMPattern] = []
+        for p in specs.flatMap(LatencyTable.candidates) where !levels.contains(p) { levels.append(p) }
+        return .checkpointScores(try CheckpointScores(path: path, activations: activations, workload: workload, patterns: levels))
     }
 }
 
