@@ -187,6 +187,7 @@ public enum GoldenCheck {
             }
         }
         let patterns = try assignment.resolve(workload, on: spec)
+        if g.trace != nil { try Trace.checkInMemorySize(spec: spec, workload: workload, patterns: patterns) }
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
         var out: [GoldenMismatch] = []
         if report.layers.count != g.layers.count {
@@ -280,6 +281,7 @@ public enum GoldenCheck {
             VisionTransformer.named(workloadArg) != nil ? workloadArg : resolve(workloadArg),
             image: image, batch: batch ?? 1, sparsify: sparsify.map(Set.init))
         let patterns = try assignmentValue.resolve(workload, on: spec)
+        if traceFile != nil { try Trace.checkInMemorySize(spec: spec, workload: workload, patterns: patterns) }
         let report = try NetworkSimulator(spec: spec).run(workload, patterns: patterns)
         var g = Golden(
             recordedWith: "nmsim \(version)", spec: specArg, workload: workloadArg, image: image, batch: batch, pattern: pattern,
