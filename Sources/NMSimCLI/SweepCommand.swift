@@ -77,7 +77,12 @@ enum SweepCommand {
         guard let output = a.value("--output") ?? a.positionals.first.map({ URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }) else {
             throw InputError(.usage, source: "--output", "is required with --set")
         }
-        let runner = SweepRunner(sweep: sweep, directory: output, jobs: jobs, shard: shard, resume: a.has("--resume"), version: CLI.version)
+        // Shards of one sweep record the same command, so their merge equals an unsharded run.
+        let recorded = CLI.commandLine(
+            "sweep", a,
+            ignoring: ["--output", "--jobs", "--quiet", "--shard", "--shards", "--resume", "--plot", "--plot-kind", "--plot-x", "--plot-y"])
+        let runner = SweepRunner(
+            sweep: sweep, directory: output, jobs: jobs, shard: shard, resume: a.has("--resume"), version: CLI.version, command: recorded)
         let showProgress = !a.has("--quiet") && isatty(STDERR_FILENO) == 1
         let report: @Sendable (SweepProgress) -> Void = { p in c.err("\r" + SweepReport.progressLine(p)) }
         let summary = try runner.run(progress: showProgress ? report : nil)
