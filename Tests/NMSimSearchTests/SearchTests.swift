@@ -129,7 +129,7 @@ struct OptimiserTests {
             .memory(maxBytes: 12 << 20), .energy(maxPJ: table.energyPJ(table.options.map { _ in 1 })),
         ]
         for c in constraints {
-            let s = try SearchSession.run(SearchProblem(table: table, costs: costs, constraint: c), spec: spec, optimizer: "both", seed: 1, pareto: false)
+            let s = try SearchSession.run(SearchProblem(table: table, costs: costs, constraint: c), spec: spec, optimizer: .both, seed: 1, pareto: false)
             #expect(s.constraintCheck.met, "\(c): \(s.constraintCheck)")
             #expect(s.resimulated.totalCycles == s.chosen.predictedCycles, "prediction differs from re-simulation")
         }
@@ -139,7 +139,7 @@ struct OptimiserTests {
         let spec = try preset("flex-nm4")
         let table = try LatencyTable(spec: spec, workload: smallWorkload(3))
         let p = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: .latency(maxCycles: 10))
-        #expect(throws: InputError.self) { _ = try SearchSession.run(p, spec: spec, optimizer: "both", seed: 0, pareto: false) }
+        #expect(throws: InputError.self) { _ = try SearchSession.run(p, spec: spec, optimizer: .both, seed: 0, pareto: false) }
     }
 
     @Test func dominatedPatternsAreDroppedForLatencyButKeptForMemory() throws {
