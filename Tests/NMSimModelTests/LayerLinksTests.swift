@@ -43,6 +43,10 @@ struct LayerLinksTests {
         #expect(fc1.vectorElementOps == alone.layers[1].result.vectorElementOps)
         #expect(fused.totalCycles + gelu <= alone.totalCycles + 4)
         #expect(fc1.computeCycles + fc1.stalls.total == fc1.cycles)
+        // The reports say what was fused.
+        let json = JSONWriter.write(ReportFormatter.json(fused))
+        #expect(json.contains("\"epilogue\": [\n") && json.contains("\"gelu\"") && json.contains("\"fused\": true"))
+        #expect(ReportFormatter.table(fused).split(separator: "\n").contains { $0.hasPrefix("gelu ") && $0.hasSuffix(" fused") })
     }
 
     @Test func fusedGELUStretchesTheDrainUnderTheVectorCauseWhenTheUnitIsSlow() throws {

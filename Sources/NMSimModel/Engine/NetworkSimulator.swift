@@ -10,6 +10,8 @@ public struct LayerReport: Equatable, Sendable {
     /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
     public var energy: Breakdown
     public var energyPJ: Double { energy.total }
+    /// Where the layer's activations came from and went to, and what was fused into it.
+    public var io = LayerIO.standalone
 
     public init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
         self.layer = layer; self.pattern = pattern; self.result = result; self.energy = energy
@@ -119,7 +121,9 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: layer.name, "the network's totals would overflow the counters")
             }
             total = sum
-            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i])))
+            var report = LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i]))
+            report.io = results.links[i]
+            reports.append(report)
         }
         return NetworkReport(
             specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
