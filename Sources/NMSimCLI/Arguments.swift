@@ -108,6 +108,7 @@ enum CommandLineParser {
             }
             if option.value == nil {
                 if inline != nil { throw InputError(.usage, source: name, "takes no value") }
+                if parsed.flags.contains(name), !option.repeatable { throw InputError(.usage, source: name, "given more than once") }
                 parsed.flags.insert(name)
                 continue
             }

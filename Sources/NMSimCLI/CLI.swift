@@ -78,13 +78,20 @@ public enum CLI {
             "--output", "--plot", "--plot-kind", "--plot-x", "--plot-y", "--trace", "--export-elsa", "--export-assignment",
             "--export-front", "--serial",
         ]
-        var parts = ["nmsim", command]
+        o += [("command", .string(commandLine(command, a, ignoring: ignored))), ("nmsimVersion", .string(version))]
+        return .object(o)
+    }
+
+    /// The command line that reproduces a run's results, in a canonical order (positional
+    /// arguments, then options sorted by name, then flags), leaving out the options in
+    /// `ignored`: those that only say where results go or how fast they are made.
+    static func commandLine(_ command: String, _ a: ParsedArguments, ignoring ignored: Set<String>) -> String {
+        var parts = ["nmsim", command] + a.positionals.map(shellQuoted)
         for key in a.values.keys.sorted() where !ignored.contains(key) {
             for v in a.values[key]! { parts += [key, shellQuoted(v)] }
         }
         parts += a.flags.sorted().filter { !ignored.contains($0) }
-        o += [("command", .string(parts.joined(separator: " "))), ("nmsimVersion", .string(version))]
-        return .object(o)
+        return parts.joined(separator: " ")
     }
 
     /// `s` as a shell word: bare when it is made of safe characters, else in single quotes.

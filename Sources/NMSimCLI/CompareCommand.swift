@@ -40,46 +40,28 @@ enum CompareCommand {
                 warnings += l.warnings
             }
         }
-        // Named configurations: those given, else ELSA's releases for this model.
-        var named: [(label: String, assignment: PatternAssignment)] = []
+        // Named configurations: those given, else (nil) ELSA's releases for this model.
+        var named: [ComparisonRequest.Configuration]?
         if let given = a.values["--assignment"] {
+            named = []
             for g in given {
                 if let e = ELSAConfigurations.named(g) {
-                    named.append((e.name, try e.assignment(for: w)))
+                    named?.append((e.name, try e.assignment(for: w)))
                 } else {
-                    named.append((URL(fileURLWithPath: g).lastPathComponent, try AssignmentFile.load(g, for: w)))
+                    named?.append((URL(fileURLWithPath: g).lastPathComponent, try AssignmentFile.load(g, for: w)))
                 }
             }
-        } else {
-            for e in ELSAConfigurations.released(for: VisionTransformer.base(of: w)?.name ?? "") { named.append((e.name, try e.assignment(for: w))) }
         }
-        var comparisons: [Comparison] = []
-        var skipped: [String] = []
-        for spec in specs {
-            var candidates: [(label: String, assignment: PatternAssignment)] = []
-            for p in spec.supportedPatterns.sorted().reversed() where !p.isDense {
-                candidates.append(("uniform \(p)", PatternAssignment(uniform: p)))
-            }
-            for n in named {
-                do { _ = try n.assignment.resolve(w, on: spec); candidates.append(n) } catch {
-                    if specs.count == 1 { throw error }
-                    skipped.append("\(n.label) on \(spec.name)")
-                }
-            }
-            comparisons.append(try Comparison(spec: spec, workload: w, candidates: candidates, parallel: !a.has("--serial")))
-        }
+        let (comparisons, skipped) = try ComparisonRequest(workload: w, specs: specs, configurations: named, parallel: !a.has("--serial")).run()
         CLI.warn(w.warnings + warnings, c)
-        var text = ""
+        let text: String
         switch format {
         case "json":
             text = JSONWriter.write(.array(comparisons.map { CLI.withProvenance($0.json(), "compare", a) }))
         case "markdown":
             text = Comparison.markdown(comparisons, skipped: skipped)
         default:
-            for cmp in comparisons {
-                text += "\(w.name) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
-            }
-            if !skipped.isEmpty { text += "skipped (patterns the spec does not support): \(skipped.joined(separator: ", "))\n" }
+            text = Comparison.text(comparisons, skipped: skipped, workload: w.name)
         }
         try OutputFile.precheck([("--output", a.value("--output") ?? "-"), ("--plot", a.value("--plot"))].compactMap { f, p in p.map { ($0, f) } })
         if let f = a.value("--plot") { try OutputFile.write(Figures.comparison(comparisons, kind: plotKind), to: f, flag: "--plot", console: c) }

@@ -23,7 +23,7 @@ enum SearchCommand {
             OptionSpec(
                 name: "--activations", value: "FILE",
                 help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
-            evaluatorOptions[0], evaluatorOptions[1], evaluatorOptions[2],
+            SearchOptions.evaluator[0], SearchOptions.evaluator[1], SearchOptions.evaluator[2],
             OptionSpec(
                 name: "--optimizer", value: "dp|evolutionary|both",
                 help:
@@ -64,35 +64,12 @@ enum SearchCommand {
         guard !workload.sparsifiableIndices.isEmpty else {
             throw InputError(.data, source: "--workload", "\(workload.name) has no sparsifiable layers to search")
         }
-        let table = try LatencyTable(spec: spec, workload: workload, parallel: !a.has("--serial"))
-        let constraint = try parseConstraint(a, table: table, spec: spec)
-        if a.value("--activations") != nil, a.value("--weights") == nil {
-            throw InputError(.usage, source: "--activations", "needs --weights")
-        }
-        if a.value("--sensitivity") != nil, a.value("--weights") != nil {
-            throw InputError(.usage, source: "--sensitivity", "cannot be combined with --weights")
-        }
-        let missing = try a.choice("--missing-cost", ["error", "interpolate"]).flatMap(Sensitivity.MissingCost.init(rawValue:))
-        if missing != nil, a.value("--sensitivity") == nil { throw InputError(.usage, source: "--missing-cost", "needs --sensitivity") }
-        let accuracy: AccuracySource
-        if let f = a.value("--sensitivity") {
-            accuracy = .table(try Sensitivity.load(f), missing: missing ?? .error)
-        } else if let f = a.value("--weights") {
-            accuracy = .checkpoint(path: f, activations: a.value("--activations"))
-        } else {
-            accuracy = .prior
-        }
-        let costs = try accuracy.costs(for: table)
-        let evaluator = try Self.evaluator(a, table)
-        defer { evaluator?.close() }
-        let problem = SearchProblem(
-            table: table, costs: costs, constraint: constraint, dominance: evaluator != nil ? Sensitivity.prior(for: table) : nil)
         let frontDir = a.value("--export-front")
+        let request = SearchRequest(
+            workload: workload, budget: try SearchOptions.budget(a), accuracy: try SearchOptions.accuracy(a), optimizer: optimizer, seed: seed,
+            pareto: a.has("--pareto") || frontDir != nil, evaluator: try SearchOptions.evaluator(a), parallel: !a.has("--serial"))
         if let frontDir { try FrontExport.precheck(frontDir) }
-        let session = try SearchSession.run(
-            problem, spec: spec, optimizer: optimizer.rawValue, seed: seed, pareto: a.has("--pareto") || frontDir != nil,
-            evaluator: evaluator, parallel: !a.has("--serial"))
-        evaluator?.close()
+        let session = try SearchSession.run(request, on: spec)
         CLI.warn(loaded.warnings + workload.warnings, c)
         let text = format == "json" ? JSONWriter.write(CLI.withProvenance(session.json(), "search", a)) : session.table()
         // Every destination is checked before any is written.
@@ -104,54 +81,15 @@ enum SearchCommand {
         if let f = a.value("--plot") {
             try OutputFile.write(session.figure(kind: plotKind, x: plotX, y: plotY, bytesPerCycle: spec.dram.bytesPerCycle), to: f, flag: "--plot", console: c)
         }
-        let elsa =
-            a.value("--export-elsa") != nil
-            ? try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload) : nil
-        if let f = a.value("--export-elsa"), let elsa {
-            try OutputFile.write(elsa, to: f, flag: "--export-elsa", console: c)
+        if let f = a.value("--export-elsa") {
+            try OutputFile.write(try AssignmentFile.elsaText(patterns: session.patternsByName, workload: workload), to: f, flag: "--export-elsa", console: c)
         }
         if let f = a.value("--export-assignment") {
-            let list = table.layerNames.map { ($0, session.patternsByName[$0]!) }
+            let list = session.problem.table.layerNames.map { ($0, session.patternsByName[$0]!) }
             try OutputFile.write(AssignmentFile.jsonText(list), to: f, flag: "--export-assignment", console: c)
         }
         if let frontDir { try FrontExport.write(session, to: frontDir, c) }
         try CLI.emit(text, a, c)
         return 0
-    }
-
-    static let evaluatorOptions = [
-        OptionSpec(
-            name: "--evaluator", value: "COMMAND",
-            help: "Score whole configurations by COMMAND (run with /bin/sh -c; JSON Lines, see Docs/Search.md): maximise its accuracy."),
-        OptionSpec(name: "--evaluator-batch", value: "N", help: "Requests sent before replies are read (default 1)."),
-        OptionSpec(name: "--evaluator-timeout", value: "S", help: "Seconds to wait for the evaluator's replies to one batch (default 600)."),
-    ]
-
-    /// The evaluator `--evaluator` names, started for `table`'s layers; nil without one.
-    static func evaluator(_ a: ParsedArguments, _ table: LatencyTable) throws(InputError) -> EvaluatorClient? {
-        guard let command = a.value("--evaluator") else {
-            for f in ["--evaluator-batch", "--evaluator-timeout"] where a.value(f) != nil { throw InputError(.usage, source: f, "needs --evaluator") }
-            return nil
-        }
-        return try EvaluatorClient(
-            command: command, table: table, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1,
-            timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
-    }
-
-    static func parseConstraint(_ a: ParsedArguments, table: LatencyTable, spec: HardwareSpec) throws(InputError) -> SearchConstraint {
-        try budget(a).constraint(denseCycles: table.denseCycles, spec: spec)
-    }
-
-    /// The one budget option given.
-    static func budget(_ a: ParsedArguments, command: String = "search") throws(InputError) -> SearchBudget {
-        let given = SearchBudget.options.filter { a.value($0) != nil }
-        guard given.count == 1 else {
-            throw InputError(
-                .usage, source: given.count > 1 ? given[1] : command,
-                given.isEmpty
-                    ? "needs one budget: --speedup, --latency, --flops-window, --memory or --energy"
-                    : "only one budget may be given (also got \(given[0]))")
-        }
-        return try SearchBudget.parse(given[0], a.values[given[0]]!)
     }
 }

@@ -56,8 +56,11 @@ enum ShowCommand {
             spec.mapping.mode = .search
             let instances = spec.pipelinedInstances(of: w.layers[i])
             do {
-                let choice = try Mapper(spec: spec).choose(shape, pattern: patterns[i], instances: instances)
-                let fixed = try LayerSimulator(spec: spec).simulate(shape, pattern: patterns[i], instances: instances, schedule: nil)
+                let io = LayerLinks.plan(w, spec: spec)[i]
+                var mapper = Mapper(spec: spec)
+                mapper.io = io
+                let choice = try mapper.choose(shape, pattern: patterns[i], instances: instances)
+                let fixed = try LayerSimulator(spec: spec, io: io).simulate(shape, pattern: patterns[i], instances: instances, schedule: nil)
                 try CLI.emit(
                     ReportFormatter.mappingExplanation(layer: name, shape: shape, pattern: patterns[i], spec: spec, choice: choice, fixed: fixed), a, c)
             } catch {
@@ -74,35 +77,7 @@ enum ShowCommand {
             try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, flag: "--format"), a, c)
             return 0
         }
-        var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]
-        var dense: Int64 = 0, kept: Int64 = 0, params: Int64 = 0
-        for (i, l) in w.layers.enumerated() {
-            switch l.kind {
-            case .gemm(let s):
-                let p = patterns[i]
-                // Per-instance MACs are at most 2^50 (checked on load); counts and sums are checked here.
-                let count = Int64(l.count)
-                let (d, o1) = s.denseMACs.multipliedReportingOverflow(by: count)
-                let (k, o2) = (Int64(s.m) * Int64(s.n) * Int64(p.keptLength(s.k))).multipliedReportingOverflow(by: count)
-                let par = l.hasParameters ? Int64(s.k) * Int64(s.n) * count : 0
-                let (nd, o3) = dense.addingReportingOverflow(d)
-                guard !o1, !o2, !o3, nd <= Int64(1) << 62 else {
-                    throw InputError(.data, source: w.name, location: l.name, "\(l.count) instances of this layer would overflow the MAC counters")
-                }
-                dense = nd; kept += k; params += par
-                rows.append([
-                    l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? p.description : "dense",
-                    ReportFormatter.grouped(d), ReportFormatter.grouped(k), ReportFormatter.grouped(par),
-                ])
-            case let .vector(op, e):
-                rows.append([l.name, "vector", "\(op.rawValue) \(e) el", "\(l.count)", "-", "-", "-", "-"])
-            }
-        }
-        var out = "\(w.name): \(w.layers.count) layers\n\n" + ReportFormatter.align(rows, rightAligned: [3, 5, 6, 7]) + "\n\n"
-        out += String(
-            format: "dense %.3f GMACs, kept %.3f GMACs (%.2fx fewer), %.2f M parameters\n",
-            Double(dense) / 1e9, Double(kept) / 1e9, Double(dense) / Double(max(kept, 1)), Double(params) / 1e6)
-        try CLI.emit(out, a, c)
+        try CLI.emit(ReportFormatter.layerTable(try WorkloadCounts(w, patterns: patterns)), a, c)
         return 0
     }
 }

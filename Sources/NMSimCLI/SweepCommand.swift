@@ -60,7 +60,7 @@ enum SweepCommand {
             if a.value(f) != nil, a.value("--plot") == nil { throw InputError(.usage, source: f, "needs --plot FILE.svg") }
             axes.append(try a.choice(f, SweepObjective.allCases.map(\.rawValue)).flatMap(SweepObjective.init(rawValue:)))
         }
-        let sweep = try request(a)
+        let sweep = try SweepOptions.sweep(a)
         let jobs = try a.int("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
         var shard: SweepShard?
         if a.value("--shards") != nil, a.value("--shard") != "auto" {
@@ -77,19 +77,17 @@ enum SweepCommand {
         guard let output = a.value("--output") ?? a.positionals.first.map({ URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }) else {
             throw InputError(.usage, source: "--output", "is required with --set")
         }
-        let runner = SweepRunner(sweep: sweep, directory: output, jobs: jobs, shard: shard, resume: a.has("--resume"), version: CLI.version)
+        // Shards of one sweep record the same command, so their merge equals an unsharded run.
+        let recorded = CLI.commandLine(
+            "sweep", a,
+            ignoring: ["--output", "--jobs", "--quiet", "--shard", "--shards", "--resume", "--plot", "--plot-kind", "--plot-x", "--plot-y"])
+        let runner = SweepRunner(
+            sweep: sweep, directory: output, jobs: jobs, shard: shard, resume: a.has("--resume"), version: CLI.version, command: recorded)
         let showProgress = !a.has("--quiet") && isatty(STDERR_FILENO) == 1
-        let report: @Sendable (SweepProgress) -> Void = { p in c.err("\r" + line(p)) }
+        let report: @Sendable (SweepProgress) -> Void = { p in c.err("\r" + SweepReport.progressLine(p)) }
         let summary = try runner.run(progress: showProgress ? report : nil)
         if showProgress { c.err("\n") }
-        if !a.has("--quiet") {
-            let statuses = summary.statusCounts.keys.sorted().map { "\(summary.statusCounts[$0]!) \($0)" }.joined(separator: ", ")
-            c.err(
-                "nmsim sweep: \(summary.points) points\(shard.map { " (shard \($0))" } ?? "")"
-                    + (summary.resumed > 0 ? ", \(summary.resumed) already done" : "")
-                    + ", \(summary.rows) new rows (\(statuses.isEmpty ? "none" : statuses)) in \(String(format: "%.2f", summary.elapsedSeconds)) s -> \(output)\n"
-            )
-        }
+        if !a.has("--quiet") { c.err(SweepReport.summaryLine(summary, shard: shard, directory: output)) }
         if let f = a.value("--plot") {
             let points = URL(fileURLWithPath: output).appendingPathComponent("points.csv").path
             guard let text = try? String(contentsOfFile: points, encoding: .utf8) else { throw InputError(.noInput, source: points, "cannot be read") }
@@ -98,111 +96,5 @@ enum SweepCommand {
                 SweepFigure.pareto(pointsCSV: text, source: points, x: axes[0], y: axes[1], title: title).svg(), to: f, flag: "--plot", console: c)
         }
         return 0
-    }
-
-    static func line(_ p: SweepProgress) -> String {
-        let rate = p.elapsedSeconds > 0 ? Double(p.done) / p.elapsedSeconds : 0
-        let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
-        return String(format: "%d/%d points, %.1f points/s, ETA %@   ", p.done, p.total, rate, duration(eta))
-    }
-
-    /// A duration as 42s, 3m05s or 2h07m.
-    static func duration(_ s: Double) -> String {
-        let t = Int(s.rounded(.up))
-        if t < 60 { return "\(t)s" }
-        if t < 3600 { return String(format: "%dm%02ds", t / 60, t % 60) }
-        return String(format: "%dh%02dm", t / 3600, t % 3600 / 60)
-    }
-
-    /// The sweep: a sweep file, or the options.
-    static func request(_ a: ParsedArguments) throws(InputError) -> Sweep {
-        let inline =
-            [
-                "--spec", "--workload", "--image", "--batch", "--sparsify", "--set", "--pattern", "--assignment", "--search",
-                "--pareto", "--optimizer", "--seed", "--objectives",
-            ] + SearchBudget.options
-        if a.positionals.count > 1 { throw InputError(.usage, source: "sweep", "takes one sweep file (got \(a.positionals.count))") }
-        if let file = a.positionals.first {
-            if let o = inline.first(where: { a.has($0) }) {
-                throw InputError(.usage, source: o, "cannot be combined with a sweep file (the file holds the spec, axes, workloads and modes)")
-            }
-            return try Sweep.load(file)
-        }
-        guard let workloads = a.values["--workload"] else {
-            throw InputError(.usage, source: "sweep", "needs a sweep file, or --workload and --set options; see 'nmsim sweep --help'")
-        }
-        let specArg = a.value("--spec") ?? Presets.defaultName
-        let baseJSON: JSONValue
-        if let preset = Presets.json(named: specArg) {
-            baseJSON = try JSONParser.parse(preset, source: "preset \(specArg)")
-        } else if specArg.lowercased().hasSuffix(".json") {
-            baseJSON = try JSONParser.parse(InputLoader.read(specArg), source: specArg)
-        } else {
-            _ = try InputLoader.spec(specArg)
-            throw InputError(.usage, source: "--spec", "a sweep needs a preset or a spec .json file (its keys are what --set changes), found \"\(specArg)\"")
-        }
-        var axes: [SweepAxis] = []
-        for s in a.values["--set"] ?? [] {
-            switch SweepAxis.parse(assignment: s) {
-            case .success(let axis): axes.append(axis)
-            case .failure(let e): throw InputError(.usage, source: "--set", "\(s): \(e.message)")
-            }
-        }
-        let image = try a.int("--image", in: 1...8192)
-        let batch = try a.int("--batch", in: 1...4096)
-        let sparsify = try CommonOptions.sparsifyKinds(a)
-        var loaded: [SweepWorkload] = []
-        for w in workloads { loaded.append(try SweepWorkload.load(w, image: image, batch: batch, sparsify: sparsify, relativeTo: "")) }
-        var modes: [SweepMode] = []
-        for p in (a.value("--pattern") ?? (a.has("--search") || a.has("--pareto") || a.has("--assignment") ? "" : "dense"))
-            .split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
-        {
-            let mode: SweepMode
-            if p == "dense" {
-                mode = .uniform(.dense)
-            } else {
-                switch NMPattern.parse(p) {
-                case .success(let v): mode = .uniform(v.isDense ? .dense : v)
-                case .failure(let e): throw InputError(.usage, source: "--pattern", e.description + " or dense")
-                }
-            }
-            if modes.contains(mode) { throw InputError(.usage, source: "--pattern", "\(mode.label) is given twice") }
-            modes.append(mode)
-        }
-        for f in a.values["--assignment"] ?? [] {
-            let name: String
-            let assignment: PatternAssignment
-            if let e = ELSAConfigurations.named(f) {
-                name = e.name; assignment = try e.assignment(for: loaded[0].workload)
-            } else {
-                name = URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent; assignment = try AssignmentFile.load(f, for: loaded[0].workload)
-            }
-            modes.append(.assignment(name: name, assignment))
-        }
-        let budgets = SearchBudget.options.filter { a.value($0) != nil }
-        if a.has("--search") {
-            modes.append(.search(try SearchCommand.budget(a, command: "--search")))
-        } else if let b = budgets.first {
-            throw InputError(.usage, source: b, "is a search budget; add --search")
-        }
-        if a.has("--pareto") { modes.append(.pareto) }
-        var objectives: [SweepObjective] = []
-        if let o = a.value("--objectives") {
-            for name in o.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let v = SweepObjective(rawValue: name) else {
-                    throw InputError(
-                        .usage, source: "--objectives",
-                        "unknown objective \"\(name)\"; objectives are \(SweepObjective.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                objectives.append(v)
-            }
-        }
-        let optimizer = try a.choice("--optimizer", ["dp", "evolutionary"]) ?? "dp"
-        let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
-        let sweep = Sweep(
-            baseSpec: baseJSON, baseSpecName: specArg, axes: axes, workloads: loaded, modes: modes,
-            objectives: objectives, optimizer: optimizer, seed: seed)
-        try sweep.validate()
-        return sweep
     }
 }

@@ -52,6 +52,16 @@ extension Comparison {
         ])
     }
 
+    /// The text tables of `nmsim compare`: one per spec, then the skipped configurations.
+    public static func text(_ cmps: [Comparison], skipped: [String], workload: String) -> String {
+        var text = ""
+        for cmp in cmps {
+            text += "\(workload) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
+        }
+        if !skipped.isEmpty { text += "skipped (patterns the spec does not support): \(skipped.joined(separator: ", "))\n" }
+        return text
+    }
+
     /// One Markdown table over several comparisons (one per spec), with the configurations
     /// skipped for unsupported patterns listed after it.
     public static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {

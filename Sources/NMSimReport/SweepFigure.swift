@@ -70,10 +70,11 @@ public enum SweepFigure {
     public static func addSection(to page: inout HTMLReport, folder: String) throws(InputError) {
         let points = folder + "/points.csv", manifest = folder + "/sweep.json"
         guard let text = try? String(contentsOfFile: points, encoding: .utf8) else { throw InputError(.noInput, source: points, "cannot be read") }
-        var spec = "-", version: String?, columns: [String] = []
+        var spec = "-", version: String?, command: String?, columns: [String] = []
         if let m = try? String(contentsOfFile: manifest, encoding: .utf8) {
             let top = try ObjectReader.document(try JSONParser.parse(m, source: manifest), source: manifest)
             version = top.has("nmsim") ? top.string("nmsim") : nil
+            if case .string(let c)? = top.value("command") { command = c }
             if let s = top.object("sweep") { spec = s.has("specSource") ? s.string("specSource") : spec }
             columns = (top.array("columns") ?? []).compactMap { if case .string(let c) = $0 { return c } else { return nil } }
             try top.sink.throwIfAny()
@@ -84,7 +85,7 @@ public enum SweepFigure {
         page.inputs.append(
             HTMLReport.Input(
                 file: folder, kind: "sweep", spec: spec, workload: workloads.joined(separator: ", "),
-                command: "nmsim sweep … --output \(folder)", version: version))
+                command: command, version: version))
         let front = (try? String(contentsOfFile: folder + "/front.csv", encoding: .utf8)).map { try? Self.rows($0, source: folder + "/front.csv") } ?? nil
         let shown = ["index"] + columns + ["workload", "mode", "seconds", "energy_uj", "area_mm2", "cost", "patterns"]
         let idx = shown.compactMap { header.firstIndex(of: $0) }

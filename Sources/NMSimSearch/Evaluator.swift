@@ -7,6 +7,22 @@ import NMSimModel
     import Darwin
 #endif
 
+/// How to reach an external accuracy evaluator: the command, how many requests go out before
+/// replies are read, and how long to wait for one batch's replies.
+public struct EvaluatorSettings: Equatable, Sendable {
+    /// Run with `/bin/sh -c`.
+    public var command: String
+    public var batch: Int
+    /// Seconds.
+    public var timeout: Double
+
+    public init(command: String, batch: Int = 1, timeout: Double = 600) {
+        self.command = command
+        self.batch = batch
+        self.timeout = timeout
+    }
+}
+
 /// An external accuracy evaluator spoken to in JSON Lines: one request per line on its
 /// standard input, one reply per line on its standard output.
 ///
@@ -44,6 +60,11 @@ public final class EvaluatorClient {
     public private(set) var batches = 0
     /// Wall-clock seconds spent waiting for replies (the evaluator's own time, as nmsim sees it).
     public private(set) var waitSeconds = 0.0
+
+    /// Starts the evaluator `settings` name for the searchable layers of `table`.
+    public convenience init(_ settings: EvaluatorSettings, table: LatencyTable) throws(InputError) {
+        try self.init(command: settings.command, table: table, batch: settings.batch, timeout: settings.timeout)
+    }
 
     /// Starts `command` through `/bin/sh -c` for the searchable layers of `table`.
     public convenience init(command: String, table: LatencyTable, batch: Int = 1, timeout: Double = 600) throws(InputError) {

@@ -44,21 +44,21 @@ public struct SearchSession: Sendable {
     public var searchSeconds: Double = 0
 
     public static func run(
-        _ problem: SearchProblem, spec: HardwareSpec, optimizer: String, seed: UInt64, pareto: Bool,
+        _ problem: SearchProblem, spec: HardwareSpec, optimizer: Optimizer, seed: UInt64, pareto: Bool,
         evaluator: EvaluatorClient? = nil, parallel: Bool = true
     ) throws(InputError) -> SearchSession {
         let began = Date()
         var results: [SearchResult] = []
         var dpFront: ParetoDP.Front?
-        if optimizer != "evolutionary" {
+        if optimizer != .evolutionary {
             let dp = ParetoDP()
             if var r = dp.solve(problem) {
                 if let evaluator { r.accuracy = try evaluator.accuracies([r.choice])[0] }
                 results.append(r)
             }
-            if evaluator != nil, optimizer == "both" { dpFront = dp.front(problem) }
+            if evaluator != nil, optimizer == .both { dpFront = dp.front(problem) }
         }
-        if optimizer != "dp" {
+        if optimizer != .dp {
             if let evaluator {
                 // Seeds: the DP's answer, then DP front points spread over the budget's range.
                 var seeds = results.map(\.choice)
@@ -78,7 +78,7 @@ public struct SearchSession: Sendable {
                 {
                     r.accuracy = -r.cost
                     r.cost = problem.costs.cost(r.choice)
-                    if optimizer == "both" { r.notes.append("seeded with \(seeds.count) DP configurations") }
+                    if optimizer == .both { r.notes.append("seeded with \(seeds.count) DP configurations") }
                     results.append(r)
                 }
             } else if let r = EvolutionarySearch(seed: seed).solve(problem) {

@@ -45,50 +45,13 @@ public enum WeightProxy {
         }
     }
 
+    /// The costs of `table`'s options from the checkpoint at `path` (read once, for the spec's
+    /// levels); see ``CheckpointScores`` to score a model once for many specs.
     public static func costs(path: String, table: LatencyTable, activations: String? = nil) throws(InputError) -> CostTable {
-        let weights = try TensorStore(path: path, flag: "--weights")
-        let inputs = try activations.map { (a: String) throws(InputError) -> TensorStore in try TensorStore(path: a, flag: "--activations") }
-        var costs: [[Double]] = []
-        var missing: [String] = []
-        var supplied = 0
-        for (j, i) in table.layerIndices.enumerated() {
-            let layer = table.workload.layers[i]
-            guard let shape = layer.shape else { continue }
-            guard let (w, found) = try weights.find(layer.name + ".weight") else {
-                missing.append(layer.name + ".weight"); costs.append([]); continue
-            }
-            guard w.values.allSatisfy(\.isFinite) else {
-                throw InputError(.data, source: path, location: found, "contains NaN or infinite values")
-            }
-            guard w.shape == [shape.n, shape.k] else {
-                let hint = w.shape == [shape.k, shape.n] ? " (transposed? expected PyTorch's [out, in] layout)" : ""
-                throw InputError(
-                    .data, source: path, location: found, "shape \(w.shape) does not match layer \(layer.name) [out \(shape.n), in \(shape.k)]\(hint)")
-            }
-            var columns: [Double]?
-            if let inputs, let (x, name) = try inputs.find(layer.name + ".input") {
-                guard let last = x.shape.last, last == shape.k, x.values.count >= shape.k else {
-                    throw InputError(.data, source: inputs.path, location: name, "shape \(x.shape) does not end in the layer's input width \(shape.k)")
-                }
-                guard x.values.allSatisfy(\.isFinite) else {
-                    throw InputError(.data, source: inputs.path, location: name, "contains NaN or infinite values")
-                }
-                columns = columnEnergy(x, k: shape.k)
-                supplied += 1
-            }
-            costs.append(table.options[j].map { score(w, rows: shape.n, k: shape.k, pattern: $0.pattern, inputEnergy: columns) })
-        }
-        if !missing.isEmpty {
-            let list = missing.prefix(4).joined(separator: ", ") + (missing.count > 4 ? ", and \(missing.count - 4) more" : "")
-            throw InputError(.data, source: path, "no tensor for \(list) (tried the prefixes \(prefixes.filter { !$0.isEmpty }.joined(separator: ", ")))")
-        }
-        var kind = "weight proxy: relative weight energy removed"
-        if activations != nil {
-            kind =
-                "weight proxy: removed weight energy weighted by recorded input energy (Wanda's |W|·‖X‖) for \(supplied) of \(table.layerIndices.count) layers"
-                + (supplied < table.layerIndices.count ? ", unweighted for the rest" : "")
-        }
-        return CostTable(costs: costs, kind: kind)
+        var levels: [NMPattern] = []
+        for p in table.options.joined().map(\.pattern) where !levels.contains(p) { levels.append(p) }
+        let scores = try CheckpointScores(path: path, activations: activations, workload: table.workload, patterns: levels)
+        return try scores.costs(for: table)
     }
 
     /// ‖X_j‖² for every input column j of the recorded inputs `x` (rows × k, any leading shape).

@@ -1,4 +1,5 @@
 import Foundation
+import NMSimModel
 import Testing
 
 /// Line-based readers keep only the useful lines: a file padded with 30 MB of blank lines is
@@ -45,5 +46,47 @@ struct BoundedMemoryTests {
         try handle.close()
         let r = try Self.limited(["check", "--golden", golden])
         #expect(r.status == 0, "\(r.status): \(r.stdout.prefix(300)) \(r.stderr.prefix(300))")
+    }
+}
+
+/// `record --trace` and `check` hold a golden's trace in memory, so one that cannot fit is
+/// refused from its folds before anything is simulated, not after minutes of simulation.
+@Suite("Oversized golden traces")
+struct OversizedTraceTests {
+    /// A 1×1 array and one layer with k = 2^23: 8.4 million folds, a trace of several hundred MB.
+    static func inputs(in dir: URL) throws -> (spec: String, workload: String) {
+        let spec = dir.appendingPathComponent("tiny.json")
+        let json = try #require(Presets.json(named: "flex-nm4")).replacingOccurrences(of: #""rows": 32, "columns": 32"#, with: #""rows": 1, "columns": 1"#)
+        #expect(json.contains(#""rows": 1, "columns": 1"#))
+        try json.write(to: spec, atomically: true, encoding: .utf8)
+        let workload = dir.appendingPathComponent("long.json")
+        try #"{ "version": 1, "name": "long", "layers": [ { "name": "deep", "type": "gemm", "m": 1, "n": 1, "k": 8388608 } ] }"#
+            .write(to: workload, atomically: true, encoding: .utf8)
+        return (spec.path, workload.path)
+    }
+
+    static let refusal =
+        "nmsim: long: deep: its trace would take at least 564 MiB, more than the 256 MiB a golden's trace may be;"
+        + " write it with 'nmsim simulate --trace FILE'\n"
+
+    @Test func recordRefusesAnOversizedTraceBeforeSimulating() throws {
+        let dir = try temporaryDirectory()
+        let (spec, workload) = try Self.inputs(in: dir)
+        let r = runInProcess(["record", "--golden", dir.appendingPathComponent("g.golden.json").path, "--spec", spec, "--workload", workload, "--trace"])
+        #expect(r.status == 65 && r.stdout.isEmpty && r.stderr == Self.refusal, "\(r.status): \(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["long.json", "tiny.json"])
+    }
+
+    @Test func checkRefusesAGoldenWhoseTraceCannotBeHeldBeforeSimulating() throws {
+        let dir = try temporaryDirectory()
+        _ = try Self.inputs(in: dir)
+        let golden = dir.appendingPathComponent("g.golden.json")
+        try #"""
+        { "nmsimGolden": 1, "recordedWith": "nmsim test", "spec": "tiny.json", "workload": "long.json",
+          "layers": [ { "name": "deep", "pattern": "1:1", "cycles": 1 } ], "totalCycles": 1, "trace": "g.0000000000000000.trace" }
+        """#.write(to: golden, atomically: true, encoding: .utf8)
+        let r = runInProcess(["check", "--golden", golden.path])
+        #expect(r.status == 65 && r.stderr == Self.refusal, "\(r.status): \(r.stderr)")
+        #expect(r.stdout.hasPrefix("FAIL \(golden.path): cannot be checked"), "\(r.stdout)")
     }
 }

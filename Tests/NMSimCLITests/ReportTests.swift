@@ -95,5 +95,7 @@ struct SweepFigureTests {
         #expect(page.status == 0, "\(page.stderr)")
         let h = try String(contentsOfFile: html, encoding: .utf8)
         #expect(XMLCheck.problem(h) == nil && h.contains("<h2 id=\"section-1\">Sweep: ") && h.contains("<td>sweep</td>"))
+        // The inputs table gives the command the sweep recorded in sweep.json.
+        #expect(h.contains("<td>nmsim sweep --pattern dense,2:4,1:4 --set peArray.rows,peArray.columns=16,32 --workload deit-t</td>"))
     }
 }

@@ -29,6 +29,13 @@ struct SweepTests {
         let csv = String(decoding: reference["points.csv"]!, as: UTF8.self)
         #expect(csv.split(separator: "\n").count == 1 + 12 * 4)
         #expect(csv.contains(",unsupported,") && csv.contains(",infeasible,") && csv.contains(",ok,"))
+        // sweep.json records the command, without the options that only say where and how fast.
+        let manifest = try JSONSerialization.jsonObject(with: reference["sweep.json"]!) as? [String: Any]
+        #expect(
+            manifest?["command"] as? String
+                == "nmsim sweep --pattern dense,2:4,1:4 --set peArray.rows,peArray.columns=16,32"
+                + " --set 'sparsity.supportedPatterns=[\"2:4\"],[\"1:4\",\"2:4\"],[]' --set 'buffers.ifmap.capacityKiB=64:256:*4'"
+                + " --speedup 1.3 --workload deit-t --search")
 
         let parallel = dir.appendingPathComponent("parallel")
         #expect(try nmsim(smallSweep + ["--output", parallel.path, "--jobs", "3"]).status == 0)

@@ -202,13 +202,19 @@ struct GoldenCheckTests {
     }
 }
 
+/// `flex-nm4` shrunk to one PE: every weight is a fold of its own.
+func onePE() throws -> HardwareSpec {
+    var spec = try preset("flex-nm4")
+    spec.rows = 1
+    spec.columns = 1
+    return spec
+}
+
 /// A trace streams in bounded pieces however many events one layer has.
 @Suite("Trace streaming")
 struct TraceStreamingTests {
     @Test func aLayerWithManyEventsIsStreamedInBoundedPiecesWithTheSameText() throws {
-        var spec = try preset("flex-nm4")
-        spec.rows = 1
-        spec.columns = 1
+        let spec = try onePE()
         let w = Workload(name: "long", layers: [Layer(name: "a", kind: .gemm(GEMMShape(m: 1, n: 1, k: 16384)))])
         let patterns = try PatternAssignment.none.resolve(w, on: spec)
         let whole = try Trace.record(spec: spec, workload: w, patterns: patterns)
@@ -221,5 +227,51 @@ struct TraceStreamingTests {
         #expect(streamed == whole)
         #expect(largest <= 2 << 16, "a piece of \(largest) bytes")
         #expect(try Trace.parse(streamed, source: "t").layers.first?.events?.count == whole.split(separator: "\n").count - 5)
+    }
+}
+
+/// The size a trace is refused by before simulating is a true lower bound of its size.
+@Suite("Trace size bound")
+struct TraceSizeBoundTests {
+    @Test func theMinimumSizeNeverExceedsTheTraceAndIsCloseForManyFolds() throws {
+        let tiny = try onePE()
+        let long = Workload(
+            name: "long",
+            layers: [
+                Layer(name: "a", kind: .gemm(GEMMShape(m: 1, n: 3, k: 4000))), Layer(name: "b", kind: .gemm(GEMMShape(m: 2, n: 1, k: 12_000))),
+                Layer(name: "c", kind: .gemm(GEMMShape(m: 1, n: 3, k: 4000))),
+            ])
+        var cases: [(HardwareSpec, Workload)] = [(tiny, long)]
+        for name in ["flex-nm4", "scalesim-ws-32x32", "edge-nm4", "datacenter-nm4"] {
+            cases.append((try preset(name), VisionTransformer.named("deit-t")!.workload()))
+        }
+        for (spec, w) in cases {
+            for assignment in [PatternAssignment.none, PatternAssignment(uniform: pattern("2:4"), source: "t")] where spec.supports(pattern("2:4")) {
+                let p = try assignment.resolve(w, on: spec)
+                let bound = Trace.minimumSize(spec: spec, workload: w, patterns: p).bytes
+                let size = try Trace.record(spec: spec, workload: w, patterns: p).utf8.count
+                #expect(bound > 0 && bound <= size, "\(spec.name) \(w.name): bound \(bound) of \(size) bytes")
+                if w.name == "long" { #expect(Double(bound) > 0.5 * Double(size), "bound \(bound) of \(size) bytes") }
+            }
+        }
+        #expect(Trace.digits(below: 0) == 0 && Trace.digits(below: 1) == 1 && Trace.digits(below: 11) == 12 && Trace.digits(below: 1001) == 2894)
+    }
+
+    @Test func aTraceTheBoundPutsPastTheLimitIsRefusedBeforeSimulating() throws {
+        let spec = try onePE()
+        // 20,000,001 folds: more than the simulator accepts, so only a refusal made before
+        // simulating can say the trace is too large.
+        let w = Workload(name: "long", layers: [Layer(name: "deep", kind: .gemm(GEMMShape(m: 1, n: 1, k: LayerSimulator.maxFolds + 1)))])
+        let p = try PatternAssignment.none.resolve(w, on: spec)
+        #expect(Trace.minimumSize(spec: spec, workload: w, patterns: p) == (1_446_666_744, 0))
+        do {
+            _ = try Trace.record(spec: spec, workload: w, patterns: p)
+            Issue.record("recorded a trace of at least 1.4 GB")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "long: deep: its trace would take at least 1379 MiB, more than the 256 MiB a golden's trace may be; write it with 'nmsim simulate --trace FILE'"
+                ])
+        }
     }
 }

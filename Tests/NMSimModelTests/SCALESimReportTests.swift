@@ -1,4 +1,5 @@
 import Foundation
+import NMSimReport
 import Testing
 
 @testable import NMSimModel

@@ -151,6 +151,31 @@ struct CheckpointTests {
         #expect(costs.costs[0] == costs.costs[1])
     }
 
+    @Test func scoresReadOnceServeEverySpecTheyCover() throws {
+        let w = Workload(name: "one", layers: [Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8)))])
+        var rng = SeededGenerator(seed: 3)
+        let v = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("m.safetensors").path
+        try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(to: URL(fileURLWithPath: path))
+        let specs = [try preset("flex-nm4"), try preset("flex-nm8")]
+        let prepared = try AccuracySource.checkpoint(path: path).prepared(for: w, specs: specs)
+        guard case .checkpointScores = prepared else { Issue.record("the checkpoint was not read ahead"); return }
+        // The file is gone: the scores alone give each spec the costs a fresh read gives.
+        let fresh = try specs.map { s in try WeightProxy.costs(path: path, table: LatencyTable(spec: s, workload: w)) }
+        let four = try AccuracySource.checkpoint(path: path).prepared(for: w, specs: [specs[0]])
+        try FileManager.default.removeItem(atPath: path)
+        for (s, f) in zip(specs, fresh) {
+            let costs = try prepared.costs(for: LatencyTable(spec: s, workload: w))
+            #expect(costs.costs == f.costs && costs.kind == f.kind)
+        }
+        // Scores for flex-nm4's levels do not cover flex-nm8's.
+        #expect {
+            _ = try four.costs(for: LatencyTable(spec: specs[1], workload: w))
+        } throws: { e in (e as! InputError).kind == .usage && (e as! InputError).diagnostics[0].message.hasPrefix("no score for blocks.0.mlp.fc1") }
+    }
+
     @Test func checkpointDrivesTheSearchCosts() throws {
         let spec = try preset("flex-nm4")
         let w = Workload(

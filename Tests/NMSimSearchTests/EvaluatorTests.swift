@@ -153,7 +153,7 @@ struct EvaluatorTests {
         let budget = Int64(Double(table.denseCycles) / 1.6)
         let prior = Sensitivity.prior(for: table)
         let problem = SearchProblem(table: table, costs: prior, constraint: .latency(maxCycles: budget), dominance: prior)
-        let s = try SearchSession.run(problem, spec: spec, optimizer: "both", seed: 3, pareto: true, evaluator: client)
+        let s = try SearchSession.run(problem, spec: spec, optimizer: .both, seed: 3, pareto: true, evaluator: client)
         let dp = try #require(s.results.first { $0.optimizer == "dp" })
         let evo = try #require(s.results.first { $0.optimizer == "evolutionary" })
         // The DP is exact on the additive prior, and measurably worse on the real accuracy.
@@ -175,7 +175,7 @@ struct EvaluatorTests {
         func run() throws -> SearchResult {
             let client = SwiftEvaluator { interactingAccuracy($0, order: order) }.client(table, batch: 4)
             let p = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: .latency(maxCycles: table.denseCycles * 2 / 3))
-            return try SearchSession.run(p, spec: spec, optimizer: "evolutionary", seed: 5, pareto: false, evaluator: client).chosen
+            return try SearchSession.run(p, spec: spec, optimizer: .evolutionary, seed: 5, pareto: false, evaluator: client).chosen
         }
         #expect(try run() == run())
     }

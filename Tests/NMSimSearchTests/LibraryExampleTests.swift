@@ -31,7 +31,7 @@ struct LibraryExampleTests {
         let problem = SearchProblem(
             table: table, costs: Sensitivity.prior(for: table),
             constraint: try SearchBudget.memory("4MiB").constraint(denseCycles: table.denseCycles, spec: spec))
-        let direct = try SearchSession.run(problem, spec: spec, optimizer: "both", seed: 3, pareto: false)
+        let direct = try SearchSession.run(problem, spec: spec, optimizer: .both, seed: 3, pareto: false)
         #expect(viaRequest.results.map(\.choice) == direct.results.map(\.choice))
         #expect(viaRequest.resimulated.totalCycles == direct.resimulated.totalCycles)
     }

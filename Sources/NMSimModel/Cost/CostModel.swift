@@ -50,7 +50,8 @@ public struct CostModel: Sendable {
     public let muxUM2: Double
     public let decoderLaneUM2: Double
     public let sramBitUM2: Double
-    public let sramPeripheryUM: Double
+    /// A periphery strip width given by the spec; nil: CACTI's periphery fraction by bank size.
+    public let sramPeripheryUM: Double?
     public let vectorLaneUM2: Double
     /// Area by component, mm².
     public let area: Breakdown
@@ -77,12 +78,15 @@ public struct CostModel: Sendable {
         let o = spec.energy, ar = spec.area
 
         macPJ = o.macPJ ?? (mult.pJ + acc.pJ) * e
-        // An M:1 selection of an activation: (M−1) 2:1 mux stages per bit at 0.5 fJ each (assumed).
-        muxPJ = o.muxPJ ?? Double(max(m - 1, 0) * aBits) * 0.0005 * e
-        decodePJPerGroup = o.decodePJPerGroup ?? Horowitz45.adder(bits: 8).pJ * e
+        // Cell energies of the NanGate library are at its 1.1 V: bring them to 45 nm, 1.0 V first.
+        let cellToReference = TechnologySpec.fit(45, 1.0) / TechnologySpec.fit(45, NanGate45.volts)
+        // An M:1 selection of an activation: (M−1) 2:1 mux stages per bit.
+        muxPJ = o.muxPJ ?? Double(max(m - 1, 0) * aBits) * NanGate45.mux2StageFJ / 1000 * cellToReference * e
+        decodePJPerGroup =
+            o.decodePJPerGroup ?? NanGate45.decodeGroupFJ(n: n, indexBits: indexBits) / 1000 * cellToReference * e
         vectorPJPerElementOp = o.vectorPJPerElementOp ?? (Horowitz45.fp16Mult.pJ + Horowitz45.fp16Add.pJ) * e
         dramPJPerByte = o.dramPJPerByte ?? spec.dram.kind.pJPerBit * 8
-        leakageMWPerMM2 = o.leakageMWPerMM2 ?? 10 * e / a
+        leakageMWPerMM2 = o.leakageMWPerMM2 ?? NanGate45.leakageMWPerMM2 * e / a
         let buffers = spec.unifiedBuffer ? [Self.unified(spec)] : [spec.ifmap, spec.filter, spec.ofmap]
         let perByte = buffers.map { b -> (read: Double, write: Double) in
             let bankKiB = Double(b.capacityBytes) / Double(b.banks) / 1024
@@ -97,7 +101,7 @@ public struct CostModel: Sendable {
         // Per decoder lane: one-hot decode of N indices of log2(M) bits, and their registers.
         decoderLaneUM2 = ar.decoderLaneUM2 ?? (Double(n * m) * NanGate45.and2 + Double(n * indexBits) * NanGate45.flipFlop) * a
         sramBitUM2 = ar.sramBitUM2 ?? 0.346 * a
-        sramPeripheryUM = ar.sramPeripheryUM ?? 30 * a.squareRoot()
+        sramPeripheryUM = ar.sramPeripheryUM
         vectorLaneUM2 = ar.vectorLaneUM2 ?? (Horowitz45.fp16Mult.um2 + Horowitz45.fp16Add.um2 + 32 * NanGate45.flipFlop) * a
 
         let pes = Double(spec.rows * spec.columns)
@@ -132,13 +136,20 @@ public struct CostModel: Sendable {
     }
 
     /// Area of an SRAM buffer in mm²: per bank, the cells (grown by ``sramPortFactor(_:)`` for
-    /// extra ports) plus a periphery strip of `peripheryUM` along two sides of the square
-    /// array (row decoders, sense amplifiers), so small banks pay relatively more.
-    public static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double) -> Double {
-        let bankBits = Double(b.capacityBytes) * 8 / Double(b.banks)
-        let cells = bankBits * bitUM2 * sramPortFactor(b.ports)
-        let bank = cells + 2 * cells.squareRoot() * peripheryUM
-        return Double(b.banks) * bank / 1e6
+    /// extra ports) plus their periphery (row decoders, sense amplifiers, drivers). By default
+    /// the periphery is CACTI's fraction of the cell area for the bank's size
+    /// (``CACTI45/peripheryFraction(kib:)``), so small banks pay relatively more; a given
+    /// `peripheryUM` instead adds a strip of that width along two sides of the square array.
+    public static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double? = nil) -> Double {
+        let bankBytes = Double(b.capacityBytes) / Double(b.banks)
+        let cells = bankBytes * 8 * bitUM2 * sramPortFactor(b.ports)
+        let periphery: Double
+        if let strip = peripheryUM {
+            periphery = 2 * cells.squareRoot() * strip
+        } else {
+            periphery = cells * CACTI45.peripheryFraction(kib: bankBytes / 1024)
+        }
+        return Double(b.banks) * (cells + periphery) / 1e6
     }
 
     /// Energy of one layer result by component, in pJ; the components sum to the total.
@@ -194,9 +205,18 @@ public struct CostModel: Sendable {
             Parameter(key: "area.muxUM2", value: muxUM2, unit: "µm²", given: a.muxUM2 != nil),
             Parameter(key: "area.decoderLaneUM2", value: decoderLaneUM2, unit: "µm²", given: a.decoderLaneUM2 != nil),
             Parameter(key: "area.sramBitUM2", value: sramBitUM2, unit: "µm²", given: a.sramBitUM2 != nil),
-            Parameter(key: "area.sramPeripheryUM", value: sramPeripheryUM, unit: "µm", given: a.sramPeripheryUM != nil),
             Parameter(key: "area.vectorLaneUM2", value: vectorLaneUM2, unit: "µm²", given: a.vectorLaneUM2 != nil),
         ]
+        if let strip = sramPeripheryUM {
+            p.append(Parameter(key: "area.sramPeripheryUM", value: strip, unit: "µm", given: true))
+        } else {
+            let buffers = spec.unifiedBuffer ? [Self.unified(spec)] : [spec.ifmap, spec.filter, spec.ofmap]
+            let names = spec.unifiedBuffer ? ["unified"] : Self.bufferNames
+            for (name, b) in zip(names, buffers) {
+                let kib = Double(b.capacityBytes) / Double(b.banks) / 1024
+                p.append(Parameter(key: "\(name) periphery", value: 100 * CACTI45.peripheryFraction(kib: kib), unit: "% of cells", given: false))
+            }
+        }
         return p
     }
 }

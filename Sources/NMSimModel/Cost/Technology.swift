@@ -80,11 +80,60 @@ public enum Horowitz45 {
     public static func sramRead64PJ(kib: Double) -> Double { sramRead64[0].pJ * (max(kib, 0.125) / sramRead64[0].kib).squareRoot() }
 }
 
-/// Standard cells of the NanGate FreePDK45 Open Cell Library used for registers and muxes (µm²).
+/// Standard cells of the NanGate FreePDK45 Open Cell Library (typical corner: 1.1 V, 25 °C,
+/// `NangateOpenCellLibrary_typical.lib`, revision 1.0) used for registers, muxes and
+/// decoders: areas (µm²), switching energies (fJ, at the library's 1.1 V) and leakage.
 enum NanGate45 {
     static let flipFlop = 4.522
     static let mux2 = 1.862
     static let and2 = 1.064
+    /// The library's supply voltage; its energies are scaled to the model's 45 nm, 1.0 V
+    /// reference with ``TechnologySpec``'s fit.
+    static let volts = 1.1
+    /// MUX2_X1, data input to output: internal energy 2.50 fJ per rising and 3.44 fJ per
+    /// falling output (fastest input slew, 1.89 fF load), mean 2.97 fJ per transition.
+    static let mux2TransitionFJ = (2.50 + 3.44) / 2
+    /// MUX2_X1 data input capacitance (fF): the load one stage of a mux tree drives.
+    static let mux2InputFF = 0.946
+    /// AND2_X1, input to output: 1.93 fJ rising, 2.94 fJ falling, mean per transition.
+    static let and2TransitionFJ = (1.93 + 2.94) / 2
+    /// DFF_X1 clock pin: 3.98 fJ falling plus 4.36 fJ rising, per clock cycle.
+    static let flipFlopClockFJ = 3.98 + 4.36
+    /// DFF_X1: cell leakage 79.11 nW over 4.522 µm² (FA_X1: 75.76 nW over 4.256 µm², 17.8).
+    static let leakageMWPerMM2 = 79.11 / 4.522
+
+    /// Energy of one 2:1 stage of a multiplexer tree per bit and selection, at the library's
+    /// voltage: a new activation toggles each bit with probability 1/2, and a toggle costs the
+    /// cell's internal energy plus charging the next stage's input (½ C V² per transition).
+    static var mux2StageFJ: Double { 0.5 * (mux2TransitionFJ + 0.5 * mux2InputFF * volts * volts) }
+
+    /// Energy of decoding one N:M group at the library's voltage: N indices of `indexBits`
+    /// bits each clocked into flip-flops, and per index one one-hot output falling and one rising.
+    static func decodeGroupFJ(n: Int, indexBits: Int) -> Double {
+        Double(n) * (Double(indexBits) * flipFlopClockFJ + 2 * and2TransitionFJ)
+    }
+}
+
+/// SRAM area efficiency (cell area / total area) that CACTI 7 (HewlettPackard/cacti, built
+/// from source) reports at 45 nm for a single-ported, single-bank RAM with 64-bit words,
+/// optimised for area: `-technology (u) 0.045`, `-cache type "ram"`, `-block size (bytes) 8`,
+/// `-output/input bus width 64`, design objective 0:0:0:0:100.
+enum CACTI45 {
+    static let efficiency: [(kib: Double, cells: Double)] = [
+        (1, 0.675227), (4, 0.751282), (16, 0.793671), (64, 0.853001), (256, 0.901487),
+    ]
+
+    /// Periphery (decoders, sense amplifiers, drivers) as a fraction of the cell area of a
+    /// bank of `kib`: 1/efficiency − 1, interpolated as a power law between CACTI's points and
+    /// extrapolated along the nearest segment beyond them.
+    static func peripheryFraction(kib: Double) -> Double {
+        let pts = efficiency.map { (log($0.kib), log(1 / $0.cells - 1)) }
+        let x = log(max(kib, 1e-6))
+        var i = 0
+        while i < pts.count - 2 && x > pts[i + 1].0 { i += 1 }
+        let (x0, y0) = pts[i], (x1, y1) = pts[i + 1]
+        return exp(y0 + (x - x0) * (y1 - y0) / (x1 - x0))
+    }
 }
 
 /// Off-chip memory kinds with their access energy (pJ per bit).

@@ -32,8 +32,10 @@ public enum Trace {
         public var sameAs: Int?
     }
 
-    /// The largest trace held in memory (``record(spec:workload:patterns:)``, used by `record`
-    /// and `check`): 256 MiB. Larger traces are refused with an error; `simulate --trace FILE`
+    /// The largest trace held in memory (``record(spec:workload:patterns:limit:)``, used by
+    /// `record` and `check`): 256 MiB. A trace that ``minimumSize(spec:workload:patterns:)``
+    /// already puts past it is refused before anything is simulated; one that only grows past
+    /// it with its numbers' widths is refused while it is generated. `simulate --trace FILE`
     /// streams traces of any size to its file.
     public static let maxInMemoryBytes = 256 << 20
 
@@ -41,15 +43,78 @@ public enum Trace {
     /// more is simulated twice, once to count its events and once to stream them.
     public static let layerBufferBytes = 16 << 20
 
-    /// Simulates `workload` with `patterns` and returns the trace text.
-    public static func record(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) throws(InputError) -> String {
+    /// A lower bound of the size of the trace of `workload`, from its folds alone, without
+    /// simulating: every fold of a distinct layer writes at least a fetch, a load and a stream
+    /// line, the shortest possible being `C dram fetch F A`, `C array load F A` and
+    /// `C array stream F A` with one-digit cycle and amount and the fold index F written out
+    /// (50 bytes plus three times the digits of F), whatever schedule the mapper picks. Also
+    /// returns the layer whose events weigh most. Saturates instead of overflowing.
+    public static func minimumSize(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) -> (bytes: Int, largest: Int?) {
+        var seen = Set<String>()
+        var total = 0, largest: (index: Int, bytes: Int)?
+        let links = LayerLinks.plan(workload, spec: spec)
+        for (i, layer) in workload.layers.enumerated() {
+            guard case .gemm(let s) = layer.kind else { continue }
+            let instances = spec.pipelinedInstances(of: layer)
+            guard seen.insert(layerKey(s, patterns[i], instances, links[i])).inserted else { continue }
+            let plan = FoldPlan(shape: s, pattern: patterns[i], dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+            // The fewest folds any schedule gives: one temporal tile.
+            let (tiles, o1) = plan.rowTiles.multipliedReportingOverflow(by: plan.columnTiles)
+            let (folds, o2) = tiles.multipliedReportingOverflow(by: instances)
+            let bytes = o1 || o2 || folds > 1 << 40 ? Int.max : 50 * folds + 3 * digits(below: folds)
+            total = bytes > Int.max - total ? Int.max : total + bytes
+            if bytes > largest?.bytes ?? -1 { largest = (i, bytes) }
+        }
+        return (total, largest?.index)
+    }
+
+    /// What makes two GEMM layers' traces identical: shape, pattern, instances and links.
+    static func layerKey(_ s: GEMMShape, _ p: NMPattern, _ instances: Int, _ io: LayerIO) -> String {
+        "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)/\(io)"
+    }
+
+    /// The digits written for the integers 0 ..< n.
+    static func digits(below n: Int) -> Int {
+        var sum = n > 0 ? 1 : 0  // 0 itself
+        var low = 1, width = 1
+        while low < n {
+            let high = low > Int.max / 10 ? n : Swift.min(n, low * 10)
+            sum += (high - low) * width
+            low = high
+            width += 1
+        }
+        return sum
+    }
+
+    /// Refuses a trace that cannot be held in memory, before simulating anything (see
+    /// ``maxInMemoryBytes``): a located error naming the workload and its heaviest layer.
+    public static func checkInMemorySize(
+        spec: HardwareSpec, workload: Workload, patterns: [NMPattern], limit: Int = maxInMemoryBytes
+    ) throws(InputError) {
+        let (bytes, largest) = minimumSize(spec: spec, workload: workload, patterns: patterns)
+        guard bytes > limit else { return }
+        throw InputError(
+            .data, source: workload.name, location: largest.map { workload.layers[$0].name } ?? "",
+            "its trace would take at least \(describe(bytes)), more than the \(describe(limit)) a golden's trace may be; write it with 'nmsim simulate --trace FILE'"
+        )
+    }
+
+    /// A size in whole MiB (rounded down) from 1 MiB on, in bytes below.
+    static func describe(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes" }
+
+    /// Simulates `workload` with `patterns` and returns the trace text; a trace larger than
+    /// `limit` bytes is refused, before simulating when its folds already say so.
+    public static func record(
+        spec: HardwareSpec, workload: Workload, patterns: [NMPattern], limit: Int = maxInMemoryBytes
+    ) throws(InputError) -> String {
+        try checkInMemorySize(spec: spec, workload: workload, patterns: patterns, limit: limit)
         var text = ""
         try record(spec: spec, workload: workload, patterns: patterns) { (s: String) throws(InputError) in
             text += s
-            if text.utf8.count > maxInMemoryBytes {
+            if text.utf8.count > limit {
                 throw InputError(
                     .data, source: workload.name,
-                    "its trace is larger than \(maxInMemoryBytes >> 20) MiB, more than a golden's trace may be; write it with 'nmsim simulate --trace FILE'")
+                    "its trace is larger than \(describe(limit)), more than a golden's trace may be; write it with 'nmsim simulate --trace FILE'")
             }
         }
         return text
@@ -61,19 +126,19 @@ public enum Trace {
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], layerBuffer: Int = layerBufferBytes,
         emit: (String) throws(InputError) -> Void
     ) throws(InputError) {
-        let sim = LayerSimulator(spec: spec)
-        let vector = VectorUnit(spec.vector)
+        let links = LayerLinks.plan(workload, spec: spec)
         var first: [String: Int] = [:]
         var out = "nmsim-trace \(version)\nspec \(token(spec.name))\nworkload \(token(workload.name))\n"
         for (i, layer) in workload.layers.enumerated() {
             let p = patterns[i]
             switch layer.kind {
             case .vector(let op, let e):
-                let c = (vector.cycles(op, elements: e) ?? 0) * Int64(layer.count)
+                let c = (LayerLinks.vectorResult(op, elements: e, io: links[i], spec: spec)?.cycles ?? 0) * Int64(layer.count)
                 out += "layer \(i) \(token(layer.name)) - count \(layer.count) cycles \(c) events 0\n"
             case .gemm(let s):
                 let instances = spec.pipelinedInstances(of: layer)
-                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)"
+                let sim = LayerSimulator(spec: spec, io: links[i])
+                let key = layerKey(s, p, instances, links[i])
                 func line(_ e: TraceEvent) -> String { "\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)\n" }
                 func simulate(_ sink: ((TraceEvent) -> Void)?) throws(InputError) -> LayerResult {
                     do { return try sim.simulate(s, pattern: p, instances: instances, eventSink: sink) } catch {

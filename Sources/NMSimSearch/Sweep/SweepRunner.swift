@@ -94,11 +94,13 @@ public struct SweepDirectory: Sendable {
 
     func file(_ name: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(name).path }
 
-    /// `sweep.json`: format version, nmsim version, input hash, shard and the expanded sweep.
-    public static func manifest(_ sweep: Sweep, version: String, shard: SweepShard?) -> String {
+    /// `sweep.json`: format version, nmsim version, the command that made it (when known),
+    /// input hash, shard and the expanded sweep.
+    public static func manifest(_ sweep: Sweep, version: String, shard: SweepShard?, command: String? = nil) -> String {
         JSONWriter.write(
             .object([
-                ("version", .int(formatVersion)), ("nmsim", .string(version)), ("inputHash", .string(sweep.inputHash(version: version))),
+                ("version", .int(formatVersion)), ("nmsim", .string(version)), ("command", command.map { .string($0) } ?? .null),
+                ("inputHash", .string(sweep.inputHash(version: version))),
                 ("shard", shard.map { .object([("index", .int($0.index)), ("count", .int($0.count))]) } ?? .null),
                 ("points", .int(sweep.pointCount)), ("columns", .array(sweep.columns.map { .string($0) })),
                 ("sweep", sweep.record()),
@@ -226,14 +228,17 @@ public struct SweepRunner: Sendable {
     public var shard: SweepShard?
     public var resume: Bool
     public var version: String
+    /// The command line recorded in `sweep.json` (without output, job and shard options).
+    public var command: String?
 
-    public init(sweep: Sweep, directory: String, jobs: Int, shard: SweepShard?, resume: Bool, version: String) {
+    public init(sweep: Sweep, directory: String, jobs: Int, shard: SweepShard?, resume: Bool, version: String, command: String? = nil) {
         self.sweep = sweep
         self.directory = SweepDirectory(directory)
         self.jobs = jobs
         self.shard = shard
         self.resume = resume
         self.version = version
+        self.command = command
     }
 
     /// The indices this run is responsible for.
@@ -252,7 +257,7 @@ public struct SweepRunner: Sendable {
             try directory.rewrite(header: SweepTables.header(sweep), csv: kept.csv, jsonl: kept.jsonl)
             done = Set(kept.csv.keys)
         } else {
-            try SweepDirectory.write(SweepDirectory.manifest(sweep, version: version, shard: shard), to: directory.file("sweep.json"))
+            try SweepDirectory.write(SweepDirectory.manifest(sweep, version: version, shard: shard, command: command), to: directory.file("sweep.json"))
             try SweepDirectory.write(SweepTables.header(sweep), to: directory.file("points.csv"))
             try SweepDirectory.write("", to: directory.file("points.jsonl"))
         }

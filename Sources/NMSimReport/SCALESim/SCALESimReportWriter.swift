@@ -1,3 +1,5 @@
+import NMSimModel
+
 /// Writes a network report in the layout of SCALE-Sim's `COMPUTE_REPORT.csv`, so scripts that
 /// read SCALE-Sim's reports keep working.
 ///
