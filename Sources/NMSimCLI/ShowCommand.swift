@@ -56,8 +56,11 @@ enum ShowCommand {
             spec.mapping.mode = .search
             let instances = spec.pipelinedInstances(of: w.layers[i])
             do {
-                let choice = try Mapper(spec: spec).choose(shape, pattern: patterns[i], instances: instances)
-                let fixed = try LayerSimulator(spec: spec).simulate(shape, pattern: patterns[i], instances: instances, schedule: nil)
+                let io = LayerLinks.plan(w, spec: spec)[i]
+                var mapper = Mapper(spec: spec)
+                mapper.io = io
+                let choice = try mapper.choose(shape, pattern: patterns[i], instances: instances)
+                let fixed = try LayerSimulator(spec: spec, io: io).simulate(shape, pattern: patterns[i], instances: instances, schedule: nil)
                 try CLI.emit(
                     ReportFormatter.mappingExplanation(layer: name, shape: shape, pattern: patterns[i], spec: spec, choice: choice, fixed: fixed), a, c)
             } catch {

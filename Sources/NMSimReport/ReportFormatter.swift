@@ -19,6 +19,13 @@ public enum ReportFormatter {
                 ("weightBytes", .integer(l.layer.hasParameters ? l.result.weightBytes : 0)),
                 ("metadataBytes", .integer(l.layer.hasParameters ? l.result.metadataBytes : 0)),
                 ("energyPJ", .number(l.energyPJ)), ("energy", breakdown(l.energy)),
+                (
+                    "dataMovement",
+                    .object([
+                        ("inputOnChip", .bool(l.io.inputOnChip)), ("outputOnChip", .bool(l.io.outputOnChip)),
+                        ("fused", .bool(l.io.fused)), ("epilogue", .array(l.io.epilogue.map { .string($0.rawValue) })),
+                    ])
+                ),
             ]
             switch l.layer.kind {
             case .gemm(let s):
@@ -117,7 +124,7 @@ public enum ReportFormatter {
             let stalls = groups.map { g in grouped(res.stalls.sum { $0.tableGroup == g }) }
             rows.append([
                 l.layer.name, l.layer.shape == nil ? "-" : l.pattern.description, shape, "\(l.layer.count)",
-                grouped(res.cycles), util, res.limiter, stalls.joined(separator: "/"), res.mapping?.brief ?? "-",
+                grouped(res.cycles), util, res.limiter, stalls.joined(separator: "/"), res.mapping?.brief ?? (l.io.fused ? "fused" : "-"),
             ])
         }
         var out = "nmsim: \(r.workloadName) on \(r.specName)\n\n" + align(rows, rightAligned: [3, 4, 5]) + "\n"

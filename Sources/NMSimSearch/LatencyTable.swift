@@ -72,11 +72,11 @@ public struct LatencyTable: Sendable {
         var options: [[LayerOption]] = []
         var bound: Int64 = 0
         for (i, l) in workload.layers.enumerated() {
-            let d = try results.result(l, .dense)
+            let d = try results.result(at: i, l, .dense)
             // Every total below is at most the sum of each layer's largest counter over its options.
             var largest = NetworkSimulator.LayerResults.largestCounter(d)
             for p in searchSet.contains(i) ? candidates : [] {
-                largest = max(largest, NetworkSimulator.LayerResults.largestCounter(try results.result(l, p)))
+                largest = max(largest, NetworkSimulator.LayerResults.largestCounter(try results.result(at: i, l, p)))
             }
             let (b, overflow) = bound.addingReportingOverflow(largest)
             if overflow || b > Int64(1) << 60 {
@@ -88,7 +88,7 @@ public struct LatencyTable: Sendable {
             if searchSet.contains(i) {
                 var row: [LayerOption] = []
                 for p in candidates {
-                    let r = try results.result(l, p)
+                    let r = try results.result(at: i, l, p)
                     row.append(
                         LayerOption(
                             pattern: p, cycles: r.cycles, macs: r.macs, weightBytes: r.weightBytes,
@@ -96,7 +96,7 @@ public struct LatencyTable: Sendable {
                 }
                 options.append(row)
             } else {
-                let r = try results.result(l, l.pattern ?? .dense)
+                let r = try results.result(at: i, l, l.pattern ?? .dense)
                 fixedCycles += r.cycles
                 fixedMACs += r.macs
                 fixedBytes += l.hasParameters ? r.weightBytes : 0

@@ -211,12 +211,13 @@ struct NetworkTests {
         for (i, l) in w.layers.enumerated() { patterns.append(l.sparsifiable ? choices[i % 3] : .dense) }
         let report = try NetworkSimulator(spec: spec).run(w, patterns: patterns)
         var sum: Int64 = 0
-        let sim = LayerSimulator(spec: spec)
-        let vector = VectorUnit(spec.vector)
+        // Each layer alone, with its links to its neighbours (inputs on chip, fused epilogue).
+        let links = LayerLinks.plan(w, spec: spec)
+        #expect(links.contains { !$0.epilogue.isEmpty } && links.contains(where: \.inputOnChip))
         for (i, l) in w.layers.enumerated() {
             switch l.kind {
-            case .gemm(let s): sum += try sim.simulate(s, pattern: patterns[i]).cycles * Int64(l.count)
-            case let .vector(op, e): sum += vector.cycles(op, elements: e)! * Int64(l.count)
+            case .gemm(let s): sum += try LayerSimulator(spec: spec, io: links[i]).simulate(s, pattern: patterns[i]).cycles * Int64(l.count)
+            case let .vector(op, e): sum += LayerLinks.vectorResult(op, elements: e, io: links[i], spec: spec)!.cycles * Int64(l.count)
             }
         }
         #expect(report.totalCycles == sum)

@@ -24,8 +24,8 @@ struct StallBreakdownTests {
 
     @Test func namedCountersAreTheCausesStorage() {
         var s = StallBreakdown()
-        s.memory = 1; s.decoder = 2; s.activationBandwidth = 3; s.weightBandwidth = 4; s.outputBandwidth = 5; s.load = 6; s.fillDrain = 7
-        #expect(StallCause.allCases.map { s[$0] } == [1, 2, 3, 4, 5, 6, 7])
+        s.memory = 1; s.decoder = 2; s.activationBandwidth = 3; s.weightBandwidth = 4; s.outputBandwidth = 5; s.load = 6; s.fillDrain = 7; s.vector = 8
+        #expect(StallCause.allCases.map { s[$0] } == [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
     @Test func limiterIsTheLargestCauseThatCanLimitFirstOnATie() {
@@ -42,7 +42,7 @@ struct StallBreakdownTests {
     @Test func reportColumnsComeFromTheCauses() {
         let header = ReportFormatter.csvHeader.split(separator: ",").map(String.init)
         #expect(header.filter { $0.hasPrefix("stall_") } == StallCause.allCases.map(\.csvColumn))
-        #expect(ReportFormatter.stallGroups == ["mem", "dec", "bw", "load", "fill"])
+        #expect(ReportFormatter.stallGroups == ["mem", "dec", "bw", "load", "fill", "vec"])
         #expect(Set(StallCause.allCases.map(\.csvColumn)).count == StallCause.allCases.count)
         #expect(Set(StallCause.allCases.map(\.name)).count == StallCause.allCases.count)
     }

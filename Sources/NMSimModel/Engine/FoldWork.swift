@@ -32,6 +32,11 @@ struct FoldWork {
     var partialWriteBytes = 0
     /// The same bytes by operand and buffer (``Traffic`` documents each).
     var split = OperandTraffic()
+    /// Vector-unit cycles of the fused epilogue over the fold's final outputs, and its lane
+    /// operations; the residual bytes it reads from DRAM before it starts.
+    var vectorCycles = 0
+    var vectorOps = 0
+    var skipFetchBytes = 0
 }
 
 /// Precomputes everything per layer that does not vary by fold, so each fold costs a few
@@ -52,11 +57,20 @@ struct FoldCostModel {
     private(set) var reused: (inputs: Bool, weights: Bool, outputs: Bool)
     let reuseLoops: (inputs: Schedule.Loop, weights: Schedule.Loop, outputs: Schedule.Loop)
     let reduction: Schedule.Loop
+    /// Where the layer's activations come from and go to, and its fused epilogue.
+    let io: LayerIO
+    /// Lane-cycles per output element of the fused epilogue (0: none).
+    let epilogueCost: Int
+    /// Residual tensors the epilogue adds.
+    let epilogueSkips: Int
 
-    init(plan: FoldPlan, spec: HardwareSpec, timing: any FoldTiming) {
+    init(plan: FoldPlan, spec: HardwareSpec, timing: any FoldTiming, io: LayerIO = .standalone) {
         self.plan = plan
         self.spec = spec
         self.timing = timing
+        self.io = io
+        epilogueCost = io.epilogue.reduce(0) { $0 + (spec.vector.cyclesPerElement[$1] ?? 1) }
+        epilogueSkips = io.epilogue.filter { $0 == .add }.count
         sparse = !plan.pattern.isDense
         expands = sparse && spec.mux == .perPE
         reduction = plan.reductionLoop
@@ -163,8 +177,10 @@ struct FoldCostModel {
             let total = parts.reduce(0) { $0 + $1.bytes }
             stretch(Self.ceilDiv(total, spec.ifmap.bytesPerCycle), parts.max { $0.bytes < $1.bytes }!.cause)
         }
-        let fetchIn = fetches(reused.inputs, reuseLoops.inputs, tiles)
-        let fetchW = fetches(reused.weights, reuseLoops.weights, tiles)
+        // An input (or an attention product's second operand) left on chip by an earlier layer
+        // is never fetched.
+        let fetchIn = !io.inputOnChip && fetches(reused.inputs, reuseLoops.inputs, tiles)
+        let fetchW = !io.weightsOnChip && fetches(reused.weights, reuseLoops.weights, tiles)
         let red = plan.index(tiles, reduction)
         let firstRed = red == 0
         let lastRed = red == plan.tripCount(reduction) - 1
@@ -230,7 +246,15 @@ struct FoldCostModel {
         w.partialReadBytes = (!reused.outputs && !firstRed) ? partial : 0
         w.partialWriteBytes = (!lastRed && !reused.outputs) ? partial : 0
         w.fetchBytes = w.inputBytes + w.weightBytes + w.partialReadBytes
-        w.writeBytes = lastRed ? outElements * t.outputBytes : w.partialWriteBytes
+        // Final outputs the next layer reads on chip are not written to DRAM.
+        w.writeBytes = lastRed ? (io.outputOnChip ? 0 : outElements * t.outputBytes) : w.partialWriteBytes
+        var skipRead = 0
+        if lastRed && epilogueCost > 0 {
+            w.vectorOps = outElements * epilogueCost
+            w.vectorCycles = Self.ceilDiv(w.vectorOps, spec.vector.lanes)
+            skipRead = outElements * epilogueSkips * t.activationBytes
+            w.skipFetchBytes = io.skipOnChip ? 0 : skipRead
+        }
         if plan.dataflow == .outputStationary {
             // Outputs accumulate in the PEs; partial sums only leave them between temporal tiles.
             w.sramWriteBytes = w.fetchBytes + outElements * t.outputBytes
@@ -240,11 +264,15 @@ struct FoldCostModel {
             if !firstRed { w.sramReadBytes += partial }
             w.sramWriteBytes = w.fetchBytes + partial
         }
+        // The epilogue's residual operand is read from the ifmap buffer (fetched into it first
+        // when it was not on chip).
+        w.sramReadBytes += skipRead
+        w.sramWriteBytes += w.skipFetchBytes
         let outputsOS = plan.dataflow == .outputStationary
         w.split = OperandTraffic([
-            .dramInput: w.inputBytes, .dramWeight: w.weightBytes, .dramMetadata: w.weightBytes > 0 ? meta : 0, .metadataRead: meta,
+            .dramInput: w.inputBytes + w.skipFetchBytes, .dramWeight: w.weightBytes, .dramMetadata: w.weightBytes > 0 ? meta : 0, .metadataRead: meta,
             .dramPartialRead: w.partialReadBytes, .dramPartialWrite: w.partialWriteBytes,
-            .ifmapRead: actRead, .filterRead: weightRead, .ofmapRead: firstRed ? 0 : partial,
+            .ifmapRead: actRead + skipRead, .filterRead: weightRead, .ofmapRead: firstRed ? 0 : partial,
             .ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial,
         ])
         w.streamCycles = stream

@@ -17,6 +17,9 @@ public enum StallCause: Int, CaseIterable, Sendable {
     case load
     /// Pipeline fill and drain skew (rows + columns − 2 per exposed fold).
     case fillDrain
+    /// Elementwise work fused into the output path (GELU, residual add) that the vector unit
+    /// could not finish while the array drained: the layer ends when the vector unit does.
+    case vector
 
     /// The name in reports and JSON (`activationBandwidth`).
     public var name: String {
@@ -28,6 +31,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
         case .outputBandwidth: "outputBandwidth"
         case .load: "load"
         case .fillDrain: "fillDrain"
+        case .vector: "vector"
         }
     }
 
@@ -41,6 +45,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
         case .outputBandwidth: "stall_output_bw"
         case .load: "stall_load"
         case .fillDrain: "stall_fill_drain"
+        case .vector: "stall_vector"
         }
     }
 
@@ -53,6 +58,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
         case .activationBandwidth, .weightBandwidth, .outputBandwidth: "bw"
         case .load: "load"
         case .fillDrain: "fill"
+        case .vector: "vec"
         }
     }
 
@@ -64,7 +70,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
     /// a buffer port does; the load and the fill/drain skew are part of SCALE-Sim's compute time.
     public var isSCALESimStall: Bool {
         switch self {
-        case .memory, .decoder, .activationBandwidth, .weightBandwidth, .outputBandwidth: true
+        case .memory, .decoder, .activationBandwidth, .weightBandwidth, .outputBandwidth, .vector: true
         case .load, .fillDrain: false
         }
     }
@@ -111,6 +117,10 @@ public struct StallBreakdown: Equatable, Sendable {
     public var fillDrain: Int64 {
         get { self[.fillDrain] }
         set { self[.fillDrain] = newValue }
+    }
+    public var vector: Int64 {
+        get { self[.vector] }
+        set { self[.vector] = newValue }
     }
 
     public var total: Int64 { cycles.reduce(0, +) }

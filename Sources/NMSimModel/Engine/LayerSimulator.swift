@@ -16,8 +16,14 @@ import NMSimKernel
 ///   streams, and drains for R + C − 2 cycles; the layer total is one less than the sum.
 public struct LayerSimulator: Sendable {
     public let spec: HardwareSpec
+    /// Where the layer's activations come from and go to, and its fused epilogue
+    /// (``LayerLinks``); standalone by default.
+    public let io: LayerIO
 
-    public init(spec: HardwareSpec) { self.spec = spec }
+    public init(spec: HardwareSpec, io: LayerIO = .standalone) {
+        self.spec = spec
+        self.io = io
+    }
 
     /// The largest number of folds simulated one by one.
     public static let maxFolds = 20_000_000
@@ -38,7 +44,9 @@ public struct LayerSimulator: Sendable {
         guard spec.usesMapper else {
             return try simulate(shape, pattern: pattern, instances: instances, schedule: nil, eventSink: eventSink)
         }
-        let choice = try Mapper(spec: spec).choose(shape, pattern: pattern, instances: instances)
+        var mapper = Mapper(spec: spec)
+        mapper.io = io
+        let choice = try mapper.choose(shape, pattern: pattern, instances: instances)
         guard let eventSink else { return choice.result }
         return try simulate(shape, pattern: pattern, instances: instances, schedule: choice.schedule, mode: .search, eventSink: eventSink)
     }
@@ -63,7 +71,7 @@ public struct LayerSimulator: Sendable {
             throw .tooLarge("\(plan.folds) folds exceed the simulator's limit of \(Self.maxFolds)")
         }
         let timing = spec.timing.strategy
-        let costs = FoldCostModel(plan: plan, spec: spec, timing: timing)
+        let costs = FoldCostModel(plan: plan, spec: spec, timing: timing, io: io)
         var r: LayerResult
         if !timing.modelsMemory(spec) {
             r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
@@ -96,7 +104,7 @@ public struct LayerSimulator: Sendable {
 /// array's loads and streams.
 public struct TraceEvent: Equatable, Sendable {
     public enum Action: String, Sendable {
-        case fetch, decode, load, stream, write
+        case fetch, decode, load, stream, write, epilogue
 
         /// The component that performs the action.
         public var component: String {
@@ -104,6 +112,7 @@ public struct TraceEvent: Equatable, Sendable {
             case .fetch, .write: return "dram"
             case .decode: return "decoder"
             case .load, .stream: return "array"
+            case .epilogue: return "vector"
             }
         }
     }
@@ -124,6 +133,8 @@ enum FoldPipelineEvent: Sendable {
     /// A fold has drained; it carries the fold's output bytes, because many folds may drain
     /// after the ring slot holding its work has been reused.
     case drained(Int, writeBytes: Int)
+    /// The fused epilogue over a fold's outputs has finished; its outputs may be written.
+    case vectorDone(Int, writeBytes: Int)
 }
 
 struct FoldPipeline<D: DRAMModel>: EventModel {
@@ -158,6 +169,10 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     /// When the last drain finished, and when the last write landed (or the last drain).
     var drainEnd = Cycle.zero
     var end = Cycle.zero
+    /// When the vector unit finishes the epilogue it has been given, and its jobs so far.
+    var vectorFreeAt = Cycle.zero
+    var vectorJobs = 0
+    let vectorLatency: Int
 
     // Results.
     var stalls = StallBreakdown()
@@ -165,6 +180,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var traffic = Traffic()
     var groups: Int64 = 0
     var mappedPEs: Int64 = 0
+    var vectorOps: Int64 = 0
 
     init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
@@ -175,6 +191,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         self.dram = dram
         decoder = SparseIndexDecoder(spec.decoder)
         buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
+        vectorLatency = spec.vector.latencyCycles
     }
 
     @inline(__always) func slot(_ f: Int) -> Int { f & (Self.ring - 1) }
@@ -200,17 +217,24 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             drained += 1
             drainEnd = Cycle.latest(drainEnd, now)
             if !pipelined { arrayFreeAt = now }
-            if writeBytes > 0 {
-                let done = dram.transfer(bytes: writeBytes, requestedAt: now)
-                traffic.dramWriteBytes += Int64(writeBytes)
-                emit(now, .write, f, writeBytes)
-                kernel.schedule(.written, at: done)
-            }
+            write(f, writeBytes, now, &kernel)
+            end = Cycle.latest(end, now)
+        case let .vectorDone(f, writeBytes):
+            write(f, writeBytes, now, &kernel)
             end = Cycle.latest(end, now)
         case .written:
             end = Cycle.latest(end, now)
         }
         advance(&kernel)
+    }
+
+    /// Sends a fold's outputs to DRAM.
+    mutating func write(_ f: Int, _ bytes: Int, _ now: Cycle, _ kernel: inout Kernel<Event>) {
+        guard bytes > 0 else { return }
+        let done = dram.transfer(bytes: bytes, requestedAt: now)
+        traffic.dramWriteBytes += Int64(bytes)
+        emit(now, .write, f, bytes)
+        kernel.schedule(.written, at: done)
     }
 
     @inline(__always) func emit(_ at: Cycle, _ action: TraceEvent.Action, _ f: Int, _ amount: Int) {
@@ -238,7 +262,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             let w = costs.work(f)
             work[slot(f)] = w
             fetchStarted += 1
-            traffic.dramReadBytes += Int64(w.fetchBytes)
+            traffic.dramReadBytes += Int64(w.fetchBytes + w.skipFetchBytes)
+            vectorOps += Int64(w.vectorOps)
             traffic.sramReadBytes += Int64(w.sramReadBytes)
             traffic.sramWriteBytes += Int64(w.sramWriteBytes)
             traffic.byOperand = traffic.byOperand + w.split
@@ -289,7 +314,26 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             emit(now, .stream, f, w.streamCycles)
             kernel.schedule(.streamed(f), at: streamEnd)
             if pipelined { arrayFreeAt = streamEnd } else { stalls.fillDrain += Int64(w.skewCycles) }
-            kernel.schedule(.drained(f, writeBytes: w.writeBytes), at: streamEnd + Cycles(w.skewCycles))
+            let drainAt = streamEnd + Cycles(w.skewCycles)
+            var writeAtDrain = w.writeBytes
+            if w.vectorCycles > 0 {
+                // The fused epilogue takes the fold's outputs as they drain (once any residual
+                // operand has arrived from DRAM): it ends with the drain when the vector unit
+                // keeps up, later when it does not; the array never waits for it.
+                var ready = now
+                if w.skipFetchBytes > 0 {
+                    ready = dram.transfer(bytes: w.skipFetchBytes, requestedAt: now)
+                    emit(now, .fetch, f, w.skipFetchBytes)
+                }
+                let start = Cycle.latest(ready, vectorFreeAt)
+                let cycles = w.vectorCycles + (vectorJobs == 0 ? vectorLatency : 0)
+                vectorJobs += 1
+                vectorFreeAt = Cycle.latest(start + Cycles(cycles), drainAt)
+                emit(start, .epilogue, f, cycles)
+                kernel.schedule(.vectorDone(f, writeBytes: w.writeBytes), at: vectorFreeAt)
+                writeAtDrain = 0
+            }
+            kernel.schedule(.drained(f, writeBytes: writeAtDrain), at: drainAt)
         }
         return progressed
     }
@@ -321,14 +365,19 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         var stalls = self.stalls
         var compute = self.compute
         var cycles = end.value
+        // After the array's last drain (pipelined: the drain after the last stream is exposed
+        // once; an earlier, larger fold may finish draining after a small last fold), the fused
+        // epilogue still running is vector time and writes landing later are memory time.
+        let arrayDone: Cycle
         if pipelined {
-            // The drain after the last stream is exposed once (an earlier, larger fold may
-            // finish draining after a small last fold); writes landing later are memory time.
             stalls.fillDrain += (drainEnd - arrayFreeAt).count
-            stalls.memory += (end - drainEnd).count
+            arrayDone = drainEnd
         } else {
-            stalls.memory += (end - arrayFreeAt).count
+            arrayDone = arrayFreeAt
         }
+        let vectorTail = max(0, (vectorFreeAt - arrayDone).count)
+        stalls.vector += vectorTail
+        stalls.memory += (end - arrayDone).count - vectorTail
         costs.timing.finish(cycles: &cycles, stalls: &stalls, compute: &compute)
         let s = plan.shape
         let copies = Int64(plan.instances)
@@ -338,7 +387,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         var r = LayerResult(
             cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs * copies,
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,
-            decodedGroups: groups, traffic: traffic, vectorElementOps: 0, events: events)
+            decodedGroups: groups, traffic: traffic, vectorElementOps: vectorOps, events: events)
         r.mappedPEs = mappedPEs
         r.mapping = MappingSummary(plan: plan, costs: costs)
         return r

@@ -80,6 +80,9 @@ public struct MappingCandidate: Sendable {
 public struct Mapper: Sendable {
     public let spec: HardwareSpec
     let costModel: CostModel
+    /// The layer's links to its neighbours (inputs on chip, fused epilogue), which every
+    /// candidate is estimated and simulated with.
+    public var io = LayerIO.standalone
     public init(spec: HardwareSpec) {
         self.spec = spec
         costModel = CostModel(spec: spec)
@@ -176,7 +179,7 @@ public struct Mapper: Sendable {
     /// decodes every group. The estimate is the largest of the three plus the pipeline's fill
     /// (the first fetch, the first load and the last drain).
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
-        let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming())
+        let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
         let pipelined = spec.stationaryDoubleBuffered
         let depth = Int64(plan.schedule.prefetch)
         let ideal = spec.dram.model == .ideal
@@ -261,7 +264,7 @@ public struct Mapper: Sendable {
                 simulate.append(all.count - 1)
             }
         }
-        let sim = LayerSimulator(spec: spec)
+        let sim = LayerSimulator(spec: spec, io: io)
         var best: (index: Int, key: [Double])?
         var bestResult: LayerResult?
         for i in simulate {

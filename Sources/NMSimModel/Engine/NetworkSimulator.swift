@@ -10,6 +10,8 @@ public struct LayerReport: Equatable, Sendable {
     /// Energy by component (``CostModel/energyComponents``), pJ, for all instances.
     public var energy: Breakdown
     public var energyPJ: Double { energy.total }
+    /// Where the layer's activations came from and went to, and what was fused into it.
+    public var io = LayerIO.standalone
 
     public init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
         self.layer = layer; self.pattern = pattern; self.result = result; self.energy = energy
@@ -70,7 +72,9 @@ public struct NetworkReport: Equatable, Sendable {
 
 /// Simulates workloads on one spec: each distinct (shape, pattern) is simulated once, in
 /// parallel when asked, and placed by index, so the report never depends on thread timing.
-/// Layers run back to back without overlap, so the network's cycles are the sum of its layers'.
+/// Layers run back to back without overlap, so the network's cycles are the sum of its layers';
+/// what passes between them (activations on chip or through DRAM, fused elementwise work) is
+/// decided per layer from its neighbours' shapes (``LayerLinks``).
 public struct NetworkSimulator: Sendable {
     public let spec: HardwareSpec
     public let costs: CostModel
@@ -80,7 +84,7 @@ public struct NetworkSimulator: Sendable {
         costs = CostModel(spec: spec)
     }
 
-    struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern; var instances: Int }
+    struct Key: Hashable, Sendable { var shape: GEMMShape; var pattern: NMPattern; var instances: Int; var io: LayerIO }
 
     public func run(_ workload: Workload, patterns: [NMPattern], parallel: Bool = true) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
@@ -107,7 +111,7 @@ public struct NetworkSimulator: Sendable {
         var reports: [LayerReport] = []
         var total: Int64 = 0
         for (i, layer) in workload.layers.enumerated() {
-            var r = try results.result(simulated(layer), patterns[i])
+            var r = try results.result(at: i, simulated(layer), patterns[i])
             if let rowWise, let s = layer.shape { r = rowWise.restated(r, shape: s, count: layer.count) }
             // SCALE-Sim's USER-mode timing: its buffers' stalls, replayed.
             if let userTiming, layer.shape != nil { r = try userTiming.restated(r, layer: layer, pattern: patterns[i]) }
@@ -117,7 +121,9 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: layer.name, "the network's totals would overflow the counters")
             }
             total = sum
-            reports.append(LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i])))
+            var report = LayerReport(layer: layer, pattern: patterns[i], result: r, energy: costs.energy(r, pattern: patterns[i]))
+            report.io = results.links[i]
+            reports.append(report)
         }
         return NetworkReport(
             specName: spec.name, workloadName: workload.name, clockGHz: spec.clockGHz,
@@ -130,30 +136,29 @@ public struct NetworkSimulator: Sendable {
     public struct LayerResults: Sendable {
         let index: [Key: Int]
         let results: [LayerResult]
-        let vector: VectorUnit
         let spec: HardwareSpec
+        /// Each layer's links to its neighbours (``LayerLinks``), by layer index.
+        public let links: [LayerIO]
         /// Distinct layer simulations run.
         public var simulations: Int { results.count }
 
-        /// All `layer.count` instances of `layer` at `pattern`, which must have been asked for.
-        public func result(_ layer: Layer, _ pattern: NMPattern) throws(InputError) -> LayerResult {
+        /// All `layer.count` instances of `layer`, the workload's layer `position`, at `pattern`,
+        /// which must have been asked for.
+        public func result(at position: Int, _ layer: Layer, _ pattern: NMPattern) throws(InputError) -> LayerResult {
+            let io = links[position]
             switch layer.kind {
             case .gemm(let shape):
                 let instances = spec.pipelinedInstances(of: layer)
-                guard let i = index[Key(shape: shape, pattern: pattern, instances: instances)] else {
+                guard let i = index[Key(shape: shape, pattern: pattern, instances: instances, io: io)] else {
                     preconditionFailure("\(layer.name) at \(pattern) was not simulated")
                 }
                 // A pipelined batch already covers every instance.
                 return instances > 1 ? results[i] : try Self.repeated(results[i], layer)
             case let .vector(op, elements):
-                guard let c = vector.cycles(op, elements: elements) else {
+                guard let r = LayerLinks.vectorResult(op, elements: elements, io: io, spec: spec) else {
                     throw InputError(.data, source: layer.name, "vector layer too large to simulate")
                 }
-                return try Self.repeated(
-                    LayerResult(
-                        cycles: c, computeCycles: c, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0,
-                        weightBytes: 0, metadataBytes: 0, decodedGroups: 0, traffic: Traffic(),
-                        vectorElementOps: vector.elementOps(op, elements: elements), events: 1), layer)
+                return try Self.repeated(r, layer)
             }
         }
 
@@ -183,22 +188,23 @@ public struct NetworkSimulator: Sendable {
         var keys: [Key] = []
         var index: [Key: Int] = [:]
         var names: [String] = []
+        let links = LayerLinks.plan(workload, spec: spec)
         for (i, original) in workload.layers.enumerated() {
             let layer = simulated(original)
             guard let shape = layer.shape else { continue }
             for p in patterns(i) {
-                let key = Key(shape: shape, pattern: p, instances: spec.pipelinedInstances(of: layer))
+                let key = Key(shape: shape, pattern: p, instances: spec.pipelinedInstances(of: layer), io: links[i])
                 if index[key] == nil { index[key] = keys.count; keys.append(key); names.append(layer.name) }
             }
         }
-        let sim = LayerSimulator(spec: spec)
+        let spec = spec
         let box = SlotBox<Result<LayerResult, LayerSimulator.Failure>>(count: keys.count)
         let jobs = keys
         let work: @Sendable (Int) -> Void = { i in
             box.set(
                 i,
                 Result { () throws(LayerSimulator.Failure) -> LayerResult in
-                    try sim.simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
+                    try LayerSimulator(spec: spec, io: jobs[i].io).simulate(jobs[i].shape, pattern: jobs[i].pattern, instances: jobs[i].instances)
                 })
         }
         if parallel && keys.count > 1 {
@@ -219,7 +225,7 @@ public struct NetworkSimulator: Sendable {
                 throw InputError(.data, source: workload.name, location: names[i], why)
             }
         }
-        return LayerResults(index: index, results: out, vector: VectorUnit(spec.vector), spec: spec)
+        return LayerResults(index: index, results: out, spec: spec, links: links)
     }
 
     /// Energy of a layer result in picojoules (the total of ``CostModel/energy(_:pattern:)``).

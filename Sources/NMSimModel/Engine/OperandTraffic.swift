@@ -90,18 +90,48 @@ public struct OperandTraffic: Equatable, Sendable {
     }
 
     // Named conveniences.
-    public var dramInput: Int64 { self[.dramInput] }
-    public var dramWeight: Int64 { self[.dramWeight] }
-    public var dramMetadata: Int64 { self[.dramMetadata] }
-    public var dramPartialRead: Int64 { self[.dramPartialRead] }
-    public var dramPartialWrite: Int64 { self[.dramPartialWrite] }
-    public var ifmapRead: Int64 { self[.ifmapRead] }
+    public var dramInput: Int64 {
+        get { self[.dramInput] }
+        set { self[.dramInput] = newValue }
+    }
+    public var dramWeight: Int64 {
+        get { self[.dramWeight] }
+        set { self[.dramWeight] = newValue }
+    }
+    public var dramMetadata: Int64 {
+        get { self[.dramMetadata] }
+        set { self[.dramMetadata] = newValue }
+    }
+    public var dramPartialRead: Int64 {
+        get { self[.dramPartialRead] }
+        set { self[.dramPartialRead] = newValue }
+    }
+    public var dramPartialWrite: Int64 {
+        get { self[.dramPartialWrite] }
+        set { self[.dramPartialWrite] = newValue }
+    }
+    public var ifmapRead: Int64 {
+        get { self[.ifmapRead] }
+        set { self[.ifmapRead] = newValue }
+    }
     public var ifmapWrite: Int64 { self[.ifmapWrite] }
-    public var filterRead: Int64 { self[.filterRead] }
+    public var filterRead: Int64 {
+        get { self[.filterRead] }
+        set { self[.filterRead] = newValue }
+    }
     public var filterWrite: Int64 { self[.filterWrite] }
-    public var metadataRead: Int64 { self[.metadataRead] }
-    public var ofmapRead: Int64 { self[.ofmapRead] }
-    public var ofmapWrite: Int64 { self[.ofmapWrite] }
+    public var metadataRead: Int64 {
+        get { self[.metadataRead] }
+        set { self[.metadataRead] = newValue }
+    }
+    public var ofmapRead: Int64 {
+        get { self[.ofmapRead] }
+        set { self[.ofmapRead] = newValue }
+    }
+    public var ofmapWrite: Int64 {
+        get { self[.ofmapWrite] }
+        set { self[.ofmapWrite] = newValue }
+    }
 
     /// Every counter, in report order.
     public var entries: [(name: String, bytes: Int64)] { TrafficCounter.allCases.map { ($0.name, self[$0]) } }

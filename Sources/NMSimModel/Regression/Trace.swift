@@ -52,10 +52,11 @@ public enum Trace {
     public static func minimumSize(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) -> (bytes: Int, largest: Int?) {
         var seen = Set<String>()
         var total = 0, largest: (index: Int, bytes: Int)?
+        let links = LayerLinks.plan(workload, spec: spec)
         for (i, layer) in workload.layers.enumerated() {
             guard case .gemm(let s) = layer.kind else { continue }
             let instances = spec.pipelinedInstances(of: layer)
-            guard seen.insert("\(s.m)x\(s.n)x\(s.k)/\(patterns[i])/\(instances)").inserted else { continue }
+            guard seen.insert(layerKey(s, patterns[i], instances, links[i])).inserted else { continue }
             let plan = FoldPlan(shape: s, pattern: patterns[i], dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
             // The fewest folds any schedule gives: one temporal tile.
             let (tiles, o1) = plan.rowTiles.multipliedReportingOverflow(by: plan.columnTiles)
@@ -65,6 +66,11 @@ public enum Trace {
             if bytes > largest?.bytes ?? -1 { largest = (i, bytes) }
         }
         return (total, largest?.index)
+    }
+
+    /// What makes two GEMM layers' traces identical: shape, pattern, instances and links.
+    static func layerKey(_ s: GEMMShape, _ p: NMPattern, _ instances: Int, _ io: LayerIO) -> String {
+        "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)/\(io)"
     }
 
     /// The digits written for the integers 0 ..< n.
@@ -120,19 +126,19 @@ public enum Trace {
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], layerBuffer: Int = layerBufferBytes,
         emit: (String) throws(InputError) -> Void
     ) throws(InputError) {
-        let sim = LayerSimulator(spec: spec)
-        let vector = VectorUnit(spec.vector)
+        let links = LayerLinks.plan(workload, spec: spec)
         var first: [String: Int] = [:]
         var out = "nmsim-trace \(version)\nspec \(token(spec.name))\nworkload \(token(workload.name))\n"
         for (i, layer) in workload.layers.enumerated() {
             let p = patterns[i]
             switch layer.kind {
             case .vector(let op, let e):
-                let c = (vector.cycles(op, elements: e) ?? 0) * Int64(layer.count)
+                let c = (LayerLinks.vectorResult(op, elements: e, io: links[i], spec: spec)?.cycles ?? 0) * Int64(layer.count)
                 out += "layer \(i) \(token(layer.name)) - count \(layer.count) cycles \(c) events 0\n"
             case .gemm(let s):
                 let instances = spec.pipelinedInstances(of: layer)
-                let key = "\(s.m)x\(s.n)x\(s.k)/\(p)/\(instances)"
+                let sim = LayerSimulator(spec: spec, io: links[i])
+                let key = layerKey(s, p, instances, links[i])
                 func line(_ e: TraceEvent) -> String { "\(e.cycle) \(e.action.component) \(e.action.rawValue) \(e.fold) \(e.amount)\n" }
                 func simulate(_ sink: ((TraceEvent) -> Void)?) throws(InputError) -> LayerResult {
                     do { return try sim.simulate(s, pattern: p, instances: instances, eventSink: sink) } catch {

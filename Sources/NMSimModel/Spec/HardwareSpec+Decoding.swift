@@ -135,6 +135,17 @@ extension HardwareSpec {
             m.finish()
         }
 
+        var movement = DataMovementOptions()
+        if let d = top.object("dataMovement") {
+            movement.fuseElementwise = d.bool("fuseElementwise", default: false)
+            movement.activationsOnChip = d.bool("activationsOnChip", default: false)
+            for (key, on) in [("fuseElementwise", movement.fuseElementwise), ("activationsOnChip", movement.activationsOnChip)]
+            where on && timing != .native {
+                sink.report(d.childPath(key), "needs the native timing (SCALE-Sim timing runs every layer on its own)")
+            }
+            d.finish()
+        }
+
         var technology = TechnologySpec()
         if let t = top.object("technology") {
             let nodes = TechnologySpec.nodes
@@ -182,6 +193,7 @@ extension HardwareSpec {
             vector: vector, dataTypes: types, timing: timing, technology: technology, energy: energy, area: area,
             unifiedBuffer: unified, attentionMapping: attention)
         spec.mapping = mapping
+        spec.dataMovement = movement
         return spec
     }
 

@@ -162,6 +162,8 @@ public struct HardwareSpec: Equatable, Sendable {
     public var attentionMapping: AttentionMapping = .perHead
     /// How GEMMs are scheduled on the native timing (`mapping.schedule`, `mapping.objective`).
     public var mapping = MappingOptions()
+    /// Elementwise fusion and activation residency between layers (native timing only).
+    public var dataMovement = DataMovementOptions()
     /// Set for specs read from a SCALE-Sim `.cfg`: its sparsity mode and run settings.
     public var scaleSim: SCALESimSettings? = nil
 

@@ -31,6 +31,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": true, "activationsOnChip": true },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 45 }
         }
@@ -54,6 +55,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": true, "activationsOnChip": true },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 45 }
         }
@@ -77,6 +79,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 64, "latencyCycles": 200, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": true, "activationsOnChip": true },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 45 }
         }
@@ -100,6 +103,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 10, "latencyCycles": 100, "burstBytes": 64 },
           "vectorUnit": { "lanes": 32, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": false, "activationsOnChip": false },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 45 }
         }
@@ -123,6 +127,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 8, "latencyCycles": 100, "burstBytes": 64 },
           "vectorUnit": { "lanes": 16, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": true, "activationsOnChip": true },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 45 }
         }
@@ -146,6 +151,7 @@ public enum Presets {
           },
           "dram": { "model": "fixedLatency", "bytesPerCycle": 512, "latencyCycles": 300, "burstBytes": 64, "kind": "hbm2" },
           "vectorUnit": { "lanes": 256, "latencyCycles": 4 },
+          "dataMovement": { "fuseElementwise": true, "activationsOnChip": true },
           "dataTypes": { "activationBytes": 1, "weightBytes": 1, "outputBytes": 1, "accumulatorBytes": 4 },
           "technology": { "nodeNm": 16 }
         }
