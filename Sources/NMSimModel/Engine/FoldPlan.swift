@@ -50,8 +50,6 @@ public struct FoldPlan: Sendable {
         self.shape = shape
         self.pattern = pattern
         self.dataflow = dataflow
-        arrayRows = rows
-        arrayColumns = columns
         keptK = pattern.keptLength(shape.k)
         switch dataflow {
         case .weightStationary: (rowsExtent, columnsExtent, temporalExtent) = (keptK, shape.n, shape.m)
@@ -59,11 +57,16 @@ public struct FoldPlan: Sendable {
         case .inputStationary: (rowsExtent, columnsExtent, temporalExtent) = (keptK, shape.m, shape.n)
         }
         let s = schedule ?? Schedule.fixed(dataflow, temporalExtent: temporalExtent)
-        precondition(s.temporalTile >= 1 && (1...Schedule.maxPrefetch).contains(s.prefetch) && Set(s.order).count == 3, "invalid schedule \(s)")
+        precondition(
+            s.temporalTile >= 1 && (1...Schedule.maxPrefetch).contains(s.prefetch) && Set(s.order).count == 3 && s.rowTile >= 0
+                && s.columnTile >= 0, "invalid schedule \(s)")
         self.schedule = s
+        // A fold uses at most the schedule's array-level tile (the whole array by default).
+        arrayRows = s.rowTile > 0 ? Swift.min(s.rowTile, rows) : rows
+        arrayColumns = s.columnTile > 0 ? Swift.min(s.columnTile, columns) : columns
         temporal = Swift.min(s.temporalTile, Swift.max(temporalExtent, 1))
-        rowTiles = (rowsExtent + rows - 1) / rows
-        columnTiles = (columnsExtent + columns - 1) / columns
+        rowTiles = (rowsExtent + arrayRows - 1) / arrayRows
+        columnTiles = (columnsExtent + arrayColumns - 1) / arrayColumns
         temporalTiles = Swift.max(1, (temporalExtent + temporal - 1) / temporal)
         let counts = [Schedule.Loop.rows: rowTiles, .columns: columnTiles, .temporal: temporalTiles]
         trips = (counts[s.order[0]]!, counts[s.order[1]]!, counts[s.order[2]]!)
@@ -171,9 +174,14 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
     /// overlap); 1 is the fixed schedule's one fold per buffer half, each fetch waiting for the
     /// previous one to arrive.
     public var prefetch: Int
+    /// Array rows and columns one fold may use (0: all of them). A fold on fewer rows or
+    /// columns loads and drains faster, which can win on a layer of few folds.
+    public var rowTile: Int
+    public var columnTile: Int
 
-    public init(order: [Loop], temporalTile: Int, prefetch: Int = 1) {
+    public init(order: [Loop], temporalTile: Int, prefetch: Int = 1, rowTile: Int = 0, columnTile: Int = 0) {
         self.order = order; self.temporalTile = temporalTile; self.prefetch = prefetch
+        self.rowTile = rowTile; self.columnTile = columnTile
     }
 
     /// The schedule every layer had before the mapper: the whole streamed extent per fold, the
@@ -184,7 +192,10 @@ public struct Schedule: Hashable, Sendable, CustomStringConvertible {
             temporalTile: Swift.max(temporalExtent, 1))
     }
 
-    public var description: String { order.map(\.rawValue).joined(separator: ">") + " t\(temporalTile) p\(prefetch)" }
+    public var description: String {
+        order.map(\.rawValue).joined(separator: ">") + " t\(temporalTile) p\(prefetch)"
+            + (rowTile > 0 || columnTile > 0 ? " a\(rowTile)x\(columnTile)" : "")
+    }
 
     /// The most folds fetched ahead (the pipeline keeps in-flight folds in an 8-slot ring).
     public static let maxPrefetch = 6

@@ -383,7 +383,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         let copies = Int64(plan.instances)
         let kept = Int64(s.m) * Int64(s.n) * Int64(plan.keptK) * copies
         let keptWeights = Int64(plan.keptK) * Int64(s.n) * copies
-        let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: s.n < plan.arrayColumns ? s.n : plan.arrayColumns)) * copies
+        let meta = Int64(costs.metadataBytes(kept: plan.keptK * s.n, columns: Swift.min(s.n, costs.spec.columns))) * copies
         var r = LayerResult(
             cycles: cycles, computeCycles: compute, stalls: stalls, folds: plan.folds, macs: kept, denseMACs: s.denseMACs * copies,
             weightBytes: keptWeights * Int64(costs.spec.dataTypes.weightBytes) + meta, metadataBytes: meta,

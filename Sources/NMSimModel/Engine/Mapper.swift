@@ -63,6 +63,10 @@ public struct MappingCandidate: Sendable {
     public var estimatedCycles: Int64
     public var dramBytes: Int64
     public var energyPJ: Double
+    /// Bytes the schedule keeps on chip across reuse loops: among equal estimates the
+    /// schedules that need less buffer come first, so a bigger buffer only adds candidates
+    /// behind the ones a smaller buffer already had.
+    public var residentBytes: Int = 0
     /// Set for the candidates run through the event pipeline.
     public var simulated: LayerResult?
 }
@@ -71,12 +75,13 @@ public struct MappingCandidate: Sendable {
 ///
 /// Search space: every order of the three tile loops (rows, columns, streamed dimension) and
 /// temporal tiles that split the streamed extent (tokens for WS, K′ for OS, N for IS) into
-/// 1, 2, 3, 4, 6, 8, … equal parts. Array-level tiles are the array's rows and columns. Each
-/// operand stays on chip across the loop that does not index it when what it needs there fits
-/// its buffer (half when double buffered); otherwise it is fetched again. Candidates are
-/// estimated in closed form from the same per-fold work the pipeline uses (folds of a kind
-/// counted, not enumerated); the best few and the fixed schedule are run through the event
-/// pipeline and the winner is the best simulated one.
+/// 1, 2, 3, 4, 6, 8, 12, 16, … equal parts. Array-level tiles are the array's rows and columns,
+/// or half of them. Each operand stays on chip across the loop
+/// that does not index it when what it needs there fits its buffer (half when double
+/// buffered); otherwise it is fetched again. Candidates are estimated in closed form from the
+/// same per-fold work the pipeline uses (folds of a kind counted, not enumerated); the best
+/// estimates (those within a few percent of the best) and the fixed schedule are run through
+/// the event pipeline and the winner is the best simulated one.
 public struct Mapper: Sendable {
     public let spec: HardwareSpec
     let costModel: CostModel
@@ -88,10 +93,15 @@ public struct Mapper: Sendable {
         costModel = CostModel(spec: spec)
     }
 
-    /// Candidates run through the event pipeline.
+    /// Candidates always run through the event pipeline.
     public static let simulatedCandidates = 2
-    /// The most candidates simulated for a small layer.
-    public static let maxSimulated = 8
+    /// Candidates estimated within this fraction of the best estimate are simulated too: the
+    /// estimate cannot tell apart schedules whose DRAM requests bunch differently.
+    public static let simulatedMargin = 0.03
+    /// The most candidates simulated (unless the layer is small).
+    public static let maxSimulated = 12
+    /// Every candidate of a layer is simulated when all of them together have at most this many folds.
+    public static let exhaustiveFolds = 4_096
 
     public struct Choice: Sendable {
         public var schedule: Schedule
@@ -115,7 +125,9 @@ public struct Mapper: Sendable {
         while parts <= extent {
             let t = (extent + parts - 1) / parts
             if out.last != t { out.append(t) }
-            parts = parts < 4 ? parts + 1 : parts + parts / 2
+            // 1, 2, 3, 4, 6, 8, 12, 16, 24, …: closed under doubling, so a GEMM with k times
+            // the rows (a batch of k images) can cut its rows into the tiles of one image.
+            parts = parts < 4 ? parts + 1 : (parts & (parts - 1) == 0 ? parts + parts / 2 : parts + parts / 3)
         }
         return out
     }
@@ -125,24 +137,40 @@ public struct Mapper: Sendable {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<String>()
         var out: [MappingCandidate] = []
-        for t in Self.temporalTiles(probe.temporalExtent) {
-            for order in Schedule.orders {
-                var plan = FoldPlan(
-                    shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                    instances: instances, schedule: Schedule(order: order, temporalTile: t))
-                // Loops of one trip do not change the schedule.
-                let key = order.filter { plan.tripCount($0) > 1 }.map(\.rawValue).joined(separator: ",") + "/\(plan.temporal)"
-                guard seen.insert(key).inserted else { continue }
-                let depth = prefetchDepth(plan)
-                if depth > 1 {
-                    plan = FoldPlan(
-                        shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                        instances: instances, schedule: Schedule(order: order, temporalTile: t, prefetch: depth))
+        // Half the array's rows or columns per fold: such folds load and drain faster, and an
+        // array twice as large can run the smaller array's schedules.
+        let rowTiles = spec.rows >= 2 ? [0, spec.rows / 2] : [0]
+        let columnTiles = spec.columns >= 2 ? [0, spec.columns / 2] : [0]
+        for rowTile in rowTiles {
+            for columnTile in columnTiles {
+                for t in Self.temporalTiles(probe.temporalExtent) {
+                    for order in Schedule.orders {
+                        var schedule = Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile)
+                        var plan = FoldPlan(
+                            shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                            instances: instances, schedule: schedule)
+                        // Loops of one trip do not change the schedule, nor tiles wider than the extent.
+                        let key =
+                            order.filter { plan.tripCount($0) > 1 }.map(\.rawValue).joined(separator: ",")
+                            + "/\(plan.temporal)/\(Swift.min(plan.arrayRows, plan.rowsExtent))x\(Swift.min(plan.arrayColumns, plan.columnsExtent))"
+                        guard seen.insert(key).inserted else { continue }
+                        let depth = prefetchDepth(plan)
+                        if depth > 1 {
+                            schedule.prefetch = depth
+                            plan = FoldPlan(
+                                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                                instances: instances, schedule: schedule)
+                        }
+                        out.append(estimate(plan))
+                    }
                 }
-                out.append(estimate(plan))
             }
         }
-        let keys = out.map { rank($0.estimatedCycles, $0.dramBytes, $0.energyPJ) }
+        let keys = out.map { c in
+            var k = rank(c.estimatedCycles, c.dramBytes, c.energyPJ)
+            k.insert(Double(c.residentBytes), at: 1)
+            return k
+        }
         let order = out.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
         return order.map { out[$0] }
     }
@@ -201,7 +229,11 @@ public struct Mapper: Sendable {
                     let w = costs.work(at: FoldIndex(row: ri, column: ci, temporal: ti))
                     let n = Int64(rn * cn * tn)
                     let fold = Int64(w.streamCycles + (pipelined ? 0 : w.loadCycles + w.skewCycles))
-                    let fetch = w.fetchBytes > 0 ? (latency + bus(w.fetchBytes) + depth - 1) / depth : 0
+                    // Fetches ahead overlap their latencies, not their bus time: the bus
+                    // carries one fold's bytes at a time, so a fold that fetches more than it
+                    // streams is bus-bound however deep the prefetch.
+                    let fetchBus = bus(w.fetchBytes)
+                    let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + bus(w.writeBytes), (latency + fetchBus + depth - 1) / depth) : 0
                     chain += n * Swift.max(fold, fetch)
                     busy += n * (bus(w.fetchBytes) + bus(w.writeBytes))
                     dram += n * Int64(w.fetchBytes + w.writeBytes)
@@ -227,9 +259,13 @@ public struct Mapper: Sendable {
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
         r.mappedPEs = 0
+        let reused = costs.reused
+        let resident =
+            (reused.inputs ? costs.footprint(.inputs) : 0) + (reused.weights ? costs.footprint(.weights) : 0)
+            + (reused.outputs ? costs.footprint(.outputs) : 0)
         return MappingCandidate(
             schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
-            energyPJ: costModel.energy(r, pattern: plan.pattern).total, simulated: nil)
+            energyPJ: costModel.energy(r, pattern: plan.pattern).total, residentBytes: resident, simulated: nil)
     }
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
@@ -238,19 +274,31 @@ public struct Mapper: Sendable {
         var all = candidates(shape, pattern: pattern, instances: instances)
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
-        // The best estimates are simulated: at least `simulatedCandidates`, and up to
-        // `maxSimulated` while their folds stay within a few times the fixed schedule's.
+        // The best estimates are simulated: at least `simulatedCandidates`, then every one
+        // within `simulatedMargin` of the best, up to `maxSimulated` and while their folds stay
+        // within a few times the fixed schedule's.
+        // A small layer (all its candidates together within `exhaustiveFolds` folds) has every
+        // candidate simulated: there the estimate's fill terms are least accurate.
         let fixedFolds = probe.folds * instances
-        var simulate: [Int] = []
-        var folds = 0
-        for i in all.indices where simulate.count < Self.maxSimulated {
-            let f = FoldPlan(
+        let candidateFolds = all.map {
+            FoldPlan(
                 shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                instances: instances, schedule: all[i].schedule
+                instances: instances, schedule: $0.schedule
             ).folds
-            guard simulate.count < Self.simulatedCandidates || folds + f <= 4 * fixedFolds + 4_096 else { break }
-            simulate.append(i)
-            folds += f
+        }
+        var simulate: [Int] = []
+        if candidateFolds.reduce(0, +) <= Self.exhaustiveFolds {
+            simulate = Array(all.indices)
+        } else {
+            var folds = 0
+            let within = Double(all.first?.estimatedCycles ?? 0) * (1 + Self.simulatedMargin)
+            for i in all.indices where simulate.count < Self.maxSimulated {
+                guard simulate.count < Self.simulatedCandidates || Double(all[i].estimatedCycles) <= within else { break }
+                let f = candidateFolds[i]
+                guard simulate.count < Self.simulatedCandidates || folds + f <= 6 * fixedFolds + 4_096 else { continue }
+                simulate.append(i)
+                folds += f
+            }
         }
         if !simulate.contains(where: { all[$0].schedule == fixed }) {
             if let i = all.firstIndex(where: { $0.schedule == fixed }) {
