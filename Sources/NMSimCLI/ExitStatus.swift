@@ -12,3 +12,31 @@ extension InputError.Kind {
         }
     }
 }
+
+extension InputRole {
+    /// The option that gives a value of this role, as diagnostics name it.
+    var option: String {
+        switch self {
+        case .spec: "--spec"
+        case .workload: "--workload"
+        case .image: "--image"
+        case .batch: "--batch"
+        case .sparsify: "--sparsify"
+        case .pattern: "--pattern"
+        case .assignment: "--assignment"
+        case .elsaExport: "--export-elsa"
+        case .frontExport: "--export-front"
+        case .elsaFormat: "--format"
+        case .speedup: "--speedup"
+        case .latency: "--latency"
+        case .macsWindow: "--flops-window"
+        case .memory: "--memory"
+        case .energy: "--energy"
+        case .evaluator: "--evaluator"
+        case .weights: "--weights"
+        case .activations: "--activations"
+        case .schedulerShard: "--shard auto"
+        case .shardCount: "--shards"
+        }
+    }
+}

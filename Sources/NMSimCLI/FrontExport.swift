@@ -33,11 +33,14 @@ enum FrontExport {
                             "\(name).yaml",
                             try AssignmentFile.elsaText(
                                 patterns: Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0.pattern) }),
-                                workload: workload, flag: "--export-front")
+                                workload: workload, role: .frontExport)
                         ))
                 } catch {
                     elsa = false
-                    CLI.warn(error.diagnostics.map { Diagnostic(source: $0.source, message: $0.message + "; only assignment files are written") }, c)
+                    let notes = error.diagnostics.map {
+                        Diagnostic(source: $0.naming(\.option).source, message: $0.message + "; only assignment files are written")
+                    }
+                    CLI.warn(notes, c)
                 }
             }
         }

@@ -22,9 +22,12 @@ enum SearchOptions {
             command: command, batch: try a.int("--evaluator-batch", in: 1...100_000) ?? 1, timeout: try a.double("--evaluator-timeout", min: 0) ?? 600)
     }
 
+    /// The options that state a budget, in the order they are listed (`--flops-window`).
+    static let budgetOptions = SearchBudget.Kind.allCases.map { "--" + $0.key }
+
     /// The one budget option given.
     static func budget(_ a: ParsedArguments, command: String = "search") throws(InputError) -> SearchBudget {
-        let given = SearchBudget.options.filter { a.value($0) != nil }
+        let given = budgetOptions.filter { a.value($0) != nil }
         guard given.count == 1 else {
             throw InputError(
                 .usage, source: given.count > 1 ? given[1] : command,
@@ -32,7 +35,7 @@ enum SearchOptions {
                     ? "needs one budget: --speedup, --latency, --flops-window, --memory or --energy"
                     : "only one budget may be given (also got \(given[0]))")
         }
-        return try SearchBudget.parse(given[0], a.values[given[0]]!)
+        return try SearchBudget.parse(SearchBudget.Kind.allCases[budgetOptions.firstIndex(of: given[0])!], a.values[given[0]]!)
     }
 
     /// Where the costs come from: `--sensitivity` (with `--missing-cost`), `--weights` (with

@@ -74,7 +74,7 @@ enum ShowCommand {
                 try CLI.emit(AssignmentFile.jsonText(chosen), a, c)
                 return 0
             }
-            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, flag: "--format"), a, c)
+            try CLI.emit(AssignmentFile.elsaText(patterns: Dictionary(uniqueKeysWithValues: chosen), workload: w, role: .elsaFormat), a, c)
             return 0
         }
         try CLI.emit(ReportFormatter.layerTable(try WorkloadCounts(w, patterns: patterns)), a, c)

@@ -10,7 +10,7 @@ enum SweepOptions {
             [
                 "--spec", "--workload", "--image", "--batch", "--sparsify", "--set", "--pattern", "--assignment", "--search",
                 "--pareto", "--optimizer", "--seed", "--objectives",
-            ] + SearchBudget.options
+            ] + SearchOptions.budgetOptions
         if a.positionals.count > 1 { throw InputError(.usage, source: "sweep", "takes one sweep file (got \(a.positionals.count))") }
         if let file = a.positionals.first {
             if let o = inline.first(where: { a.has($0) }) {
@@ -33,7 +33,7 @@ enum SweepOptions {
         }
         var axes: [SweepAxis] = []
         for s in a.values["--set"] ?? [] {
-            switch SweepAxis.parse(assignment: s) {
+            switch SweepAxis.parse(assignment: s, source: "--set") {
             case .success(let axis): axes.append(axis)
             case .failure(let e): throw InputError(.usage, source: "--set", "\(s): \(e.message)")
             }
@@ -69,7 +69,7 @@ enum SweepOptions {
             }
             modes.append(.assignment(name: name, assignment))
         }
-        let budgets = SearchBudget.options.filter { a.value($0) != nil }
+        let budgets = SearchOptions.budgetOptions.filter { a.value($0) != nil }
         if a.has("--search") {
             modes.append(.search(try SearchOptions.budget(a, command: "--search")))
         } else if let b = budgets.first {

@@ -15,9 +15,9 @@ public struct CheckpointScores: Sendable {
     /// Scores `workload`'s sparsifiable layers at `patterns` from the checkpoint at `path` (a
     /// `.safetensors` file or a folder of `.npy` files), with recorded inputs from `activations`.
     public init(path: String, activations: String? = nil, workload: Workload, patterns: [NMPattern]) throws(InputError) {
-        let weights = try WeightProxy.TensorStore(path: path, flag: "--weights")
+        let weights = try WeightProxy.TensorStore(path: path, role: .weights)
         let inputs = try activations.map { (a: String) throws(InputError) -> WeightProxy.TensorStore in
-            try WeightProxy.TensorStore(path: a, flag: "--activations")
+            try WeightProxy.TensorStore(path: a, role: .activations)
         }
         var scores: [String: [NMPattern: Double]] = [:]
         var missing: [String] = []

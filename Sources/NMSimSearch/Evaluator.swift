@@ -75,7 +75,7 @@ public final class EvaluatorClient {
         p.standardInput = toChild
         p.standardOutput = fromChild
         do { try p.run() } catch {
-            throw InputError(.software, source: "--evaluator", "cannot start /bin/sh -c \(command): \(error.localizedDescription)")
+            throw InputError(.software, role: .evaluator, "cannot start /bin/sh -c \(command): \(error.localizedDescription)")
         }
         // nmsim keeps only its own ends, so the evaluator's exit is seen as end of file.
         try? toChild.fileHandleForReading.close()

@@ -1,6 +1,6 @@
 import NMSimModel
 
-/// A search budget as the user states it (`--speedup 1.5`, `--latency 12ms`, ...), checked when
+/// A search budget as the user states it (a speedup of 1.5, a latency of 12ms, ...), checked when
 /// read and turned into a ``SearchConstraint`` for a given spec and dense latency, so that one
 /// statement serves every hardware point of a sweep.
 public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
@@ -15,40 +15,54 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
     /// Energy at most this many microjoules.
     case energy(microjoules: Double)
 
-    /// The command-line options that state a budget, in the order they are listed.
-    public static let options = ["--speedup", "--latency", "--flops-window", "--memory", "--energy"]
+    /// The kinds of budget, in the order they are listed.
+    public enum Kind: String, CaseIterable, Sendable {
+        case speedup, latency
+        case macsWindow = "flops-window"
+        case memory, energy
 
-    /// Reads the values of one budget option; a bad value is a usage error at `source`
-    /// (the option itself unless given), or a data error when `location` names a place in a file.
-    public static func parse(
-        _ option: String, _ values: [String], source: String? = nil,
-        location: String = ""
-    ) throws(InputError) -> SearchBudget {
-        let kind: InputError.Kind = location.isEmpty ? .usage : .data
-        func fail(_ message: String) -> InputError { InputError(kind, source: source ?? option, location: location, message) }
+        /// The key of a sweep file's search mode (`flops-window`).
+        public var key: String { rawValue }
+
+        var role: InputRole {
+            switch self {
+            case .speedup: .speedup
+            case .latency: .latency
+            case .macsWindow: .macsWindow
+            case .memory: .memory
+            case .energy: .energy
+            }
+        }
+    }
+
+    /// Reads the values of one budget of `kind`; a bad value is a usage error naming the
+    /// budget's role, or, when `location` names a place in the file `source`, a data error there.
+    public static func parse(_ kind: Kind, _ values: [String], source: String? = nil, location: String = "") throws(InputError) -> SearchBudget {
+        func fail(_ message: String) -> InputError {
+            guard let source, !location.isEmpty else { return InputError(.usage, role: kind.role, location: location, message) }
+            return InputError(.data, source: source, location: location, message)
+        }
         let v = values.first ?? ""
-        switch option {
-        case "--speedup":
+        switch kind {
+        case .speedup:
             guard let x = Double(v), x.isFinite, x > 0 else { throw fail("expected a number greater than 0, found \"\(v)\"") }
             guard x >= 0.001, x <= 1e6 else { throw fail("must be between 0.001 and 1000000 (got \(JSONWriter.format(x)))") }
             return .speedup(x)
-        case "--latency":
+        case .latency:
             guard Units.cycles(v, clockGHz: 1) != nil else { throw fail("expected cycles or a time such as 12.5ms or 900us, found \"\(v)\"") }
             return .latency(v)
-        case "--flops-window":
+        case .macsWindow:
             guard values.count == 2, let lo = Double(values[0]), let hi = Double(values[1]), lo >= 0, hi >= lo, hi <= 1e9 else {
                 throw fail("expected two numbers A <= B in GMACs, found \"\(values.joined(separator: " "))\"")
             }
             return .macsWindow(minGMACs: lo, maxGMACs: hi)
-        case "--memory":
+        case .memory:
             guard Units.bytes(v) != nil else { throw fail("expected bytes or a size such as 40MiB, found \"\(v)\"") }
             return .memory(v)
-        case "--energy":
+        case .energy:
             guard let uj = Double(v), uj.isFinite, uj > 0 else { throw fail("expected a number greater than 0, found \"\(v)\"") }
             guard uj <= 1e9 else { throw fail("must be at most 1000000000 uJ (got \(JSONWriter.format(uj)))") }
             return .energy(microjoules: uj)
-        default:
-            throw fail("is not a budget; budgets are \(options.joined(separator: ", "))")
         }
     }
 
@@ -58,7 +72,7 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
         case .speedup(let x): return .latency(maxCycles: Int64((Double(denseCycles) / x).rounded(.down)))
         case .latency(let v):
             guard let c = Units.cycles(v, clockGHz: spec.clockGHz) else {
-                throw InputError(.usage, source: "--latency", "expected cycles or a time such as 12.5ms or 900us, found \"\(v)\"")
+                throw InputError(.usage, role: .latency, "expected cycles or a time such as 12.5ms or 900us, found \"\(v)\"")
             }
             return .latency(maxCycles: c)
         case let .macsWindow(lo, hi): return .macsWindow(min: Int64((lo * 1e9).rounded(.up)), max: Int64((hi * 1e9).rounded(.down)))

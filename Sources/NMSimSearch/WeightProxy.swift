@@ -19,7 +19,7 @@ public enum WeightProxy {
         let path: String
         let lookup: (String) throws(InputError) -> Tensor?
 
-        init(path: String, flag: String) throws(InputError) {
+        init(path: String, role: InputRole) throws(InputError) {
             self.path = path
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw InputError(.noInput, source: path, "no such file") }
@@ -29,7 +29,7 @@ public enum WeightProxy {
                     return FileManager.default.fileExists(atPath: f) ? try NPYFile.read(path: f) : nil
                 }
             } else if path.lowercased().hasSuffix(".npy") {
-                throw InputError(.usage, source: flag, "give a folder of .npy files named after the tensors (blocks.0.attn.qkv.weight.npy), not one .npy file")
+                throw InputError(.usage, role: role, "give a folder of .npy files named after the tensors (blocks.0.attn.qkv.weight.npy), not one .npy file")
             } else {
                 let file = try SafeTensorsFile(path: path)
                 lookup = { (name: String) throws(InputError) -> Tensor? in try file.tensor(name) }

@@ -34,6 +34,27 @@ struct BoundedMemoryTests {
         #expect(r.status == 0, "\(r.status): \(r.stderr.prefix(300))")
     }
 
+    @Test func paddedSensitivityCSVIsReadInBoundedMemory() throws {
+        let dir = try temporaryDirectory()
+        var data = Data(FuzzTests.sensitivity.utf8)
+        data.append(Data(repeating: 0x0A, count: 30_000_000))
+        let csv = dir.appendingPathComponent("s.csv")
+        try data.write(to: csv)
+        let r = try Self.limited(["search", "--workload", FuzzTests.example, "--sensitivity", csv.path, "--speedup", "1.1", "--serial"])
+        #expect(r.status == 0, "\(r.status): \(r.stderr.prefix(300))")
+    }
+
+    @Test func paddedSCALESimReportIsReadInBoundedMemory() throws {
+        let dir = try temporaryDirectory()
+        let run = "Tests/NMSimModelTests/Fixtures/scalesim/is32_dense_small/"
+        for f in ["config.cfg", "topology.csv"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(run + f), to: dir.appendingPathComponent(f))
+        }
+        let report = try Self.padded(run + "COMPUTE_REPORT.csv", in: dir, name: "COMPUTE_REPORT.csv")
+        let r = try Self.limited(["check", "--golden", report])
+        #expect(r.status == 0, "\(r.status): \(r.stdout.prefix(300)) \(r.stderr.prefix(300))")
+    }
+
     @Test func paddedTraceIsReadInBoundedMemory() throws {
         let dir = try temporaryDirectory()
         let golden = dir.appendingPathComponent("g.golden.json").path

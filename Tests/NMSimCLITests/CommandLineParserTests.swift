@@ -91,3 +91,23 @@ struct ExitStatusTests {
         #expect(InputError.Kind.allCases.map(\.exitStatus) == [64, 65, 66, 70, 73])
     }
 }
+
+@Suite("Input roles")
+struct InputRoleTests {
+    @Test func librariesNameARoleAndTheCommandLineItsOption() {
+        #expect {
+            _ = try InputLoader.spec("flexnm4")
+        } throws: { e in
+            let d = (e as! InputError).diagnostics[0]
+            return d.role == .spec && d.source == "spec" && d.naming(\.option).description.hasPrefix("--spec: unknown preset \"flexnm4\"")
+        }
+    }
+
+    @Test func everyRoleIsAnOptionOfSomeCommand() {
+        let options = Set(CLI.commands.flatMap { $0.options.map(\.name) })
+        for role in InputRole.allCases {
+            let option = String(role.option.split(separator: " ")[0])
+            #expect(options.contains(option), "\(role) -> \(role.option)")
+        }
+    }
+}

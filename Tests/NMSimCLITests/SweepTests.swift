@@ -175,7 +175,7 @@ struct SweepTests {
         #expect(try SweepValues.parse("16,32").get() == [16, 32])
         #expect(try SweepValues.parse(#"["2:4"],["1:4","2:4"],[]"#).get() == [["2:4"], ["1:4", "2:4"], []])
         #expect(try SweepValues.parse("weightStationary,2:4").get() == ["weightStationary", "2:4"])
-        let axis = try SweepAxis.parse(assignment: "peArray.rows,buffers.ifmap.capacityKiB=[16,256],32").get()
+        let axis = try SweepAxis.parse(assignment: "peArray.rows,buffers.ifmap.capacityKiB=[16,256],32", source: "--set").get()
         #expect(axis.values == [[16, 256], [32, 32]])
         let root: JSONValue = ["a": ["b": 1]]
         #expect(try SpecPath.parse("a.c.d").get().setting(2, in: root).get() == ["a": ["b": 1, "c": ["d": 2]]])

@@ -6,8 +6,8 @@ import Testing
 
 /// Goldens that pin every counter the JSON report carries (cycles, stalls by cause, traffic by
 /// level, operand and direction, energy by term, area, MACs, metadata bytes) for every
-/// dataflow × dense/sparse × multiplexer placement, plus the unified buffer and single
-/// buffering, on the small example workload. Part of the regression suite: re-record with
+/// dataflow × dense/sparse × multiplexer placement, plus the unified buffer, single buffering,
+/// a slow decoder and partial sums spilled to DRAM, on the small example workload. Part of the regression suite: re-record with
 /// `NMSIM_RECORD_GOLDENS=1 swift test --filter RegressionSuite`.
 @Suite("Regression suite: every counter")
 struct RegressionSuiteCounterTests {
@@ -22,10 +22,13 @@ struct RegressionSuiteCounterTests {
         var singleBuffered = false
         /// One N:M group decoded per cycle, so that the decoder limits sparse streaming.
         var slowDecoder = false
+        /// A 16 KiB output buffer, too small to keep the partial sums of a reduction, so that
+        /// they go to DRAM and back (weight- and input-stationary).
+        var smallOutputBuffer = false
 
         var description: String {
             "\(dataflow.rawValue)-\(sparse ? "2of4" : "dense")-\(mux.rawValue)" + (unified ? "-unified" : "") + (singleBuffered ? "-single" : "")
-                + (slowDecoder ? "-slowdecoder" : "")
+                + (slowDecoder ? "-slowdecoder" : "") + (smallOutputBuffer ? "-smallofmap" : "")
         }
         var file: String { description + ".json" }
     }
@@ -35,6 +38,7 @@ struct RegressionSuiteCounterTests {
         + Dataflow.allCases.map { Config(dataflow: $0, sparse: true, mux: .perPE, unified: true) }
         + [Config(dataflow: .weightStationary, sparse: true, mux: .perPE, singleBuffered: true)]
         + Dataflow.allCases.map { Config(dataflow: $0, sparse: true, mux: .perPE, slowDecoder: true) }
+        + [Dataflow.weightStationary, .inputStationary].map { Config(dataflow: $0, sparse: true, mux: .perPE, smallOutputBuffer: true) }
 
     static func report(_ c: Config) throws -> JSONValue {
         var spec = try preset("flex-nm4")
@@ -42,6 +46,7 @@ struct RegressionSuiteCounterTests {
         spec.mux = c.mux
         spec.unifiedBuffer = c.unified
         if c.slowDecoder { spec.decoder.groupsPerCycle = 1 }
+        if c.smallOutputBuffer { spec.ofmap.capacityBytes = 16 << 10 }
         if c.singleBuffered {
             spec.stationaryDoubleBuffered = false
             spec.ifmap.doubleBuffered = false

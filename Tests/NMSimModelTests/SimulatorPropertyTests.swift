@@ -270,10 +270,10 @@ struct NetworkTests {
         let spec = try preset("sparse-tc-2of4")
         let w = VisionTransformer.named("deit-t")!.workload()
         #expect {
-            _ = try PatternAssignment(uniform: pattern("1:4"), source: "--pattern").resolve(w, on: spec)
+            _ = try PatternAssignment(uniform: pattern("1:4")).resolve(w, on: spec)
         } throws: { e in
             let d = (e as! InputError).diagnostics
-            return d.count == 1 && d[0].source == "--pattern"
+            return d.count == 1 && d[0].role == .pattern
                 && d[0].message.contains("spec sparse-tc-2of4 does not support the pattern of blocks.0.attn.qkv (1:4)")
                 && d[0].message.hasSuffix("it supports 2:4 (and dense)")
         }

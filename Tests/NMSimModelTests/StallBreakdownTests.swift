@@ -47,3 +47,33 @@ struct StallBreakdownTests {
         #expect(Set(StallCause.allCases.map(\.name)).count == StallCause.allCases.count)
     }
 }
+
+@Suite("Operand traffic")
+struct OperandTrafficTests {
+    /// Traffic whose counter i holds `base + i` (mirrored counters follow their source).
+    func distinct(_ base: Int64) -> OperandTraffic {
+        var t = OperandTraffic()
+        for c in TrafficCounter.allCases where c.mirrors == nil { t[c] = base + Int64(c.rawValue) }
+        return t
+    }
+
+    @Test func sumAndScaleCoverEveryCounter() {
+        let a = distinct(10), b = distinct(100)
+        for c in TrafficCounter.allCases {
+            #expect((a + b)[c] == a[c] + b[c], "\(c)")
+            #expect(a.scaled(by: 3)[c] == 3 * a[c], "\(c)")
+        }
+        #expect(a.entries.map(\.name) == TrafficCounter.allCases.map(\.name))
+        #expect(Set(TrafficCounter.allCases.map(\.name)).count == TrafficCounter.allCases.count)
+    }
+
+    @Test func bufferWritesAreTheFetchesIntoThem() {
+        let t = OperandTraffic([.dramInput: 7, .dramWeight: 9, .ifmapRead: 3])
+        #expect(t.ifmapWrite == 7 && t.filterWrite == 9 && t.ifmapRead == 3 && t.ofmapWrite == 0)
+        #expect(
+            t.entries.map(\.name) == [
+                "dramInput", "dramWeight", "dramMetadata", "dramPartialRead", "dramPartialWrite", "ifmapRead", "ifmapWrite", "filterRead",
+                "filterWrite", "metadataRead", "ofmapRead", "ofmapWrite",
+            ])
+    }
+}

@@ -58,6 +58,28 @@ struct OptimiserTests {
         }
     }
 
+    /// The front holds only points no other point beats: more of the resource always buys a
+    /// strictly lower cost, and its cheapest point is the optimum.
+    @Test(arguments: seeds)
+    func theFrontHoldsOnlyUndominatedPoints(seed: UInt64) throws {
+        let table = try LatencyTable(spec: try preset("flex-nm4"), workload: smallWorkload(7))
+        let costs = randomCosts(table, seed: seed)
+        let lo = table.cycles(table.options.map { $0.count - 1 }), hi = table.cycles(table.options.map { _ in 0 })
+        let constraints: [SearchConstraint] = [
+            .latency(maxCycles: hi), .latency(maxCycles: (lo + hi) / 2), .memory(maxBytes: table.weightBytes(table.options.map { _ in 0 })),
+        ]
+        for c in constraints {
+            let p = SearchProblem(table: table, costs: costs, constraint: c)
+            let front = ParetoDP().front(p).points
+            #expect(front.count > 1, "\(c)")
+            for (a, b) in zip(front, front.dropFirst()) {
+                #expect(a.resource < b.resource && b.cost < a.cost, "\(c): (\(a.resource), \(a.cost)) then (\(b.resource), \(b.cost))")
+            }
+            let best = try #require(ExhaustiveSearch.solve(p))
+            #expect(abs((front.last?.cost ?? .nan) - best.cost) < 1e-9, "\(c)")
+        }
+    }
+
     @Test func bucketedDPStaysWithinItsReportedBound() throws {
         let spec = try preset("flex-nm4")
         let table = try LatencyTable(spec: spec, workload: smallWorkload(8))
@@ -117,6 +139,22 @@ struct OptimiserTests {
         let a = try LatencyTable(spec: spec, workload: w, parallel: true)
         let b = try LatencyTable(spec: spec, workload: w, parallel: false)
         #expect(a.options == b.options && a.fixedCycles == b.fixedCycles && a.denseCycles == b.denseCycles)
+    }
+
+    /// The table's totals of a choice (cycles, MACs, weight bytes, energy) are the network's,
+    /// layers outside the search included: DeiT-T's attention products are never searched.
+    @Test func theTableTotalsAreTheSimulatedNetworksTotals() throws {
+        let spec = try preset("flex-nm4")
+        let w = VisionTransformer.named("deit-t")!.workload()
+        let table = try LatencyTable(spec: spec, workload: w)
+        #expect(table.fixedMACs > 0 && table.fixedCycles > 0)
+        for choice in [table.options.map { _ in 0 }, table.options.map { $0.count - 1 }, table.options.indices.map { $0 % 2 }] {
+            let r = try NetworkSimulator(spec: spec).run(w, patterns: table.patterns(choice))
+            #expect(table.cycles(choice) == r.totalCycles)
+            #expect(table.macs(choice) == r.macs)
+            #expect(table.weightBytes(choice) == r.weightBytes)
+            #expect(abs(table.energyPJ(choice) - r.energyPJ) <= 1e-9 * r.energyPJ)
+        }
     }
 
     @Test func everyResultMeetsItsConstraintWhenResimulated() throws {

@@ -269,11 +269,12 @@ struct FoldCostModel {
         w.sramReadBytes += skipRead
         w.sramWriteBytes += w.skipFetchBytes
         let outputsOS = plan.dataflow == .outputStationary
-        w.split = OperandTraffic(
-            dramInput: w.inputBytes + w.skipFetchBytes, dramWeight: w.weightBytes, dramMetadata: w.weightBytes > 0 ? meta : 0, metadataRead: meta,
-            dramPartialRead: w.partialReadBytes, dramPartialWrite: w.partialWriteBytes,
-            ifmapRead: actRead + skipRead, filterRead: weightRead, ofmapRead: firstRed ? 0 : partial,
-            ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial)
+        w.split = OperandTraffic([
+            .dramInput: w.inputBytes + w.skipFetchBytes, .dramWeight: w.weightBytes, .dramMetadata: w.weightBytes > 0 ? meta : 0, .metadataRead: meta,
+            .dramPartialRead: w.partialReadBytes, .dramPartialWrite: w.partialWriteBytes,
+            .ifmapRead: actRead + skipRead, .filterRead: weightRead, .ofmapRead: firstRed ? 0 : partial,
+            .ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial,
+        ])
         w.streamCycles = stream
         let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
         w.skewCycles = timing.skewCycles(usedRows: r, usedColumns: c, plan: plan, decoderFill: decoderFill)

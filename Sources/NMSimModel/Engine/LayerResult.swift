@@ -154,64 +154,6 @@ public struct StallBreakdown: Equatable, Sendable {
     }
 }
 
-/// Bytes moved, by operand and buffer: what the energy model charges.
-///
-/// Weight bytes include their metadata; `dramMetadata` and `metadataRead` are the metadata
-/// part of `dramWeight` and `filterRead`. Fetched inputs are written into the ifmap buffer and
-/// fetched weights into the filter buffer, so those writes equal the fetches.
-public struct OperandTraffic: Equatable, Sendable {
-    public var dramInput: Int64 = 0
-    public var dramWeight: Int64 = 0
-    public var dramMetadata: Int64 = 0
-    /// Partial sums spilled to DRAM and read back (outputs that did not fit on chip).
-    public var dramPartialRead: Int64 = 0
-    public var dramPartialWrite: Int64 = 0
-    public var ifmapRead: Int64 = 0
-    public var filterRead: Int64 = 0
-    public var metadataRead: Int64 = 0
-    public var ofmapRead: Int64 = 0
-    public var ofmapWrite: Int64 = 0
-
-    public init() {}
-
-    public init(
-        dramInput: Int, dramWeight: Int, dramMetadata: Int, metadataRead: Int, dramPartialRead: Int, dramPartialWrite: Int,
-        ifmapRead: Int, filterRead: Int, ofmapRead: Int, ofmapWrite: Int
-    ) {
-        self.dramInput = Int64(dramInput); self.dramWeight = Int64(dramWeight); self.dramMetadata = Int64(dramMetadata)
-        self.metadataRead = Int64(metadataRead)
-        self.dramPartialRead = Int64(dramPartialRead); self.dramPartialWrite = Int64(dramPartialWrite)
-        self.ifmapRead = Int64(ifmapRead); self.filterRead = Int64(filterRead)
-        self.ofmapRead = Int64(ofmapRead); self.ofmapWrite = Int64(ofmapWrite)
-    }
-
-    public var ifmapWrite: Int64 { dramInput }
-    public var filterWrite: Int64 { dramWeight }
-
-    /// Every counter, in report order.
-    public var entries: [(name: String, bytes: Int64)] {
-        [
-            ("dramInput", dramInput), ("dramWeight", dramWeight), ("dramMetadata", dramMetadata),
-            ("dramPartialRead", dramPartialRead), ("dramPartialWrite", dramPartialWrite),
-            ("ifmapRead", ifmapRead), ("ifmapWrite", ifmapWrite), ("filterRead", filterRead), ("filterWrite", filterWrite),
-            ("metadataRead", metadataRead), ("ofmapRead", ofmapRead), ("ofmapWrite", ofmapWrite),
-        ]
-    }
-
-    static func combine(_ a: OperandTraffic, _ b: OperandTraffic, _ f: (Int64, Int64) -> Int64) -> OperandTraffic {
-        var r = OperandTraffic()
-        r.dramInput = f(a.dramInput, b.dramInput); r.dramWeight = f(a.dramWeight, b.dramWeight)
-        r.dramMetadata = f(a.dramMetadata, b.dramMetadata); r.metadataRead = f(a.metadataRead, b.metadataRead)
-        r.dramPartialRead = f(a.dramPartialRead, b.dramPartialRead); r.dramPartialWrite = f(a.dramPartialWrite, b.dramPartialWrite)
-        r.ifmapRead = f(a.ifmapRead, b.ifmapRead); r.filterRead = f(a.filterRead, b.filterRead)
-        r.ofmapRead = f(a.ofmapRead, b.ofmapRead); r.ofmapWrite = f(a.ofmapWrite, b.ofmapWrite)
-        return r
-    }
-
-    public static func + (a: OperandTraffic, b: OperandTraffic) -> OperandTraffic { combine(a, b, +) }
-    public func scaled(by k: Int64) -> OperandTraffic { Self.combine(self, self) { x, _ in x * k } }
-}
-
 /// Bytes moved, by level.
 public struct Traffic: Equatable, Sendable {
     public var dramReadBytes: Int64 = 0

@@ -4,10 +4,11 @@ public struct PatternAssignment: Equatable, Sendable {
     public var uniform: NMPattern?
     /// Per-layer patterns by layer name (`--assignment`).
     public var byName: [String: NMPattern]
-    /// Where `byName` came from, for diagnostics.
-    public var source: String
+    /// The file `byName` came from, for diagnostics; nil when the patterns were given as values
+    /// (diagnostics then name the ``InputRole/pattern`` or ``InputRole/assignment`` role).
+    public var source: String?
 
-    public init(uniform: NMPattern? = nil, byName: [String: NMPattern] = [:], source: String = "--assignment") {
+    public init(uniform: NMPattern? = nil, byName: [String: NMPattern] = [:], source: String? = nil) {
         self.uniform = uniform
         self.byName = byName
         self.source = source
@@ -18,7 +19,7 @@ public struct PatternAssignment: Equatable, Sendable {
     /// The pattern of each layer, in order; every problem is reported (unknown names, patterns
     /// on layers that cannot be pruned, patterns the spec does not support).
     public func resolve(_ workload: Workload, on spec: HardwareSpec) throws(InputError) -> [NMPattern] {
-        let sink = DiagnosticSink(source: source)
+        let sink = DiagnosticSink(source: source ?? InputRole.assignment.rawValue)
         let known = Set(workload.layers.map(\.name))
         for name in byName.keys.sorted() where !known.contains(name) {
             sink.report(name, "no layer named \"\(name)\" in workload \(workload.name)")
@@ -42,9 +43,10 @@ public struct PatternAssignment: Equatable, Sendable {
         try sink.throwIfAny()
         if !unsupported.isEmpty {
             let list = unsupported.prefix(5).joined(separator: ", ") + (unsupported.count > 5 ? ", and \(unsupported.count - 5) more" : "")
-            throw InputError(
-                .data, source: uniform != nil && byName.isEmpty ? "--pattern" : source,
-                "spec \(spec.name) does not support the pattern of \(list); it supports \(spec.supportedPatternNames) (and dense)")
+            let message = "spec \(spec.name) does not support the pattern of \(list); it supports \(spec.supportedPatternNames) (and dense)"
+            if uniform != nil, byName.isEmpty { throw InputError(.data, role: .pattern, message) }
+            if let source { throw InputError(.data, source: source, message) }
+            throw InputError(.data, role: .assignment, message)
         }
         return out
     }

@@ -1,15 +1,54 @@
+/// What a value given to the libraries is for, when it came from no file. A diagnostic about
+/// such a value names its role; each front end names the role its own way (the command line as
+/// an option, `--pattern`).
+public enum InputRole: String, CaseIterable, Sendable {
+    case spec, workload, image, batch, sparsify
+    /// One pattern for every sparsifiable layer.
+    case pattern
+    /// Per-layer patterns.
+    case assignment
+    /// Where an ELSA configuration file is written, alone or with each Pareto point's.
+    case elsaExport, frontExport
+    /// A report's format, when it asks for ELSA's file.
+    case elsaFormat
+    /// A search budget.
+    case speedup, latency, macsWindow, memory, energy
+    /// The external accuracy evaluator's command.
+    case evaluator
+    /// A checkpoint, and recorded layer inputs.
+    case weights, activations
+    /// A sweep's shard taken from a scheduler's environment, and the number of shards.
+    case schedulerShard, shardCount
+}
+
 /// One located problem in user input: the file, where in it, and what is wrong.
 public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
-    /// The file (or flag, such as `--pattern`) the problem is in.
+    /// The file the problem is in, or the role of the value (see ``role``).
     public var source: String
     /// A JSON path (`buffers.ifmap.banks`), `line N`, or empty when the whole source is meant.
     public var location: String
     public var message: String
+    /// The role of the value the problem is in, when it came from no file; `source` is then the
+    /// role's name until a front end names it (``naming(_:)``).
+    public var role: InputRole?
 
     public init(source: String, location: String = "", message: String) {
         self.source = source
         self.location = location
         self.message = message
+    }
+
+    public init(role: InputRole, location: String = "", message: String) {
+        self.init(source: role.rawValue, location: location, message: message)
+        self.role = role
+    }
+
+    /// The diagnostic with its role, if any, named by `name` (the command line's option).
+    public func naming(_ name: (InputRole) -> String) -> Diagnostic {
+        guard let role else { return self }
+        var d = self
+        d.source = name(role)
+        return d
     }
 
     /// One line, whatever the input held: control characters are escaped (`\n`, `\t`, `\r`,
@@ -93,6 +132,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public init(_ kind: Kind, source: String, location: String = "", _ message: String) {
         self.init(kind, [Diagnostic(source: source, location: location, message: message)])
+    }
+
+    public init(_ kind: Kind, role: InputRole, location: String = "", _ message: String) {
+        self.init(kind, [Diagnostic(role: role, location: location, message: message)])
     }
 
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }

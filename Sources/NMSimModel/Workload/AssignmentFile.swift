@@ -104,17 +104,17 @@ public enum AssignmentFile {
     ///
     /// ELSA's genes are the qkv, proj, fc1 and fc2 layers of each block; a sparse pattern on any
     /// other layer has no place in the format and is an error, never dropped. Dense is written as
-    /// M:M with the group size the other genes use (4 if none). `flag` names the option in errors.
-    public static func elsaText(patterns: [String: NMPattern], workload: Workload, flag: String = "--export-elsa") throws(InputError) -> String {
+    /// M:M with the group size the other genes use (4 if none). Errors name `role`.
+    public static func elsaText(patterns: [String: NMPattern], workload: Workload, role: InputRole = .elsaExport) throws(InputError) -> String {
         guard let model = VisionTransformer.base(of: workload) else {
-            throw InputError(.usage, source: flag, "ELSA builds only DeiT/ViT and Swin models; \(workload.name) is not one of the built-in models")
+            throw InputError(.usage, role: role, "ELSA builds only DeiT/ViT and Swin models; \(workload.name) is not one of the built-in models")
         }
         let blocks = blockPrefixes(workload)
         let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
         let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
         if !outside.isEmpty {
             throw InputError(
-                .usage, source: flag,
+                .usage, role: role,
                 "ELSA's format has genes only for qkv, proj, fc1 and fc2 of each block; \(outside.prefix(3).joined(separator: ", ")) would be lost")
         }
         let m = patterns.values.filter { !$0.isDense }.map(\.m).max() ?? 4

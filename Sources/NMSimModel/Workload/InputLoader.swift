@@ -28,7 +28,7 @@ public enum InputLoader {
         }
         if !FileManager.default.fileExists(atPath: name), !name.contains("/"), !name.contains(".") {
             throw InputError(
-                .usage, source: "--spec",
+                .usage, role: .spec,
                 "unknown preset \"\(name)\"; presets are: \(Presets.names.joined(separator: ", ")) (or give a .json or SCALE-Sim .cfg file)")
         }
         if name.lowercased().hasSuffix(".cfg") {
@@ -43,21 +43,21 @@ public enum InputLoader {
     public static func workload(_ arg: String, image: Int? = nil, batch: Int = 1, sparsify: Set<String>? = nil) throws(InputError) -> Workload {
         if let model = VisionTransformer.named(arg) {
             if let why = model.problem(image: image ?? model.defaultImage, batch: batch) {
-                throw InputError(.usage, source: image != nil ? "--image" : "--batch", why)
+                throw InputError(.usage, role: image != nil ? .image : .batch, why)
             }
             return model.workload(image: image, batch: batch, sparsify: sparsify ?? VisionTransformer.defaultSparsifiable)
         }
         if sparsify != nil {
-            throw InputError(.usage, source: "--sparsify", "applies only to built-in models; a workload file marks its own layers with \"sparsifiable\"")
+            throw InputError(.usage, role: .sparsify, "applies only to built-in models; a workload file marks its own layers with \"sparsifiable\"")
         }
         if image != nil || batch != 1 {
             throw InputError(
-                .usage, source: image != nil ? "--image" : "--batch",
+                .usage, role: image != nil ? .image : .batch,
                 "applies only to built-in models (\(VisionTransformer.all.map(\.name).joined(separator: ", ")))")
         }
         if !FileManager.default.fileExists(atPath: arg), !arg.contains("/"), !arg.contains(".") {
             throw InputError(
-                .usage, source: "--workload",
+                .usage, role: .workload,
                 "unknown model \"\(arg)\"; built-in models are: \(VisionTransformer.all.map(\.name).joined(separator: ", ")) (or give a .json or SCALE-Sim .csv file)"
             )
         }

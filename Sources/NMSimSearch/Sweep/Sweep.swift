@@ -41,13 +41,13 @@ public enum SweepMode: Equatable, Sendable {
         }
         if let s = o.object("search") {
             defer { s.finish() }
-            let given = SearchBudget.options.filter { s.has(String($0.dropFirst(2))) }
+            let given = SearchBudget.Kind.allCases.filter { s.has($0.key) }
             guard given.count == 1 else {
-                sink.report(s.path, "needs exactly one budget of: \(SearchBudget.options.map { String($0.dropFirst(2)) }.joined(separator: ", "))")
-                for k in SearchBudget.options { _ = s.value(String(k.dropFirst(2))) }
+                sink.report(s.path, "needs exactly one budget of: \(SearchBudget.Kind.allCases.map(\.key).joined(separator: ", "))")
+                for k in SearchBudget.Kind.allCases { _ = s.value(k.key) }
                 return nil
             }
-            let key = String(given[0].dropFirst(2))
+            let key = given[0].key
             let raw = s.value(key)!
             var values: [String] = []
             switch raw {

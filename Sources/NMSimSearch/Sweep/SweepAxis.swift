@@ -102,7 +102,8 @@ public struct SweepAxis: Equatable, Sendable {
 
     /// Reads `PATH=V1,V2,...` or `PATH1,PATH2=V1,V2,...` (zipped: each value is given to every
     /// path, or is an array with one element per path). See ``SweepValues`` for the values.
-    public static func parse(assignment text: String, source: String = "--set") -> Result<SweepAxis, SweepError> {
+    /// `source` names where the text came from in later diagnostics.
+    public static func parse(assignment text: String, source: String) -> Result<SweepAxis, SweepError> {
         guard let eq = text.firstIndex(of: "=") else {
             return .failure(SweepError("expected PATH=V1,V2,... such as peArray.rows=16,32,64, found \"\(text)\""))
         }

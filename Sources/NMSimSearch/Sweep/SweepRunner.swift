@@ -29,38 +29,38 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
         func int(_ k: String) throws(InputError) -> Int? {
             guard let v = env[k], !v.isEmpty else { return nil }
             guard let i = Int(v.trimmingCharacters(in: .whitespaces)) else {
-                throw InputError(.usage, source: "--shard auto", "\(k)=\"\(v)\" is not an integer")
+                throw InputError(.usage, role: .schedulerShard, "\(k)=\"\(v)\" is not an integer")
             }
             return i
         }
         if let id = try int("SLURM_ARRAY_TASK_ID") {
             guard let count = try int("SLURM_ARRAY_TASK_COUNT"), count >= 1 else {
-                throw InputError(.usage, source: "--shard auto", "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (run under sbatch --array)")
+                throw InputError(.usage, role: .schedulerShard, "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (run under sbatch --array)")
             }
             let min = try int("SLURM_ARRAY_TASK_MIN") ?? 0
             let step = try int("SLURM_ARRAY_TASK_STEP") ?? 1
             guard step >= 1, id >= min, (id - min) % step == 0, (id - min) / step < count else {
                 throw InputError(
-                    .usage, source: "--shard auto",
+                    .usage, role: .schedulerShard,
                     "SLURM_ARRAY_TASK_ID=\(id) is not one of \(count) tasks from SLURM_ARRAY_TASK_MIN=\(min) in steps of \(step)")
             }
             if let shards, shards != count {
-                throw InputError(.usage, source: "--shards", "\(shards) differs from SLURM_ARRAY_TASK_COUNT=\(count)")
+                throw InputError(.usage, role: .shardCount, "\(shards) differs from SLURM_ARRAY_TASK_COUNT=\(count)")
             }
             return SweepShard(index: (id - min) / step, count: count)
         }
         if let index = try int("JOB_COMPLETION_INDEX") {
             let fromEnv = try int("NMSIM_SHARDS")
             guard let count = shards ?? fromEnv else {
-                throw InputError(.usage, source: "--shard auto", "JOB_COMPLETION_INDEX is set; give the job's completions as --shards N or NMSIM_SHARDS=N")
+                throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX is set; give the job's completions as --shards N or NMSIM_SHARDS=N")
             }
             guard count >= 1, index >= 0, index < count else {
-                throw InputError(.usage, source: "--shard auto", "JOB_COMPLETION_INDEX=\(index) is not below the shard count \(count)")
+                throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX=\(index) is not below the shard count \(count)")
             }
             return SweepShard(index: index, count: count)
         }
         throw InputError(
-            .usage, source: "--shard auto",
+            .usage, role: .schedulerShard,
             "no scheduler array variables are set: expected SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm job array) or JOB_COMPLETION_INDEX (Kubernetes Indexed Job); use --shard I/N otherwise"
         )
     }
