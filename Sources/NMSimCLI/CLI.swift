@@ -4,8 +4,8 @@ import NMSimReport
 
 /// The `nmsim` command line: parses arguments, runs one command, and maps every user-input
 /// problem to located lines on stderr and a sysexits status.
-public enum CLI {
-    public static let version = "0.1.0"
+package enum CLI {
+    package static let version = "0.1.0"
 
     static let commands: [CommandSpec] = [
         SimulateCommand.spec, ValidateCommand.spec, SpecsCommand.spec, WorkloadsCommand.spec, ShowCommand.spec,
@@ -22,7 +22,7 @@ public enum CLI {
     }
 
     /// Runs `args` (without the program name) and returns the exit status.
-    public static func run(_ args: [String], console: Console = .standard) -> Int32 {
+    package static func run(_ args: [String], console: Console = .standard) -> Int32 {
         guard let first = args.first else {
             console.err(overview)
             return InputError.Kind.usage.exitStatus

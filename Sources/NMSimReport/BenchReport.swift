@@ -3,9 +3,9 @@ import NMSimModel
 import NMSimSearch
 
 /// The text `nmsim bench` prints.
-public enum BenchReport {
+package enum BenchReport {
     /// `peakMB`: the process's peak resident memory in MB.
-    public static func text(_ bench: Benchmark, spec: HardwareSpec, workload: String, repeats: Int, peakMB: Double) -> String {
+    package static func text(_ bench: Benchmark, spec: HardwareSpec, workload: String, repeats: Int, peakMB: Double) -> String {
         var out = "nmsim bench: \(workload) on \(spec.name) (\(spec.rows)x\(spec.columns) \(spec.dataflow.shortName)), median of \(repeats)\n"
         out += String(format: "whole network, identical shapes simulated once: %.2f ms\n", bench.networkSeconds * 1000)
         out += String(

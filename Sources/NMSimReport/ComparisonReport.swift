@@ -4,7 +4,7 @@ import NMSimModel
 /// Renders a ``Comparison``: the terminal table, JSON, and Markdown over several specs.
 extension Comparison {
     /// The terminal table: one row per configuration.
-    public func table() -> String {
+    package func table() -> String {
         var t = [
             [
                 "configuration", "GMACs", "MACs ratio", "cycles", "time", "speedup", "of ideal", "weights", "gemm", "attention", "vector", "memory stalls",
@@ -29,7 +29,7 @@ extension Comparison {
     }
 
     /// The JSON object of one spec's comparison (`schemaVersion` 1).
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         .object([
             ("schemaVersion", 1), ("spec", .string(dense.specName)), ("workload", .string(dense.workloadName)),
             (
@@ -53,7 +53,7 @@ extension Comparison {
     }
 
     /// The text tables of `nmsim compare`: one per spec, then the skipped configurations.
-    public static func text(_ cmps: [Comparison], skipped: [String], workload: String) -> String {
+    package static func text(_ cmps: [Comparison], skipped: [String], workload: String) -> String {
         var text = ""
         for cmp in cmps {
             text += "\(workload) on \(cmp.dense.specName)\n" + cmp.table() + "\n"
@@ -64,7 +64,7 @@ extension Comparison {
 
     /// One Markdown table over several comparisons (one per spec), with the configurations
     /// skipped for unsupported patterns listed after it.
-    public static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
+    package static func markdown(_ cmps: [Comparison], skipped: [String]) -> String {
         var out =
             "| spec | configuration | GMACs | MACs ratio | simulated speedup | of ideal | weights | attention + vector share | memory stalls | limiter | energy/image | area |\n"
         out += "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"

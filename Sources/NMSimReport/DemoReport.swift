@@ -3,9 +3,9 @@ import NMSimModel
 import NMSimSearch
 
 /// The text `nmsim demo` prints for a ``DemoRun``.
-public enum DemoReport {
+package enum DemoReport {
     /// `summary` is the spec's one-line summary; `milliseconds` the run's wall-clock time.
-    public static func text(_ demo: DemoRun, summary: String, milliseconds: Double) -> String {
+    package static func text(_ demo: DemoRun, summary: String, milliseconds: Double) -> String {
         let table = demo.table, session = demo.session
         let evaluated = demo.evaluated
         var rows = [

@@ -3,37 +3,37 @@ import NMSimModel
 
 /// One self-contained HTML page (XHTML-compatible, inline SVG and CSS, no scripts) built from
 /// nmsim's outputs: the inputs that made it, tables and figures.
-public struct HTMLReport {
+package struct HTMLReport {
     /// One input as listed at the top of the page.
-    public struct Input {
-        public var file: String
-        public var kind: String
-        public var spec: String
-        public var workload: String
-        public var command: String?
-        public var version: String?
-        public init(file: String, kind: String, spec: String, workload: String, command: String?, version: String?) {
+    package struct Input {
+        package var file: String
+        package var kind: String
+        package var spec: String
+        package var workload: String
+        package var command: String?
+        package var version: String?
+        package init(file: String, kind: String, spec: String, workload: String, command: String?, version: String?) {
             self.file = file; self.kind = kind; self.spec = spec; self.workload = workload; self.command = command; self.version = version
         }
     }
 
-    public var title: String
-    public var generator: String
-    public var inputs: [Input] = []
+    package var title: String
+    package var generator: String
+    package var inputs: [Input] = []
     /// Section bodies in order, each with its heading.
-    public var sections: [(heading: String, body: String)] = []
+    package var sections: [(heading: String, body: String)] = []
 
-    public init(title: String, generator: String) {
+    package init(title: String, generator: String) {
         self.title = title
         self.generator = generator
     }
 
     static func e(_ s: String) -> String { SVGDocument.escape(s) }
     /// Text escaped for the page.
-    public static func escapeText(_ s: String) -> String { e(s) }
+    package static func escapeText(_ s: String) -> String { e(s) }
 
     /// A table with a header row; cells are escaped text; columns in `numeric` align right.
-    public static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], cls: String = "data") -> String {
+    package static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], cls: String = "data") -> String {
         var out = "<div class=\"scroll\"><table class=\"\(cls)\">\n<thead><tr>"
         for (i, h) in header.enumerated() { out += "<th\(numeric.contains(i) ? " class=\"num\"" : "")>\(e(h))</th>" }
         out += "</tr></thead>\n<tbody>\n"
@@ -44,12 +44,12 @@ public struct HTMLReport {
     }
 
     /// A figure: the SVG inline, with a caption.
-    public static func figure(_ svg: String, caption: String) -> String {
+    package static func figure(_ svg: String, caption: String) -> String {
         "<figure>\n" + svg + "<figcaption>\(e(caption))</figcaption>\n</figure>\n"
     }
 
     /// Sections for one network run.
-    public mutating func addNetwork(_ r: NetworkReport, heading: String) {
+    package mutating func addNetwork(_ r: NetworkReport, heading: String) {
         let ratio = r.macs > 0 ? Double(r.denseMACs) / Double(r.macs) : 1
         var body = Self.table(
             ["quantity", "value"],
@@ -105,7 +105,7 @@ public struct HTMLReport {
     }
 
     /// Sections for comparisons (one per spec).
-    public mutating func addComparisons(_ cmps: [ReportReader.ComparisonSummary], heading: String) {
+    package mutating func addComparisons(_ cmps: [ReportReader.ComparisonSummary], heading: String) {
         var body = ""
         for c in cmps {
             body += "<h3>\(Self.e(c.workload)) on \(Self.e(c.spec))</h3>\n"
@@ -139,7 +139,7 @@ public struct HTMLReport {
     }
 
     /// Sections for a search.
-    public mutating func addSearch(_ s: ReportReader.SearchSummary, clockGHz: Double, heading: String) {
+    package mutating func addSearch(_ s: ReportReader.SearchSummary, clockGHz: Double, heading: String) {
         var body = Self.table(
             ["quantity", "value"],
             [
@@ -164,7 +164,7 @@ public struct HTMLReport {
     }
 
     /// A table of golden checks: file, result, mismatches.
-    public mutating func addGoldens(_ results: [(file: String, problems: [String])], heading: String) {
+    package mutating func addGoldens(_ results: [(file: String, problems: [String])], heading: String) {
         let passed = results.filter { $0.problems.isEmpty }.count
         var body = "<p>\(passed) passed, \(results.count - passed) failed.</p>\n"
         body += Self.table(
@@ -173,7 +173,7 @@ public struct HTMLReport {
     }
 
     /// The spec behind each name that is a built-in preset.
-    public mutating func addPresetSpecs() {
+    package mutating func addPresetSpecs() {
         var seen: [String] = []
         for i in inputs where !seen.contains(i.spec) { seen.append(i.spec) }
         let body = seen.compactMap { name in
@@ -209,7 +209,7 @@ public struct HTMLReport {
         """
 
     /// The page.
-    public func render() -> String {
+    package func render() -> String {
         var out = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
         out += "<meta name=\"generator\" content=\"\(Self.e(generator))\"/>\n<title>\(Self.e(title))</title>\n<style>\n\(Self.css)\n</style>\n</head>\n<body>\n"

@@ -4,7 +4,7 @@ import NMSimModel
 extension ReportFormatter {
     /// `nmsim show`'s table: every layer's shape, count, pattern, MACs and parameters, then the
     /// totals.
-    public static func layerTable(_ counts: WorkloadCounts) -> String {
+    package static func layerTable(_ counts: WorkloadCounts) -> String {
         let w = counts.workload
         var rows = [["layer", "type", "shape (MxNxK)", "x", "pattern", "MACs", "kept MACs", "params"]]
         for (i, l) in w.layers.enumerated() {

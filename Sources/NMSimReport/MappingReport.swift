@@ -25,7 +25,7 @@ extension ReportFormatter {
 
     /// One layer's mapping decision: every candidate's closed-form estimate, the simulated
     /// ones' cycles, and why the winner won.
-    public static func mappingExplanation(
+    package static func mappingExplanation(
         layer: String, shape: GEMMShape, pattern: NMPattern, spec: HardwareSpec, choice: Mapper.Choice, fixed: LayerResult, maxRows: Int = 12
     ) -> String {
         let objective = spec.mapping.objective.rawValue

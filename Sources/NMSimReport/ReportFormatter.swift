@@ -2,11 +2,11 @@ import Foundation
 import NMSimModel
 
 /// Renders a ``NetworkReport`` as a terminal table, CSV, or JSON with sorted keys.
-public enum ReportFormatter {
+package enum ReportFormatter {
     /// The JSON report's schema version (see Docs/CLI.md).
-    public static let schemaVersion = 1
+    package static let schemaVersion = 1
 
-    public static func json(_ r: NetworkReport) -> JSONValue {
+    package static func json(_ r: NetworkReport) -> JSONValue {
         var layers: [JSONValue] = []
         for l in r.layers {
             var o: [(key: String, value: JSONValue)] = [
@@ -53,7 +53,7 @@ public enum ReportFormatter {
     static func stalls(_ s: StallBreakdown) -> JSONValue { .object(s.entries.map { ($0.name, .integer($0.cycles)) }) }
 
     /// Components by name (area in mm², energy in pJ).
-    public static func breakdown(_ b: Breakdown) -> JSONValue { .object(b.entries.map { ($0.name, .number($0.value)) }) }
+    package static func breakdown(_ b: Breakdown) -> JSONValue { .object(b.entries.map { ($0.name, .number($0.value)) }) }
 
     static func traffic(_ t: Traffic) -> JSONValue {
         .object([
@@ -63,7 +63,7 @@ public enum ReportFormatter {
         ])
     }
 
-    public static let csvHeader =
+    package static let csvHeader =
         "layer,type,pattern,m,n,k,count,cycles,compute_cycles,macs,dense_macs,folds,limiter,"
         + StallCause.allCases.map(\.csvColumn).joined(separator: ",") + ","
         + "dram_read_bytes,dram_write_bytes,weight_bytes,metadata_bytes,energy_pj,"
@@ -78,7 +78,7 @@ public enum ReportFormatter {
         return out
     }
 
-    public static func csv(_ r: NetworkReport) -> String {
+    package static func csv(_ r: NetworkReport) -> String {
         var out = csvHeader + "\n"
         for l in r.layers {
             let (type, m, n, k): (String, String, String, String)
@@ -104,7 +104,7 @@ public enum ReportFormatter {
     }
 
     /// A readable terminal table with units and a summary.
-    public static func table(_ r: NetworkReport, maxLayers: Int = 60) -> String {
+    package static func table(_ r: NetworkReport, maxLayers: Int = 60) -> String {
         let groups = stallGroups
         var rows: [[String]] = [
             ["layer", "pattern", "shape (MxNxK)", "x", "cycles", "util", "limiter", "stalls (\(groups.joined(separator: "/")))", "mapping"]
@@ -169,11 +169,11 @@ public enum ReportFormatter {
         return line.isEmpty ? out : out + "             " + line + "\n"
     }
 
-    public static func formatArea(_ mm2: Double) -> String {
+    package static func formatArea(_ mm2: Double) -> String {
         mm2 >= 0.1 ? String(format: "%.2f mm²", mm2) : String(format: "%.0f µm²", mm2 * 1e6)
     }
 
-    public static func align(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+    package static func align(_ rows: [[String]], rightAligned: Set<Int>) -> String {
         guard let width = rows.first?.count else { return "" }
         var w = Array(repeating: 0, count: width)
         for row in rows where row.count == width && !(row.first?.hasPrefix("...") ?? false) {
@@ -188,7 +188,7 @@ public enum ReportFormatter {
         }.joined(separator: "\n")
     }
 
-    public static func grouped(_ v: Int64) -> String {
+    package static func grouped(_ v: Int64) -> String {
         let s = String(v.magnitude)
         var out = ""
         for (i, ch) in s.enumerated() {
@@ -198,15 +198,15 @@ public enum ReportFormatter {
         return (v < 0 ? "-" : "") + out
     }
 
-    public static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    package static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
 
-    public static func formatTime(_ s: Double) -> String {
+    package static func formatTime(_ s: Double) -> String {
         if s >= 1 { return String(format: "%.3f s", s) }
         if s >= 1e-3 { return String(format: "%.3f ms", s * 1e3) }
         return String(format: "%.3f us", s * 1e6)
     }
 
-    public static func formatBytes(_ b: Int64) -> String {
+    package static func formatBytes(_ b: Int64) -> String {
         let d = Double(b)
         if d >= 1_073_741_824 { return String(format: "%.2f GiB", d / 1_073_741_824) }
         if d >= 1_048_576 { return String(format: "%.2f MiB", d / 1_048_576) }
@@ -214,7 +214,7 @@ public enum ReportFormatter {
         return "\(b) B"
     }
 
-    public static func formatEnergy(_ pj: Double) -> String {
+    package static func formatEnergy(_ pj: Double) -> String {
         if pj >= 1e9 { return String(format: "%.3f mJ", pj / 1e9) }
         if pj >= 1e6 { return String(format: "%.3f uJ", pj / 1e6) }
         if pj >= 1e3 { return String(format: "%.3f nJ", pj / 1e3) }

@@ -4,59 +4,59 @@ import NMSimModel
 /// Reads nmsim's own JSON outputs back (simulate, compare, search) for the HTML report.
 /// Unknown keys are allowed (newer outputs add keys); missing or mistyped ones are errors
 /// located by their JSON path.
-public enum ReportReader {
+package enum ReportReader {
     /// What one JSON output is.
-    public enum Document {
+    package enum Document {
         case simulate(NetworkReport, Provenance)
         case compare([ComparisonSummary], Provenance)
         case search(SearchSummary, Provenance)
     }
 
     /// The command and version that wrote an output, when it says.
-    public struct Provenance: Sendable {
-        public var command: String?
-        public var version: String?
-        public init(command: String? = nil, version: String? = nil) { self.command = command; self.version = version }
+    package struct Provenance: Sendable {
+        package var command: String?
+        package var version: String?
+        package init(command: String? = nil, version: String? = nil) { self.command = command; self.version = version }
     }
 
     /// One comparison (one spec) as written by `compare --format json`.
-    public struct ComparisonSummary: Sendable {
-        public var spec: String
-        public var workload: String
-        public var rows: [Row]
-        public struct Row: Sendable {
-            public var label: String
-            public var totalCycles: Int64
-            public var seconds: Double
-            public var macs: Int64
-            public var macsRatio: Double
-            public var speedup: Double
-            public var weightBytes: Int64
-            public var images: Int
-            public var energyPJ: Double
-            public var energy: Breakdown
-            public var area: Breakdown
+    package struct ComparisonSummary: Sendable {
+        package var spec: String
+        package var workload: String
+        package var rows: [Row]
+        package struct Row: Sendable {
+            package var label: String
+            package var totalCycles: Int64
+            package var seconds: Double
+            package var macs: Int64
+            package var macsRatio: Double
+            package var speedup: Double
+            package var weightBytes: Int64
+            package var images: Int
+            package var energyPJ: Double
+            package var energy: Breakdown
+            package var area: Breakdown
         }
     }
 
     /// A search as written by `search --format json`.
-    public struct SearchSummary: Sendable {
-        public var spec: String
-        public var workload: String
-        public var objectiveKind: String
-        public var objective: Double
-        public var constraint: String
-        public var constraintMet: Bool
-        public var speedup: Double
-        public var predictedCycles: Int64
-        public var resimulatedCycles: Int64
+    package struct SearchSummary: Sendable {
+        package var spec: String
+        package var workload: String
+        package var objectiveKind: String
+        package var objective: Double
+        package var constraint: String
+        package var constraintMet: Bool
+        package var speedup: Double
+        package var predictedCycles: Int64
+        package var resimulatedCycles: Int64
         /// (cycles, cost) of the latency–cost front, when the search computed it.
-        public var pareto: [(cycles: Int64, cost: Double)]
+        package var pareto: [(cycles: Int64, cost: Double)]
         /// The chosen configuration simulated as a network, when the output includes it.
-        public var chosen: NetworkReport?
+        package var chosen: NetworkReport?
     }
 
-    public static func read(_ text: String, source: String) throws(InputError) -> Document {
+    package static func read(_ text: String, source: String) throws(InputError) -> Document {
         let root = try JSONParser.parse(text, source: source)
         if case .array(let items) = root {
             let sink = DiagnosticSink(source: source)

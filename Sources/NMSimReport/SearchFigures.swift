@@ -4,9 +4,9 @@ import NMSimSearch
 
 extension SearchSession {
     /// Quantities a search figure can put on an axis.
-    public static let plotMetrics = ["latency", "macs", "weights", "energy", "cost"]
+    package static let plotMetrics = ["latency", "macs", "weights", "energy", "cost"]
     /// Figure kinds for a search.
-    public static let plotKinds = ["pareto", "nm-map", "cycles", "energy", "roofline"]
+    package static let plotKinds = ["pareto", "nm-map", "cycles", "energy", "roofline"]
 
     /// The value and axis label of `metric` for a choice.
     func metric(_ metric: String, _ choice: [Int]) -> (value: Double, label: String) {
@@ -24,7 +24,7 @@ extension SearchSession {
     /// The Pareto scatter: the latency–cost front's configurations (with --pareto), every uniform
     /// configuration and the chosen one, on the axes asked for; the points no other point
     /// beats on both axes are highlighted.
-    public func paretoFigure(x: String, y: String) -> Scatter {
+    package func paretoFigure(x: String, y: String) -> Scatter {
         var pts: [(x: Double, y: Double, label: String, group: String)] = []
         func add(_ choice: [Int], _ label: String, _ group: String) {
             pts.append((metric(x, choice).value, metric(y, choice).value, label, group))
@@ -45,7 +45,7 @@ extension SearchSession {
     }
 
     /// The figure of `kind` (one of ``plotKinds``); network figures show the chosen configuration.
-    public func figure(kind: String, x: String, y: String, bytesPerCycle: Double) -> String {
+    package func figure(kind: String, x: String, y: String, bytesPerCycle: Double) -> String {
         kind == "pareto" ? paretoFigure(x: x, y: y).svg() : Figures.report(resimulated, kind: kind, bytesPerCycle: bytesPerCycle)
     }
 }

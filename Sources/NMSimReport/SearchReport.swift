@@ -4,7 +4,7 @@ import NMSimSearch
 
 /// Renders a ``SearchSession``: the terminal report and JSON (`schemaVersion` 1).
 extension SearchSession {
-    public func json() -> JSONValue {
+    package func json() -> JSONValue {
         let check = constraintCheck
         let t = problem.table
         var o: [(key: String, value: JSONValue)] = [
@@ -98,7 +98,7 @@ extension SearchSession {
         return .object(d.keys.sorted().map { ($0, .int(d[$0]!)) })
     }
 
-    public func table() -> String {
+    package func table() -> String {
         let t = problem.table
         let check = constraintCheck
         var out = "nmsim search: \(t.workload.name) on \(specName), \(problem.constraint)\n"
@@ -160,7 +160,7 @@ extension SearchSession {
     }
 
     /// Patterns per block for ViT-style names, else one line per layer.
-    public func layerGrid() -> String {
+    package func layerGrid() -> String {
         let names = problem.table.layerNames
         let byName = patternsByName
         let blocks = AssignmentFile.blockPrefixes(problem.table.workload)

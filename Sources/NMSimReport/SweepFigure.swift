@@ -3,7 +3,7 @@ import NMSimModel
 import NMSimSearch
 
 /// Figures and report sections of a sweep's output folder, read from its files alone.
-public enum SweepFigure {
+package enum SweepFigure {
     /// An axis: the `points.csv` column, a multiplier into the shown unit, and its label.
     static func axis(_ o: SweepObjective) -> (column: String, scale: Double, label: String) {
         switch o {
@@ -20,7 +20,7 @@ public enum SweepFigure {
     }
 
     /// The rows of `points.csv`: header and fields; an error names the file and line.
-    public static func rows(_ text: String, source: String) throws(InputError) -> (header: [String], rows: [[String]]) {
+    package static func rows(_ text: String, source: String) throws(InputError) -> (header: [String], rows: [[String]]) {
         let lines = text.split(separator: "\n")
         guard let first = lines.first, let header = SweepTables.fields(first), header.contains("status"), header.contains("workload"),
             header.contains("mode")
@@ -39,7 +39,7 @@ public enum SweepFigure {
 
     /// The Pareto scatter of the `ok` rows on two objectives (default: the front's own), the
     /// rows no other row of the same workload beats on both highlighted.
-    public static func pareto(pointsCSV: String, source: String, x: SweepObjective?, y: SweepObjective?, title: String) throws(InputError) -> Scatter {
+    package static func pareto(pointsCSV: String, source: String, x: SweepObjective?, y: SweepObjective?, title: String) throws(InputError) -> Scatter {
         let (header, rows) = try rows(pointsCSV, source: source)
         let defaults = SweepTables.objectives([], rows: rows, header: header)
         let xo = x ?? defaults[0], yo = y ?? (defaults.count > 1 ? defaults[1] : .energy)
@@ -67,7 +67,7 @@ public enum SweepFigure {
     }
 
     /// The report section of a sweep folder: what was swept, the front's rows, and the scatter.
-    public static func addSection(to page: inout HTMLReport, folder: String) throws(InputError) {
+    package static func addSection(to page: inout HTMLReport, folder: String) throws(InputError) {
         let points = folder + "/points.csv", manifest = folder + "/sweep.json"
         guard let text = try? String(contentsOfFile: points, encoding: .utf8) else { throw InputError(.noInput, source: points, "cannot be read") }
         var spec = "-", version: String?, command: String?, columns: [String] = []

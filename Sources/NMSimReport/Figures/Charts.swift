@@ -50,25 +50,25 @@ func drawLegend(_ d: inout SVGDocument, _ items: [(name: String, color: String)]
 }
 
 /// Horizontal stacked bars: one bar per category (a layer), one segment per non-zero series value.
-public struct StackedBars {
-    public var title: String
-    public var valueLabel: String
-    public var categories: [String]
-    public var series: [String]
+package struct StackedBars {
+    package var title: String
+    package var valueLabel: String
+    package var categories: [String]
+    package var series: [String]
     /// categories × series.
-    public var values: [[Double]]
+    package var values: [[Double]]
     /// Formats a value for tooltips (with its unit).
-    public var format: (Double) -> String
+    package var format: (Double) -> String
 
-    public init(title: String, valueLabel: String, categories: [String], series: [String], values: [[Double]], format: @escaping (Double) -> String) {
+    package init(title: String, valueLabel: String, categories: [String], series: [String], values: [[Double]], format: @escaping (Double) -> String) {
         self.title = title; self.valueLabel = valueLabel; self.categories = categories; self.series = series
         self.values = values; self.format = format
     }
 
     /// Segments drawn: one per non-zero value.
-    public var markCount: Int { values.reduce(0) { $0 + $1.filter { $0 > 0 }.count } }
+    package var markCount: Int { values.reduce(0) { $0 + $1.filter { $0 > 0 }.count } }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let labelChars = min(categories.map(\.count).max() ?? 4, 34)
         let left = 16 + Double(labelChars) * 6.6
         let width = max(760, left + 560)
@@ -105,39 +105,39 @@ public struct StackedBars {
 
 /// A scatter plot of labelled points, optionally in groups, with front points highlighted and
 /// joined, and an optional y = x reference line.
-public struct Scatter {
-    public struct Point {
-        public var x: Double, y: Double
-        public var label: String
-        public var group: String
-        public var front: Bool
+package struct Scatter {
+    package struct Point {
+        package var x: Double, y: Double
+        package var label: String
+        package var group: String
+        package var front: Bool
         /// Labelled even when the chart labels no points.
-        public var labelled: Bool
-        public init(x: Double, y: Double, label: String, group: String = "", front: Bool = false, labelled: Bool = false) {
+        package var labelled: Bool
+        package init(x: Double, y: Double, label: String, group: String = "", front: Bool = false, labelled: Bool = false) {
             self.x = x; self.y = y; self.label = label; self.group = group; self.front = front; self.labelled = labelled
         }
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var points: [Point]
-    public var xLog = false, yLog = false
-    public var includeZero = true
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var points: [Point]
+    package var xLog = false, yLog = false
+    package var includeZero = true
     /// Draw y = x, labelled.
-    public var diagonal: String?
+    package var diagonal: String?
     /// Label each point next to it (for few points).
-    public var labelPoints = true
-    public var frontName = "Pareto front"
+    package var labelPoints = true
+    package var frontName = "Pareto front"
 
     /// The points' groups in order of first appearance.
     static func groups(_ points: [Point]) -> [String] { points.reduce(into: [String]()) { if !$0.contains($1.group) { $0.append($1.group) } } }
 
-    public init(title: String, xLabel: String, yLabel: String, points: [Point]) {
+    package init(title: String, xLabel: String, yLabel: String, points: [Point]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.points = points
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let width = 760.0, height = 520.0
         var d = SVGDocument.titled(title, width: width, height: height)
         let groups = Scatter.groups(points)
@@ -184,30 +184,30 @@ public struct Scatter {
 }
 
 /// A grid of labelled cells coloured by a 0 ... 1 value (an N:M map: blocks × layer kinds).
-public struct Heatmap {
-    public struct Cell {
-        public var text: String
-        public var value: Double
-        public var tip: String
-        public init(text: String, value: Double, tip: String) { self.text = text; self.value = value; self.tip = tip }
+package struct Heatmap {
+    package struct Cell {
+        package var text: String
+        package var value: Double
+        package var tip: String
+        package init(text: String, value: Double, tip: String) { self.text = text; self.value = value; self.tip = tip }
     }
 
-    public var title: String
-    public var rowLabel: String
-    public var columnLabel: String
-    public var rows: [String]
-    public var columns: [String]
-    public var cells: [[Cell?]]
-    public var scaleLabel: String
+    package var title: String
+    package var rowLabel: String
+    package var columnLabel: String
+    package var rows: [String]
+    package var columns: [String]
+    package var cells: [[Cell?]]
+    package var scaleLabel: String
 
-    public init(title: String, rowLabel: String, columnLabel: String, rows: [String], columns: [String], cells: [[Cell?]], scaleLabel: String) {
+    package init(title: String, rowLabel: String, columnLabel: String, rows: [String], columns: [String], cells: [[Cell?]], scaleLabel: String) {
         self.title = title; self.rowLabel = rowLabel; self.columnLabel = columnLabel; self.rows = rows
         self.columns = columns; self.cells = cells; self.scaleLabel = scaleLabel
     }
 
-    public var markCount: Int { cells.reduce(0) { $0 + $1.compactMap { $0 }.count } }
+    package var markCount: Int { cells.reduce(0) { $0 + $1.compactMap { $0 }.count } }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let labelChars = min(rows.map(\.count).max() ?? 4, 30)
         let left = 40 + Double(labelChars) * 6.6
         let cw = 84.0, ch = 22.0
@@ -245,19 +245,19 @@ public struct Heatmap {
 }
 
 /// A roofline: the compute roof and the memory roof on log-log axes, one point per layer.
-public struct Roofline {
-    public var title: String
+package struct Roofline {
+    package var title: String
     /// Peak MACs per cycle (the compute roof).
-    public var peak: Double
+    package var peak: Double
     /// DRAM bytes per cycle (the memory roof's slope).
-    public var bytesPerCycle: Double
-    public var points: [Scatter.Point]
+    package var bytesPerCycle: Double
+    package var points: [Scatter.Point]
 
-    public init(title: String, peak: Double, bytesPerCycle: Double, points: [Scatter.Point]) {
+    package init(title: String, peak: Double, bytesPerCycle: Double, points: [Scatter.Point]) {
         self.title = title; self.peak = peak; self.bytesPerCycle = bytesPerCycle; self.points = points
     }
 
-    public func svg() -> String {
+    package func svg() -> String {
         let width = 760.0, height = 540.0
         var d = SVGDocument.titled(title, width: width, height: height)
         let groups = Scatter.groups(points)

@@ -2,14 +2,14 @@ import Foundation
 import NMSimModel
 
 /// The figures nmsim draws from its reports, as SVG text.
-public enum Figures {
+package enum Figures {
     /// Figure kinds for one network run.
-    public static let reportKinds = ["cycles", "energy", "nm-map", "roofline"]
+    package static let reportKinds = ["cycles", "energy", "nm-map", "roofline"]
     /// Figure kinds for a comparison.
-    public static let comparisonKinds = ["speedup", "energy", "area"]
+    package static let comparisonKinds = ["speedup", "energy", "area"]
 
     /// One network run's figure of `kind` (one of ``reportKinds``).
-    public static func report(_ r: NetworkReport, kind: String, bytesPerCycle: Double) -> String {
+    package static func report(_ r: NetworkReport, kind: String, bytesPerCycle: Double) -> String {
         switch kind {
         case "energy": return energyBars(r).svg()
         case "nm-map": return nmMap(r).svg()
@@ -19,10 +19,10 @@ public enum Figures {
     }
 
     /// Series of the cycle bars: compute, each stall cause, vector work.
-    public static var cycleSeries: [String] { ["compute"] + StallBreakdown().entries.map(\.name) + ["vector"] }
+    package static var cycleSeries: [String] { ["compute"] + StallBreakdown().entries.map(\.name) + ["vector"] }
 
     /// Per-layer stacked bars of where the cycles go.
-    public static func cycleBars(_ r: NetworkReport) -> StackedBars {
+    package static func cycleBars(_ r: NetworkReport) -> StackedBars {
         let values = r.layers.map { l -> [Double] in
             let res = l.result
             let vector = l.layer.shape == nil
@@ -35,7 +35,7 @@ public enum Figures {
     }
 
     /// Energy components grouped for the bars.
-    public static let energyGroups: [(name: String, parts: [String])] = [
+    package static let energyGroups: [(name: String, parts: [String])] = [
         ("MACs", ["mac"]), ("N:M mux, decode, metadata", ["mux", "decode", "metadata"]),
         ("ifmap buffer", ["ifmapRead", "ifmapWrite"]), ("filter buffer", ["filterRead", "filterWrite"]),
         ("ofmap buffer", ["ofmapRead", "ofmapWrite"]), ("DRAM", ["dramInput", "dramWeight", "dramPartialSums", "dramOutput"]),
@@ -45,7 +45,7 @@ public enum Figures {
     static func grouped(_ e: Breakdown) -> [Double] { energyGroups.map { g in g.parts.reduce(0) { $0 + e[$1] } } }
 
     /// Per-layer stacked bars of energy per image, in µJ.
-    public static func energyBars(_ r: NetworkReport) -> StackedBars {
+    package static func energyBars(_ r: NetworkReport) -> StackedBars {
         let per = 1 / Double(max(r.images, 1)) / 1e6
         return StackedBars(
             title: "Where the energy goes: \(r.workloadName) on \(r.specName)", valueLabel: "energy per layer per image (µJ)",
@@ -55,11 +55,11 @@ public enum Figures {
     }
 
     /// The layer kinds of a transformer block, in map order.
-    public static let blockKinds = ["qkv", "proj", "fc1", "fc2"]
+    package static let blockKinds = ["qkv", "proj", "fc1", "fc2"]
 
     /// The N:M pattern of every weight layer: blocks × [qkv, proj, fc1, fc2] when the names
     /// follow the built-in models, else one row per layer with parameters.
-    public static func nmMap(_ r: NetworkReport) -> Heatmap {
+    package static func nmMap(_ r: NetworkReport) -> Heatmap {
         var rows: [String] = []
         var cells: [String: [Int: LayerReport]] = [:]
         for l in r.layers where l.layer.hasParameters {
@@ -88,7 +88,7 @@ public enum Figures {
     }
 
     /// Each GEMM layer against the array's compute roof and the DRAM's memory roof.
-    public static func roofline(_ r: NetworkReport, bytesPerCycle: Double) -> Roofline {
+    package static func roofline(_ r: NetworkReport, bytesPerCycle: Double) -> Roofline {
         let points = r.layers.compactMap { l -> Scatter.Point? in
             let res = l.result
             let bytes = res.traffic.dramReadBytes + res.traffic.dramWriteBytes
@@ -103,7 +103,7 @@ public enum Figures {
     }
 
     /// A comparison's figure of `kind` (one of ``comparisonKinds``).
-    public static func comparison(_ cmps: [Comparison], kind: String) -> String {
+    package static func comparison(_ cmps: [Comparison], kind: String) -> String {
         switch kind {
         case "energy": return comparisonEnergy(cmps).svg()
         case "area": return comparisonArea(cmps).svg()
@@ -116,14 +116,14 @@ public enum Figures {
     }
 
     /// Simulated speedup against MACs reduction, with the ideal y = x.
-    public static func speedup(_ cmps: [Comparison]) -> Scatter {
+    package static func speedup(_ cmps: [Comparison]) -> Scatter {
         speedup(
             cmps.flatMap { c in c.rows.map { (spec: c.dense.specName, label: $0.label, macsRatio: c.macsRatio($0.report), speedup: c.speedup($0.report)) } },
             workload: cmps.first?.dense.workloadName ?? "")
     }
 
     /// Simulated speedup against MACs reduction for configurations on one or more specs.
-    public static func speedup(_ rows: [(spec: String, label: String, macsRatio: Double, speedup: Double)], workload: String) -> Scatter {
+    package static func speedup(_ rows: [(spec: String, label: String, macsRatio: Double, speedup: Double)], workload: String) -> Scatter {
         let pts = rows.map { Scatter.Point(x: $0.macsRatio, y: $0.speedup, label: $0.label, group: $0.spec) }
         var s = Scatter(
             title: "What fewer MACs buy: \(workload)", xLabel: "MACs reduction (dense MACs / performed MACs, ×)",
@@ -134,14 +134,14 @@ public enum Figures {
     }
 
     /// Energy per image by component group, one bar per configuration.
-    public static func comparisonEnergy(_ cmps: [Comparison]) -> StackedBars {
+    package static func comparisonEnergy(_ cmps: [Comparison]) -> StackedBars {
         energyBars(
             cmps.flatMap { c in c.rows.map { (label(cmps, c, $0), $0.report.energy, $0.report.images) } },
             title: "Energy per image: \(cmps.first?.dense.workloadName ?? "")")
     }
 
     /// Energy per image by component group, one bar per labelled run (energy of all images).
-    public static func energyBars(_ rows: [(label: String, energy: Breakdown, images: Int)], title: String) -> StackedBars {
+    package static func energyBars(_ rows: [(label: String, energy: Breakdown, images: Int)], title: String) -> StackedBars {
         StackedBars(
             title: title, valueLabel: "energy per image (mJ)", categories: rows.map(\.label), series: energyGroups.map(\.name),
             values: rows.map { r in grouped(r.energy).map { $0 / Double(max(r.images, 1)) / 1e9 } }
@@ -149,10 +149,10 @@ public enum Figures {
     }
 
     /// Area by component, one bar per spec.
-    public static func comparisonArea(_ cmps: [Comparison]) -> StackedBars { areaBars(cmps.map { ($0.dense.specName, $0.dense.area) }) }
+    package static func comparisonArea(_ cmps: [Comparison]) -> StackedBars { areaBars(cmps.map { ($0.dense.specName, $0.dense.area) }) }
 
     /// Area by component, one bar per labelled spec.
-    public static func areaBars(_ rows: [(label: String, area: Breakdown)]) -> StackedBars {
+    package static func areaBars(_ rows: [(label: String, area: Breakdown)]) -> StackedBars {
         let names = ["peArray", "muxes", "decoders", "ifmap", "filter", "ofmap", "unified", "vectorUnit"]
         return StackedBars(
             title: "Area by component", valueLabel: "area (mm²)", categories: rows.map(\.label), series: names,
@@ -163,7 +163,7 @@ public enum Figures {
     /// A scatter with the points that no other point beats on both axes (smaller is better
     /// on each axis unless `maximize` says otherwise) marked as the front; with `frontKeys`
     /// (one per point), only points with the same key compete (one front per workload).
-    public static func pareto(
+    package static func pareto(
         title: String, xLabel: String, yLabel: String, points: [(x: Double, y: Double, label: String, group: String)],
         maximizeX: Bool = false, maximizeY: Bool = false, labelled: Set<String> = [], frontKeys: [String]? = nil
     ) -> Scatter {

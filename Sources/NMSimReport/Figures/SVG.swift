@@ -4,26 +4,26 @@ import NMSimModel
 /// A minimal SVG writer: elements appended in order, numbers with fixed decimals, text
 /// escaped, so the same figure always gives the same bytes. Every figure has an opaque
 /// light background and dark text, so it reads the same in light and dark viewers.
-public struct SVGDocument {
-    public let width: Double
-    public let height: Double
-    public let title: String
+package struct SVGDocument {
+    package let width: Double
+    package let height: Double
+    package let title: String
     var body: [String] = []
 
-    public init(width: Double, height: Double, title: String) {
+    package init(width: Double, height: Double, title: String) {
         self.width = width
         self.height = height
         self.title = title
     }
 
     /// A coordinate or length with one decimal (stable bytes).
-    public static func n(_ v: Double) -> String {
+    package static func n(_ v: Double) -> String {
         let r = (v * 10).rounded() / 10
         let s = String(format: "%.1f", r == 0 ? 0 : r)
         return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
     }
 
-    public static func escape(_ s: String) -> String {
+    package static func escape(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {
@@ -37,9 +37,9 @@ public struct SVGDocument {
         return out
     }
 
-    public mutating func raw(_ s: String) { body.append(s) }
+    package mutating func raw(_ s: String) { body.append(s) }
 
-    public mutating func line(
+    package mutating func line(
         _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String = "#444", width: Double = 1,
         dash: String? = nil, cls: String? = nil
     ) {
@@ -51,7 +51,7 @@ public struct SVGDocument {
     }
 
     /// Text; `anchor` start, middle or end; `rotate` in degrees about the anchor point.
-    public mutating func text(
+    package mutating func text(
         _ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, weight: String? = nil,
         rotate: Double = 0, cls: String? = nil, fill: String = "#222"
     ) {
@@ -64,7 +64,7 @@ public struct SVGDocument {
     }
 
     /// A data mark: a rectangle with a tooltip.
-    public mutating func rect(
+    package mutating func rect(
         x: Double, y: Double, w: Double, h: Double, fill: String, cls: String? = nil, tip: String? = nil,
         stroke: String? = nil
     ) {
@@ -74,13 +74,13 @@ public struct SVGDocument {
         raw(tip.map { open + "><title>\(Self.escape($0))</title></rect>" } ?? open + "/>")
     }
 
-    public mutating func circle(x: Double, y: Double, r: Double, fill: String, stroke: String = "#222", cls: String? = nil, tip: String? = nil) {
+    package mutating func circle(x: Double, y: Double, r: Double, fill: String, stroke: String = "#222", cls: String? = nil, tip: String? = nil) {
         let c = cls.map { " class=\"\($0)\"" } ?? ""
         let open = "<circle\(c) cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1\""
         raw(tip.map { open + "><title>\(Self.escape($0))</title></circle>" } ?? open + "/>")
     }
 
-    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5, dash: String? = nil, cls: String? = nil) {
+    package mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5, dash: String? = nil, cls: String? = nil) {
         guard points.count > 1 else { return }
         let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
         let c = cls.map { " class=\"\($0)\"" } ?? ""
@@ -90,7 +90,7 @@ public struct SVGDocument {
     }
 
     /// The finished document.
-    public func render() -> String {
+    package func render() -> String {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" "
         out += "viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n"
         out += "<title>\(Self.escape(title))</title>\n"
@@ -101,12 +101,12 @@ public struct SVGDocument {
 }
 
 /// Colours distinguishable with colour-blindness (Okabe & Ito), then greys.
-public enum Palette {
-    public static let colors = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999", "#7F3C8D"]
-    public static func color(_ i: Int) -> String { colors[i % colors.count] }
+package enum Palette {
+    package static let colors = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999", "#7F3C8D"]
+    package static func color(_ i: Int) -> String { colors[i % colors.count] }
 
     /// Sequential blues for 0 ... 1.
-    public static func sequential(_ t: Double) -> String {
+    package static func sequential(_ t: Double) -> String {
         let u = min(max(t, 0), 1)
         let (r, g, b) = (222 - u * (222 - 8), 235 - u * (235 - 48), 247 - u * (247 - 107))
         return String(format: "#%02X%02X%02X", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
@@ -114,14 +114,14 @@ public enum Palette {
 }
 
 /// A numeric axis: linear (nice ticks from 0 or the data) or logarithmic (decades).
-public struct Axis {
-    public var lo: Double
-    public var hi: Double
-    public var log: Bool
-    public var ticks: [Double]
+package struct Axis {
+    package var lo: Double
+    package var hi: Double
+    package var log: Bool
+    package var ticks: [Double]
 
     /// A linear axis from `includeZero ? 0 : min` to a nice value above `max`.
-    public static func linear(_ values: [Double], includeZero: Bool = true, count: Int = 5) -> Axis {
+    package static func linear(_ values: [Double], includeZero: Bool = true, count: Int = 5) -> Axis {
         var lo = includeZero ? min(0, values.min() ?? 0) : (values.min() ?? 0)
         var hi = max(values.max() ?? 1, lo)
         if hi == lo { hi = lo == 0 ? 1 : lo * 1.1 + (lo < 0 ? -1 : 0); if !includeZero { lo = lo * 0.9 } }
@@ -135,7 +135,7 @@ public struct Axis {
     }
 
     /// A log axis spanning whole decades around the positive values.
-    public static func logarithmic(_ values: [Double]) -> Axis {
+    package static func logarithmic(_ values: [Double]) -> Axis {
         let pos = values.filter { $0 > 0 && $0.isFinite }
         var lo = floor(log10(pos.min() ?? 1)), hi = ceil(log10(pos.max() ?? 10))
         if hi <= lo { hi = lo + 1 }
@@ -152,13 +152,13 @@ public struct Axis {
     }
 
     /// Position of `v` as a fraction of the axis (0 at `lo`).
-    public func fraction(_ v: Double) -> Double {
+    package func fraction(_ v: Double) -> Double {
         if log { return (log10(max(v, lo)) - log10(lo)) / (log10(hi) - log10(lo)) }
         return hi == lo ? 0 : (v - lo) / (hi - lo)
     }
 
     /// A short tick label: 0, 2.5, 40, 1.2k, 3M, 4G, 1e-3.
-    public static func label(_ v: Double) -> String {
+    package static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
         func trim(_ s: String) -> String {

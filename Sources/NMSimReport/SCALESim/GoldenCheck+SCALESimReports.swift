@@ -9,7 +9,7 @@ extension GoldenCheck {
     /// `--scalesim-outdir` writes (numbers within the tolerance, text exactly).
     /// The report files nmsim writes for a SCALE-Sim config and topology (what report goldens
     /// are compared with); several goldens of one run can share them.
-    public static func scaleSimFiles(spec specPath: String, topology: String) throws(InputError) -> (workload: Workload, files: SCALESimOutput.Files) {
+    package static func scaleSimFiles(spec specPath: String, topology: String) throws(InputError) -> (workload: Workload, files: SCALESimOutput.Files) {
         let spec = try InputLoader.spec(specPath).spec
         let w = try InputLoader.workload(topology)
         let patterns = try PatternAssignment.none.resolve(w, on: spec)
@@ -17,7 +17,7 @@ extension GoldenCheck {
         return (w, try SCALESimOutput.files(spec: spec, workload: w, patterns: patterns, report: report))
     }
 
-    public static func checkSCALESimReport(
+    package static func checkSCALESimReport(
         _ path: String, spec specPath: String, topology: String, tolerance: Double,
         files precomputed: (workload: Workload, files: SCALESimOutput.Files)? = nil
     ) throws(InputError) -> [GoldenMismatch] {

@@ -9,11 +9,11 @@ import NMSimModel
 /// cycles already include every fetch), and `Stall Cycles` is the layer's memory, decoder and
 /// bandwidth stalls (0 in SCALE-Sim timing, as in SCALE-Sim's CALC mode). Only GEMM layers
 /// appear; a layer with `count` k is one row for all k instances.
-public enum SCALESimReportWriter {
-    public static let computeHeader =
+package enum SCALESimReportWriter {
+    package static let computeHeader =
         "LayerID, Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,"
 
-    public static func compute(_ report: NetworkReport, spec: HardwareSpec) -> String {
+    package static func compute(_ report: NetworkReport, spec: HardwareSpec) -> String {
         var out = computeHeader + "\n"
         let pes = Int64(spec.rows * spec.columns)
         var id = 0
@@ -49,18 +49,18 @@ public enum SCALESimReportWriter {
 
 /// SCALE-Sim's four report files, in its exact layout (header spelling, `", "` separators,
 /// trailing comma, Python number formatting).
-public enum SCALESimReportFiles {
-    public static let bandwidthHeader =
+package enum SCALESimReportFiles {
+    package static let bandwidthHeader =
         "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
-    public static let sparseBandwidthHeader =
+    package static let sparseBandwidthHeader =
         "LayerID, Avg IFMAP SRAM BW, Avg FILTER SRAM BW, Avg FILTER Metadata SRAM BW, Avg OFMAP SRAM BW, Avg IFMAP DRAM BW, Avg FILTER DRAM BW, Avg OFMAP DRAM BW,"
-    public static let detailHeader =
+    package static let detailHeader =
         "LayerID, SRAM IFMAP Start Cycle, SRAM IFMAP Stop Cycle, SRAM IFMAP Reads, SRAM Filter Start Cycle, SRAM Filter Stop Cycle, SRAM Filter Reads, SRAM OFMAP Start Cycle, SRAM OFMAP Stop Cycle, SRAM OFMAP Writes, DRAM IFMAP Start Cycle, DRAM IFMAP Stop Cycle, DRAM IFMAP Reads, DRAM Filter Start Cycle, DRAM Filter Stop Cycle, DRAM Filter Reads, DRAM OFMAP Start Cycle, DRAM OFMAP Stop Cycle, DRAM OFMAP Writes,"
-    public static let sparseHeader =
+    package static let sparseHeader =
         "LayerID, Sparsity Representation, Original Filter Storage, New Storage (Filter+Metadata), Filter Metadata Storage, Avg FILTER Metadata SRAM BW, "
 
     /// File name → contents, for the layers' items (nil sparse items: no SPARSE_REPORT.csv).
-    public static func render(_ layers: [SCALESimLayerItems], representation: String) -> [(name: String, text: String)] {
+    package static func render(_ layers: [SCALESimLayerItems], representation: String) -> [(name: String, text: String)] {
         func table(_ header: String, _ rows: [String]) -> String { ([header] + rows).joined(separator: "\n") + "\n" }
         func row(_ id: Int, _ items: [PyNumber], prefix: String = "") -> String {
             "\(id), " + prefix + items.map(\.description).joined(separator: ", ") + ","
@@ -86,16 +86,16 @@ public enum SCALESimReportFiles {
 /// `COMPUTE_REPORT.csv` and, when the spec supports sparsity, `SPARSE_REPORT.csv` (nmsim's
 /// weight and metadata bytes); SCALE-Sim's per-operand bandwidth and access reports have no
 /// native counterpart and are not written.
-public enum SCALESimOutput {
-    public struct Files: Sendable {
+package enum SCALESimOutput {
+    package struct Files: Sendable {
         /// The run's folder name (`run_name` of a `.cfg`, else the spec's name).
-        public var runName: String
-        public var files: [(name: String, text: String)]
+        package var runName: String
+        package var files: [(name: String, text: String)]
         /// Reports that could not be written, and why (for stderr).
-        public var notes: [String]
+        package var notes: [String]
     }
 
-    public static func files(spec: HardwareSpec, workload: Workload, patterns: [NMPattern], report: NetworkReport) throws(InputError) -> Files {
+    package static func files(spec: HardwareSpec, workload: Workload, patterns: [NMPattern], report: NetworkReport) throws(InputError) -> Files {
         let gemms = workload.layers.indices.filter { workload.layers[$0].shape != nil }
         if let replay = SCALESimReplay(spec: spec) {
             var items: [SCALESimLayerItems] = []
