@@ -18,8 +18,9 @@ package enum Figures {
         }
     }
 
-    /// Series of the cycle bars: compute, each stall cause, vector work.
-    package static var cycleSeries: [String] { ["compute"] + StallBreakdown().entries.map(\.name) + ["vector"] }
+    /// Series of the cycle bars: compute, each stall cause, vector layers (named apart from
+    /// the `vector` stall cause of fused elementwise work).
+    package static var cycleSeries: [String] { ["compute"] + StallBreakdown().entries.map(\.name) + ["vector layers"] }
 
     /// Per-layer stacked bars of where the cycles go.
     package static func cycleBars(_ r: NetworkReport) -> StackedBars {
