@@ -166,7 +166,7 @@ struct FoldCostModel {
         w.mappedPEs = r * c
         w.temporal = tt
         let t = spec.dataTypes
-        let arrayRows = plan.arrayRows, arrayColumns = plan.arrayColumns
+        let arrayRows = plan.arrayRows
         var stream = tt
         func stretch(_ cycles: Int, _ cause: StallCause) {
             if cycles > stream { stream = cycles; w.streamCause = cause }
