@@ -20,7 +20,7 @@ enum CommonOptions {
     static let output = OptionSpec(name: "--output", value: "FILE", help: "Write the report to FILE (whole or not at all) instead of stdout.")
     static let mapping = OptionSpec(
         name: "--mapping", value: "search|fixed",
-        help: "GEMM schedules: the mapper's per-layer choice, or the fixed schedule (default); overrides the spec's mapping.schedule.")
+        help: "GEMM schedules: the mapper's per-layer choice (default), or the fixed schedule; overrides the spec's mapping.schedule.")
     static let objective = OptionSpec(
         name: "--objective", value: "latency|energy|edp", help: "What the mapper minimises first (default latency); overrides the spec's mapping.objective.")
     static let serial = OptionSpec(name: "--serial", value: nil, help: "Simulate on one thread (results are identical either way).")

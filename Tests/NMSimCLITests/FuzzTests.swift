@@ -32,11 +32,22 @@ struct FuzzTests {
     static let topology = path("workloads/scalesim/deit_b_block_unique_dense.csv")
     static let cfg = path("workloads/scalesim/vit_32x32_ws_dense.cfg")
 
+    /// The default spec with the fixed schedule, for the kinds that fuzz a parser rather than
+    /// the schedule: the mapper simulates several schedules per layer, which a debug build pays
+    /// for on every mutant. Spec mutants run the default, mapper included.
+    static let fixedSpec: String = {
+        let file = try! temporaryDirectory().appendingPathComponent("fixed.json")
+        let json = Presets.json(named: "flex-nm4")!.replacingOccurrences(
+            of: "\"clockGHz\": 1.0,", with: "\"clockGHz\": 1.0, \"mapping\": { \"schedule\": \"fixed\" },")
+        try! json.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }()
+
     static let kinds: [Kind] = [
         Kind(name: "spec JSON", base: path("hardware-specs/flex-nm4.json"), file: "s.json") { m, _ in
             ["simulate", "--spec", m, "--workload", example, "--format", "json"]
         },
-        Kind(name: "workload JSON", base: example, file: "w.json") { m, _ in ["simulate", "--workload", m, "--format", "csv"] },
+        Kind(name: "workload JSON", base: example, file: "w.json") { m, _ in ["simulate", "--workload", m, "--mapping", "fixed", "--format", "csv"] },
         Kind(name: "assignment JSON", base: path("workloads/example-assignment.json"), file: "a.json", minimumPassing: 0.15) { m, _ in
             ["show", "--workload", "deit-t", "--assignment", m, "--format", "assignment"]
         },
@@ -46,7 +57,7 @@ struct FuzzTests {
         Kind(name: "SCALE-Sim cfg", base: cfg, file: "c.cfg") { m, _ in ["simulate", "--spec", m, "--workload", topology, "--format", "csv"] },
         Kind(name: "topology CSV", base: topology, file: "t.csv") { m, _ in ["simulate", "--spec", cfg, "--workload", m, "--format", "csv"] },
         Kind(name: "sensitivity CSV", base: "", file: "s.csv", mutants: 200, minimumPassing: 0.2) { m, _ in
-            ["search", "--workload", example, "--sensitivity", m, "--speedup", "1.1", "--serial"]
+            ["search", "--spec", fixedSpec, "--workload", example, "--sensitivity", m, "--speedup", "1.1", "--serial"]
         },
         // Most golden mutants change a recorded number, which the golden's own total catches (65).
         Kind(name: "golden", base: "", file: "g.golden.json", isCheck: true, mutants: 200, minimumPassing: 0.05) { m, _ in ["check", "--golden", m] },
@@ -65,7 +76,9 @@ struct FuzzTests {
         let dir = try temporaryDirectory()
         try FileManager.default.copyItem(atPath: example, toPath: dir.appendingPathComponent("w.json").path)
         let golden = dir.appendingPathComponent("g.golden.json").path
-        let r = runInProcess(["record", "--golden", golden, "--workload", dir.appendingPathComponent("w.json").path, "--trace"])
+        let spec = dir.appendingPathComponent("s.json").path
+        try FileManager.default.copyItem(atPath: fixedSpec, toPath: spec)
+        let r = runInProcess(["record", "--golden", golden, "--spec", spec, "--workload", dir.appendingPathComponent("w.json").path, "--trace"])
         guard r.status == 0 else { throw InputError(.data, source: "fuzz", "cannot record the base golden: \(r.stderr)") }
         let trace = try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".trace") }!
         return (dir, try String(contentsOfFile: golden, encoding: .utf8), try String(contentsOf: dir.appendingPathComponent(trace), encoding: .utf8))

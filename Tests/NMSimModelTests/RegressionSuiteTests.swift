@@ -241,7 +241,11 @@ struct TraceSizeBoundTests {
                 Layer(name: "a", kind: .gemm(GEMMShape(m: 1, n: 3, k: 4000))), Layer(name: "b", kind: .gemm(GEMMShape(m: 2, n: 1, k: 12_000))),
                 Layer(name: "c", kind: .gemm(GEMMShape(m: 1, n: 3, k: 4000))),
             ])
-        var cases: [(HardwareSpec, Workload)] = [(tiny, long)]
+        // The bound counts one temporal tile per fold, as the fixed schedule runs it, so it is
+        // close on the fixed schedule; the mapper may cut the tokens into more folds.
+        var fixed = tiny
+        fixed.mapping.mode = .fixed
+        var cases: [(HardwareSpec, Workload)] = [(tiny, long), (fixed, long)]
         for name in ["flex-nm4", "scalesim-ws-32x32", "edge-nm4", "datacenter-nm4"] {
             cases.append((try preset(name), VisionTransformer.named("deit-t")!.workload()))
         }
@@ -251,7 +255,7 @@ struct TraceSizeBoundTests {
                 let bound = Trace.minimumSize(spec: spec, workload: w, patterns: p).bytes
                 let size = try Trace.record(spec: spec, workload: w, patterns: p).utf8.count
                 #expect(bound > 0 && bound <= size, "\(spec.name) \(w.name): bound \(bound) of \(size) bytes")
-                if w.name == "long" { #expect(Double(bound) > 0.5 * Double(size), "bound \(bound) of \(size) bytes") }
+                if w.name == "long", spec.mapping.mode == .fixed { #expect(Double(bound) > 0.5 * Double(size), "bound \(bound) of \(size) bytes") }
             }
         }
         #expect(Trace.digits(below: 0) == 0 && Trace.digits(below: 1) == 1 && Trace.digits(below: 11) == 12 && Trace.digits(below: 1001) == 2894)

@@ -12,15 +12,15 @@ public enum MappingObjective: String, Sendable, CaseIterable {
     case latency, energy, edp
 }
 
-/// The spec's `mapping` choices for GEMMs.
+/// The spec's `mapping` choices for GEMMs: the mapper by default.
 public struct MappingOptions: Equatable, Sendable {
-    public var mode: MappingMode = .fixed
+    public var mode: MappingMode = .search
     public var objective: MappingObjective = .latency
-    public init(mode: MappingMode = .fixed, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
+    public init(mode: MappingMode = .search, objective: MappingObjective = .latency) { self.mode = mode; self.objective = objective }
 }
 
 extension HardwareSpec {
-    /// Whether GEMMs are scheduled by the mapper: native timing with `mapping.schedule: search`.
+    /// Whether GEMMs are scheduled by the mapper: native timing unless `mapping.schedule` is `fixed`.
     public var usesMapper: Bool { timing == .native && mapping.mode == .search }
 }
 

@@ -153,6 +153,7 @@ public enum SCALESimConfig {
             vector: VectorUnitSpec(lanes: cols, latencyCycles: 0, cyclesPerElement: HardwareSpec.defaultVectorCosts),
             dataTypes: DataTypes(activationBytes: 1, weightBytes: 1, outputBytes: 1, accumulatorBytes: 1),
             timing: .scaleSim)
+        spec.mapping.mode = .fixed
         spec.scaleSim = SCALESimSettings(
             sparsity: sparsity, sparseRepresentation: representation,
             ifmapOffset: ifmapOffset, filterOffset: filterOffset, ofmapOffset: ofmapOffset)

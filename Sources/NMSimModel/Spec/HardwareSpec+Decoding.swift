@@ -127,10 +127,11 @@ extension HardwareSpec {
         }
 
         var attention = AttentionMapping.perHead
-        var mapping = MappingOptions()
+        // SCALE-Sim timing always runs the fixed schedule; the native timing gets the mapper.
+        var mapping = MappingOptions(mode: timing == .native ? .search : .fixed)
         if let m = top.object("mapping") {
             attention = m.choice("attention", AttentionMapping.allCases.map { ($0.rawValue, $0) }, default: .perHead)!
-            mapping.mode = m.choice("schedule", MappingMode.allCases.map { ($0.rawValue, $0) }, default: .fixed)!
+            mapping.mode = m.choice("schedule", MappingMode.allCases.map { ($0.rawValue, $0) }, default: mapping.mode)!
             mapping.objective = m.choice("objective", MappingObjective.allCases.map { ($0.rawValue, $0) }, default: .latency)!
             m.finish()
         }
