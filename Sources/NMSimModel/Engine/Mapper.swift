@@ -202,10 +202,12 @@ public struct Mapper: Sendable {
 
     /// Closed-form estimate of one schedule: folds of each kind (first, middle, last index
     /// along each loop) counted once and weighted by how many there are. A fold takes the
-    /// longer of its stream and its fetch (a fetch starts when the previous one has arrived, so
-    /// each pays the DRAM latency); the DRAM bus carries every fetch and write; the decoder
-    /// decodes every group. The estimate is the largest of the three plus the pipeline's fill
-    /// (the first fetch, the first load and the last drain).
+    /// longer of its stream and its fetch (its bus time, or its latency and bus time shared by
+    /// the folds fetched ahead); the DRAM bus carries every fetch, residual read and write; the
+    /// decoder decodes every group; the vector unit runs every fused epilogue. The estimate is
+    /// the largest of the four plus the pipeline's fill: the first fold's fetch, decode and
+    /// load before anything streams, and after the last stream its drain, the epilogue's
+    /// overrun and the last write crossing the bus and paying the DRAM latency.
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
         let pipelined = spec.stationaryDoubleBuffered
@@ -219,10 +221,12 @@ public struct Mapper: Sendable {
         func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
             trips == 1 ? [(0, 1)] : (trips == 2 ? [(0, 1), (1, 1)] : [(0, 1), (1, trips - 2), (trips - 1, 1)])
         }
-        var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0
+        var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0, vector: Int64 = 0
         var traffic = Traffic()
         var first = FoldWork(), last = FoldWork()
         var cycleBound: Int64 = 0
+        // Later instances' first folds fetch in the chain, like any other fold.
+        var firstFetch: Int64 = 0
         for (ri, rn) in kinds(plan.rowTiles) {
             for (ci, cn) in kinds(plan.columnTiles) {
                 for (ti, tn) in kinds(plan.temporalTiles) {
@@ -234,9 +238,13 @@ public struct Mapper: Sendable {
                     // streams is bus-bound however deep the prefetch.
                     let fetchBus = bus(w.fetchBytes)
                     let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + bus(w.writeBytes), (latency + fetchBus + depth - 1) / depth) : 0
-                    chain += n * Swift.max(fold, fetch)
-                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes))
-                    dram += n * Int64(w.fetchBytes + w.writeBytes)
+                    // The first fold's fetch is in the fill.
+                    let isFirst = ri == 0 && ci == 0 && ti == 0
+                    chain += isFirst ? fold : n * Swift.max(fold, fetch)
+                    if isFirst { firstFetch = Swift.max(fold, fetch) - fold }
+                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes) + bus(w.skipFetchBytes))
+                    vector += n * Int64(w.vectorCycles)
+                    dram += n * Int64(w.fetchBytes + w.writeBytes + w.skipFetchBytes)
                     traffic.dramReadBytes += n * Int64(w.fetchBytes)
                     traffic.dramWriteBytes += n * Int64(w.writeBytes)
                     traffic.sramReadBytes += n * Int64(w.sramReadBytes)
@@ -246,15 +254,25 @@ public struct Mapper: Sendable {
                     groups += n * Int64(w.groups)
                     decode += n * Int64(w.decodeGroups)
                     macs += n * Int64(w.mappedPEs) * Int64(w.temporal)
-                    if ri == 0 && ci == 0 && ti == 0 { first = w }
+                    if isFirst { first = w }
                     if ri == plan.rowTiles - 1 && ci == plan.columnTiles - 1 && ti == plan.temporalTiles - 1 { last = w }
                 }
             }
         }
         let k = Int64(plan.instances)
         let decodeCycles = (decode + Int64(spec.decoder.groupsPerCycle) - 1) / Int64(spec.decoder.groupsPerCycle)
-        let fill = latency + bus(first.fetchBytes) + Int64(pipelined ? first.loadCycles + last.skewCycles : 0)
-        let cycles = Swift.max(chain, busy, decodeCycles) * k + fill
+        // The first fold waits for its fetch, its decode (sparse WS) and its load; after the
+        // last drain its outputs still cross the bus and pay the DRAM latency.
+        let firstDecode =
+            NativeTiming().decodesAtLoad(plan) && first.decodeGroups > 0
+            ? Int64((first.decodeGroups + spec.decoder.groupsPerCycle - 1) / spec.decoder.groupsPerCycle + spec.decoder.latencyCycles) : 0
+        // A fused epilogue that outlasts the last fold's stream and drain delays the write.
+        let vectorTail = Int64(Swift.max(0, last.vectorCycles - last.streamCycles - last.skewCycles))
+        let lastWrite = vectorTail + (last.writeBytes > 0 ? latency + bus(last.writeBytes) : 0)
+        let fill =
+            (first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0) + firstDecode
+            + Int64(pipelined ? first.loadCycles + last.skewCycles : 0) + lastWrite
+        let cycles = Swift.max(chain * k + firstFetch * (k - 1), busy * k, decodeCycles * k, vector * k) + fill
         var r = LayerResult(
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
