@@ -142,26 +142,26 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Collects diagnostics while reading one source.
-public final class DiagnosticSink {
-    public let source: String
-    public private(set) var diagnostics: [Diagnostic] = []
+package final class DiagnosticSink {
+    package let source: String
+    package private(set) var diagnostics: [Diagnostic] = []
 
-    public init(source: String) { self.source = source }
+    package init(source: String) { self.source = source }
 
     /// The most diagnostics kept for one source; the rest are counted, so a file with millions
     /// of bad lines costs neither memory nor a flood of output.
-    public static let limit = 100
+    package static let limit = 100
     private var dropped = 0
 
-    public func report(_ path: String, _ message: String) {
+    package func report(_ path: String, _ message: String) {
         guard diagnostics.count < Self.limit else { dropped += 1; return }
         diagnostics.append(Diagnostic(source: source, location: path, message: message))
     }
 
-    public var isEmpty: Bool { diagnostics.isEmpty }
+    package var isEmpty: Bool { diagnostics.isEmpty }
 
     /// Throws every collected diagnostic as one data error.
-    public func throwIfAny() throws(InputError) {
+    package func throwIfAny() throws(InputError) {
         guard !diagnostics.isEmpty else { return }
         let more = dropped > 0 ? [Diagnostic(source: source, message: "\(dropped) more problems not shown")] : []
         throw InputError(.data, diagnostics + more)

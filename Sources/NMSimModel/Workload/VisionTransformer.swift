@@ -46,7 +46,7 @@ public struct VisionTransformer: Sendable, Equatable {
 
     /// The built-in model a workload was lowered from (any image size or batch), by its name
     /// (`deit-b`, `deit-b-384px-batch8`) and block count; nil for other workloads.
-    public static func base(of workload: Workload) -> VisionTransformer? {
+    package static func base(of workload: Workload) -> VisionTransformer? {
         let blocks = workload.layers.filter { $0.name.hasSuffix(".attn.qkv") }.count
         return all.first { m in
             (workload.name == m.name || workload.name.hasPrefix(m.name + "-")) && blocks == m.blockCount
@@ -77,7 +77,7 @@ public struct VisionTransformer: Sendable, Equatable {
     public static let sparsifiableKinds = ["qkv", "proj", "fc1", "fc2", "patch_embed", "merge", "head"]
 
     /// The kind of a weight layer from its name, if it is one of ``sparsifiableKinds``.
-    public static func kind(of name: String) -> String? {
+    package static func kind(of name: String) -> String? {
         if name == "patch_embed" || name == "head" { return name }
         if name.hasSuffix(".downsample.reduction") { return "merge" }
         for (suffix, k) in [(".attn.qkv", "qkv"), (".attn.proj", "proj"), (".mlp.fc1", "fc1"), (".mlp.fc2", "fc2")] where name.hasSuffix(suffix) { return k }

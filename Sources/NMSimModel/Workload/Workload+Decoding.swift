@@ -60,7 +60,7 @@ extension Workload {
     }
 
     /// The workload as JSON that ``decode(json:source:)`` reads back.
-    public func jsonValue() -> JSONValue {
+    package func jsonValue() -> JSONValue {
         var items: [JSONValue] = []
         for l in layers {
             var o: [(key: String, value: JSONValue)] = [("name", .string(l.name))]

@@ -4,7 +4,7 @@ import NMSimModel
 extension Sweep {
     /// Reads a sweep file (format in Docs/Sweeps.md). Every problem is listed with the file and
     /// its JSON path; spec, workload and assignment files are found relative to the sweep file.
-    public static func load(_ path: String) throws(InputError) -> Sweep {
+    package static func load(_ path: String) throws(InputError) -> Sweep {
         let text = try InputLoader.read(path)
         let top = try ObjectReader.document(JSONParser.parse(text, source: path), source: path)
         try top.checkVersion(current: currentVersion, format: "sweep")
