@@ -201,13 +201,14 @@ public struct Mapper: Sendable {
     }
 
     /// Closed-form estimate of one schedule: folds of each kind (first, middle, last index
-    /// along each loop) counted once and weighted by how many there are. A fold takes the
-    /// longer of its stream and its fetch (its bus time, or its latency and bus time shared by
-    /// the folds fetched ahead); the DRAM bus carries every fetch, residual read and write; the
-    /// decoder decodes every group; the vector unit runs every fused epilogue. The estimate is
-    /// the largest of the four plus the pipeline's fill: the first fold's fetch, decode and
-    /// load before anything streams, and after the last stream its drain, the epilogue's
-    /// overrun and the last write crossing the bus and paying the DRAM latency.
+    /// along each loop) counted once and weighted by how many there are. A fold on the array
+    /// takes the longest of its stream, its load (pipelined loads run one at a time) and its
+    /// fetch (its bus time, or its latency and bus time shared by the folds fetched ahead); the
+    /// DRAM bus carries every fetch, residual read and write; the decoder decodes every group;
+    /// the vector unit runs every fused epilogue. Each of the four resources' busy time gets
+    /// what cannot overlap it (the first fold's fetch, decode and load before the array
+    /// streams; the last fold's drain, epilogue overrun and write after it), and the estimate
+    /// is the longest of the four.
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
         let pipelined = spec.stationaryDoubleBuffered
@@ -226,13 +227,15 @@ public struct Mapper: Sendable {
         var first = FoldWork(), last = FoldWork()
         var cycleBound: Int64 = 0
         // Later instances' first folds fetch in the chain, like any other fold.
-        var firstFetch: Int64 = 0
+        var laterFirstFetch: Int64 = 0
         for (ri, rn) in kinds(plan.rowTiles) {
             for (ci, cn) in kinds(plan.columnTiles) {
                 for (ti, tn) in kinds(plan.temporalTiles) {
                     let w = costs.work(at: FoldIndex(row: ri, column: ci, temporal: ti))
                     let n = Int64(rn * cn * tn)
-                    let fold = Int64(w.streamCycles + (pipelined ? 0 : w.loadCycles + w.skewCycles))
+                    // Pipelined, a fold loads while the previous one streams, one load at a
+                    // time, so a fold shorter than its load waits for it.
+                    let fold = Int64(pipelined ? Swift.max(w.streamCycles, w.loadCycles) : w.streamCycles + w.loadCycles + w.skewCycles)
                     // Fetches ahead overlap their latencies, not their bus time: the bus
                     // carries one fold's bytes at a time, so a fold that fetches more than it
                     // streams is bus-bound however deep the prefetch.
@@ -241,7 +244,7 @@ public struct Mapper: Sendable {
                     // The first fold's fetch is in the fill.
                     let isFirst = ri == 0 && ci == 0 && ti == 0
                     chain += isFirst ? fold : n * Swift.max(fold, fetch)
-                    if isFirst { firstFetch = Swift.max(fold, fetch) - fold }
+                    if isFirst { laterFirstFetch = Swift.max(fold, fetch) - fold }
                     busy += n * (bus(w.fetchBytes) + bus(w.writeBytes) + bus(w.skipFetchBytes))
                     vector += n * Int64(w.vectorCycles)
                     dram += n * Int64(w.fetchBytes + w.writeBytes + w.skipFetchBytes)
@@ -261,18 +264,26 @@ public struct Mapper: Sendable {
         }
         let k = Int64(plan.instances)
         let decodeCycles = (decode + Int64(spec.decoder.groupsPerCycle) - 1) / Int64(spec.decoder.groupsPerCycle)
-        // The first fold waits for its fetch, its decode (sparse WS) and its load; after the
-        // last drain its outputs still cross the bus and pay the DRAM latency.
+        // Each resource's busy time plus what cannot overlap it. Before the array streams, the
+        // first fold's fetch, decode (sparse WS) and load; after the last stream, its drain,
+        // the fused epilogue's overrun and the last write (bus time and DRAM latency).
         let firstDecode =
             NativeTiming().decodesAtLoad(plan) && first.decodeGroups > 0
             ? Int64((first.decodeGroups + spec.decoder.groupsPerCycle - 1) / spec.decoder.groupsPerCycle + spec.decoder.latencyCycles) : 0
-        // A fused epilogue that outlasts the last fold's stream and drain delays the write.
+        let firstFetch = first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0
+        let head = firstFetch + firstDecode + Int64(pipelined ? first.loadCycles : 0)
         let vectorTail = Int64(Swift.max(0, last.vectorCycles - last.streamCycles - last.skewCycles))
-        let lastWrite = vectorTail + (last.writeBytes > 0 ? latency + bus(last.writeBytes) : 0)
-        let fill =
-            (first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0) + firstDecode
-            + Int64(pipelined ? first.loadCycles + last.skewCycles : 0) + lastWrite
-        let cycles = Swift.max(chain * k + firstFetch * (k - 1), busy * k, decodeCycles * k, vector * k) + fill
+        let writeLatency = last.writeBytes > 0 ? latency : 0
+        let tail = Int64(pipelined ? last.skewCycles : 0) + vectorTail + writeLatency
+        // The array: every fold in turn, each waiting for its fetch.
+        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + bus(last.writeBytes)
+        // The bus: every transfer; the first fetch's latency before it, the last fold after it.
+        let lastFold = Int64(last.streamCycles)
+        let busPath = busy * k + (busy > 0 ? latency : 0) + lastFold + tail
+        // The decoder and the vector unit: all their work between the first fetch and the last fold.
+        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + bus(last.writeBytes)
+        let vectorPath = head + vector * k + writeLatency + bus(last.writeBytes)
+        let cycles = Swift.max(arrayPath, busPath, decodePath, vectorPath)
         var r = LayerResult(
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
