@@ -282,7 +282,7 @@ struct NetworkTests {
         let b = try NetworkSimulator(spec: batched).run(w, patterns: dense)
         for (x, y) in zip(a.layers, b.layers) {
             #expect(x.result.macs == y.result.macs && x.result.traffic.dramWriteBytes == y.result.traffic.dramWriteBytes)
-            if x.layer.category == "attention" {
+            if x.layer.category == .attention {
                 #expect(y.result.cycles < x.result.cycles, "\(x.layer.name): batched \(y.result.cycles) vs per head \(x.result.cycles)")
                 #expect(y.result.cycles == y.result.computeCycles + y.result.stalls.total)
             } else {
