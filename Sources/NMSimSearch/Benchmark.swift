@@ -4,19 +4,19 @@ import NMSimModel
 /// `nmsim bench`'s measurements: the median of `repeats` timed runs of the whole network
 /// (identical shapes simulated once, one thread), of every layer instance simulated on its own,
 /// and, for built-in models on specs with sparse patterns, of the whole search at 1.8x.
-public struct Benchmark: Sendable {
+package struct Benchmark: Sendable {
     /// Seconds, medians.
-    public var networkSeconds: Double
-    public var everyInstanceSeconds: Double
+    package var networkSeconds: Double
+    package var everyInstanceSeconds: Double
     /// Events of one run of every layer instance.
-    public var events: Int
+    package var events: Int
     /// The dense network's cycles.
-    public var denseCycles: Int64
+    package var denseCycles: Int64
     /// The whole search's median, and the last run's parts in milliseconds; nil when not timed.
-    public var search: (seconds: Double, tableMS: Double, dpMS: Double, evolutionaryMS: Double)?
+    package var search: (seconds: Double, tableMS: Double, dpMS: Double, evolutionaryMS: Double)?
 
     /// Times `workload` on `spec`, `repeats` times each.
-    public init(spec: HardwareSpec, workload w: Workload, repeats: Int) throws(InputError) {
+    package init(spec: HardwareSpec, workload w: Workload, repeats: Int) throws(InputError) {
         let dense = w.layers.map { _ in NMPattern.dense }
         let sim = NetworkSimulator(spec: spec)
         func median(_ f: () throws(InputError) -> Void) throws(InputError) -> Double {

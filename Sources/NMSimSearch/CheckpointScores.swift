@@ -69,7 +69,7 @@ public struct CheckpointScores: Sendable {
     }
 
     /// The costs of `table`'s options; a level the scores do not cover is a usage error.
-    public func costs(for table: LatencyTable) throws(InputError) -> CostTable {
+    package func costs(for table: LatencyTable) throws(InputError) -> CostTable {
         var costs: [[Double]] = []
         for (j, name) in table.layerNames.enumerated() {
             var row: [Double] = []

@@ -35,10 +35,10 @@ public struct EvaluatorSettings: Equatable, Sendable {
 /// A malformed reply, an unknown or repeated id, or an error reply is a data error (65) located
 /// by the reply's line; an evaluator that exits before answering, cannot be started or does not
 /// answer within `timeout` seconds is a software error (70). The process is ended either way.
-public final class EvaluatorClient {
-    public let command: String
-    public let batch: Int
-    public let timeout: Double
+package final class EvaluatorClient {
+    package let command: String
+    package let batch: Int
+    package let timeout: Double
     /// Layer names, in the order of a choice's entries, and each layer's option patterns.
     let names: [String]
     let patterns: [[String]]
@@ -53,21 +53,21 @@ public final class EvaluatorClient {
     private var failed = false
 
     /// Distinct configurations sent to the evaluator.
-    public private(set) var evaluations = 0
+    package private(set) var evaluations = 0
     /// Requests answered from the cache instead.
-    public private(set) var cacheHits = 0
+    package private(set) var cacheHits = 0
     /// Request batches sent.
-    public private(set) var batches = 0
+    package private(set) var batches = 0
     /// Wall-clock seconds spent waiting for replies (the evaluator's own time, as nmsim sees it).
-    public private(set) var waitSeconds = 0.0
+    package private(set) var waitSeconds = 0.0
 
     /// Starts the evaluator `settings` name for the searchable layers of `table`.
-    public convenience init(_ settings: EvaluatorSettings, table: LatencyTable) throws(InputError) {
+    package convenience init(_ settings: EvaluatorSettings, table: LatencyTable) throws(InputError) {
         try self.init(command: settings.command, table: table, batch: settings.batch, timeout: settings.timeout)
     }
 
     /// Starts `command` through `/bin/sh -c` for the searchable layers of `table`.
-    public convenience init(command: String, table: LatencyTable, batch: Int = 1, timeout: Double = 600) throws(InputError) {
+    package convenience init(command: String, table: LatencyTable, batch: Int = 1, timeout: Double = 600) throws(InputError) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", command]
@@ -87,7 +87,7 @@ public final class EvaluatorClient {
     }
 
     /// A client over already open descriptors (for an evaluator that is not a child process).
-    public convenience init(command: String, table: LatencyTable, batch: Int, timeout: Double, writeTo input: Int32, readFrom output: Int32) {
+    package convenience init(command: String, table: LatencyTable, batch: Int, timeout: Double, writeTo input: Int32, readFrom output: Int32) {
         self.init(command: command, table: table, batch: batch, timeout: timeout, process: nil, input: input, output: output, keepAlive: [])
     }
 
@@ -112,13 +112,13 @@ public final class EvaluatorClient {
     deinit { close() }
 
     /// Every configuration evaluated so far with its accuracy, in a fixed order.
-    public var evaluated: [(choice: [Int], accuracy: Double)] {
+    package var evaluated: [(choice: [Int], accuracy: Double)] {
         cache.map { ($0.key, $0.value) }.sorted { $0.choice.lexicographicallyPrecedes($1.choice) }
     }
 
     /// Closes the evaluator's input (its signal to finish) and waits briefly for it to exit;
     /// one that does not is ended.
-    public func close() {
+    package func close() {
         guard let process, process.isRunning else { return }
         try? keepAlive.first?.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(failed ? 0 : 2)
@@ -127,7 +127,7 @@ public final class EvaluatorClient {
     }
 
     /// The request line for a choice (option index per layer).
-    public func request(id: Int, _ choice: [Int]) -> String {
+    package func request(id: Int, _ choice: [Int]) -> String {
         var s = "{\"id\": \(id), \"assignment\": {"
         for (j, o) in choice.enumerated() {
             if j > 0 { s += ", " }
@@ -137,7 +137,7 @@ public final class EvaluatorClient {
     }
 
     /// Accuracy of each choice, from the cache or the evaluator, in the order given.
-    public func accuracies(_ choices: [[Int]]) throws(InputError) -> [Double] {
+    package func accuracies(_ choices: [[Int]]) throws(InputError) -> [Double] {
         var todo: [[Int]] = []
         var queued = Set<[Int]>()
         for c in choices where cache[c] == nil && !queued.contains(c) {
@@ -184,7 +184,7 @@ public final class EvaluatorClient {
             if left <= 0 {
                 throw fail(
                     .software,
-                    "no reply within \(JSONWriter.format(timeout)) s (--evaluator-timeout) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))"
+                    "no reply within \(JSONWriter.format(timeout)) s (\(InputRole.evaluatorTimeout.mention)) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))"
                 )
             }
             var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: input, events: Int16(POLLOUT), revents: 0)]

@@ -1,10 +1,10 @@
 import NMSimModel
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same run everywhere.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+package struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -36,23 +36,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 /// feasible candidate is then refined by a local search (`polish`): the best single-, two- or
 /// (when those fail) three-layer change that lowers the cost within the constraint, repeated
 /// until none does. The notes give the cost before and after.
-public struct EvolutionarySearch: Sendable {
-    public var population = 50
-    public var parents = 10
-    public var mutations = 25
-    public var crossovers = 25
-    public var generations = 20
-    public var mutationProbability = 0.2
-    public var invertedResampling = 0.4
+package struct EvolutionarySearch: Sendable {
+    package var population = 50
+    package var parents = 10
+    package var mutations = 25
+    package var crossovers = 25
+    package var generations = 20
+    package var mutationProbability = 0.2
+    package var invertedResampling = 0.4
     /// Resource bins of the bin mutation.
-    public var bins = 10
-    public var seed: UInt64 = 0
+    package var bins = 10
+    package var seed: UInt64 = 0
     /// Draws per child before giving up on finding a feasible one.
-    public var maxAttempts = 200
+    package var maxAttempts = 200
     /// Refine the best candidate with single- and two-layer moves (additive costs only).
-    public var polish = true
+    package var polish = true
 
-    public init(seed: UInt64 = 0) { self.seed = seed }
+    package init(seed: UInt64 = 0) { self.seed = seed }
 
     struct Candidate {
         var choice: [Int]
@@ -61,14 +61,14 @@ public struct EvolutionarySearch: Sendable {
     }
 
     /// Scores a batch of choices: one cost per choice, lower is better.
-    public typealias Score = ([[Int]]) throws(InputError) -> [Double]
+    package typealias Score = ([[Int]]) throws(InputError) -> [Double]
 
-    public func solve(_ problem: SearchProblem) -> SearchResult? {
+    package func solve(_ problem: SearchProblem) -> SearchResult? {
         // The additive table cannot fail.
         try? solve(problem, seeds: [], score: nil)
     }
 
-    public func solve(_ problem: SearchProblem, seeds: [[Int]], score: Score?) throws(InputError) -> SearchResult? {
+    package func solve(_ problem: SearchProblem, seeds: [[Int]], score: Score?) throws(InputError) -> SearchResult? {
         var rng = SeededGenerator(seed: seed)
         let n = problem.layerCount
         var seen: Set<[Int]> = []

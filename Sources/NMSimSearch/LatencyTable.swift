@@ -47,18 +47,18 @@ public struct LatencyTable: Sendable {
     }
 
     /// Dense and the spec's supported patterns, densest first: the options of a searchable layer.
-    public static func candidates(_ spec: HardwareSpec) -> [NMPattern] {
+    package static func candidates(_ spec: HardwareSpec) -> [NMPattern] {
         ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
     }
 
     /// The patterns the table needs layer `i` simulated at.
-    public static func patterns(layer i: Int, spec: HardwareSpec, workload: Workload, searchable: Set<Int>) -> [NMPattern] {
+    package static func patterns(layer i: Int, spec: HardwareSpec, workload: Workload, searchable: Set<Int>) -> [NMPattern] {
         searchable.contains(i) ? candidates(spec) : [.dense] + (workload.layers[i].pattern.map { [$0] } ?? [])
     }
 
     /// Builds the table from layer results that include every pattern ``patterns(layer:spec:workload:searchable:)``
     /// asks for (and possibly more, shared with other uses of the same simulations).
-    public init(spec: HardwareSpec, workload: Workload, results: NetworkSimulator.LayerResults) throws(InputError) {
+    package init(spec: HardwareSpec, workload: Workload, results: NetworkSimulator.LayerResults) throws(InputError) {
         specName = spec.name
         self.workload = workload
         let searchable = workload.sparsifiableIndices
@@ -126,7 +126,7 @@ public struct LatencyTable: Sendable {
     }
 
     /// The option index of `pattern` for searchable layer `j`, if it survived dominance.
-    public func optionIndex(layer j: Int, pattern: NMPattern) -> Int? {
+    package func optionIndex(layer j: Int, pattern: NMPattern) -> Int? {
         options[j].firstIndex { $0.pattern.sameLevel(as: pattern) }
     }
 }

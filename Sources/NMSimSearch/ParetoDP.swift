@@ -168,9 +168,9 @@ public struct ParetoDP: Sendable {
 }
 
 /// Tries every combination; for checking the other optimisers on small problems.
-public enum ExhaustiveSearch {
+package enum ExhaustiveSearch {
     /// Nil when there are more than `limit` combinations or none is feasible.
-    public static func solve(_ problem: SearchProblem, limit: Int = 2_000_000) -> SearchResult? {
+    package static func solve(_ problem: SearchProblem, limit: Int = 2_000_000) -> SearchResult? {
         var count = 1
         for o in problem.allowed {
             count *= o.count

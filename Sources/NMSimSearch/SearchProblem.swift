@@ -27,7 +27,7 @@ public struct CostTable: Equatable, Sendable {
     public var costs: [[Double]]
     /// Where the costs came from ("imported sensitivity", "weight proxy", "prior").
     public var kind: String
-    public init(costs: [[Double]], kind: String) {
+    package init(costs: [[Double]], kind: String) {
         self.costs = costs
         self.kind = kind
     }
@@ -43,12 +43,12 @@ public struct SearchProblem: Sendable {
     /// resource, an option that another of the same layer matches or beats on both the resource
     /// and the cost can never help, and is dropped (on a latency budget: a pattern no faster and
     /// no cheaper than a denser one). With a lower bound (the MACs window) every option stays.
-    public let allowed: [[Int]]
+    package let allowed: [[Int]]
 
     /// `dominance` decides which options are dropped as dominated (by default `costs`): with an
     /// external evaluator, the prior, so that only an option no denser than another of no more
     /// resource is dropped.
-    public init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint, dominance: CostTable? = nil) {
+    package init(table: LatencyTable, costs: CostTable, constraint: SearchConstraint, dominance: CostTable? = nil) {
         precondition(
             costs.costs.count == table.options.count && zip(costs.costs, table.options).allSatisfy { $0.count == $1.count },
             "cost table shape does not match the latency table")
@@ -82,7 +82,7 @@ public struct SearchProblem: Sendable {
     let dominance: CostTable?
 
     /// The same problem without a bound on the resource, for fronts over every budget.
-    public var unbounded: SearchProblem {
+    package var unbounded: SearchProblem {
         let open: SearchConstraint
         switch constraint {
         case .latency: open = .latency(maxCycles: .max)
@@ -94,22 +94,22 @@ public struct SearchProblem: Sendable {
     }
 
     /// Integer energy units per picojoule (1000, a femtojoule each, unless totals would overflow).
-    public let energyUnitsPerPJ: Double
+    package let energyUnitsPerPJ: Double
 
     /// Options dropped as dominated for this budget, over all layers.
-    public var droppedOptions: Int { zip(allowed, table.options).reduce(0) { $0 + $1.1.count - $1.0.count } }
+    package var droppedOptions: Int { zip(allowed, table.options).reduce(0) { $0 + $1.1.count - $1.0.count } }
 
     public var layerCount: Int { table.options.count }
 
     /// Costs within a relative 1e-9 of each other are equal for every optimiser; the tie is then
     /// broken by fewer cycles, fewer weight bytes, and the layer order.
-    public static func sameCost(_ a: Double, _ b: Double) -> Bool {
+    package static func sameCost(_ a: Double, _ b: Double) -> Bool {
         a == b || abs(a - b) <= 1e-9 * max(abs(a), abs(b))
     }
 
     /// The constrained resource of option `o` of layer `j`, as an integer (cycles, MACs, bytes,
     /// or ``energyUnitsPerPJ`` units for energy).
-    public func resource(_ j: Int, _ o: Int) -> Int64 { Self.resource(of: table.options[j][o], constraint, energyUnitsPerPJ: energyUnitsPerPJ) }
+    package func resource(_ j: Int, _ o: Int) -> Int64 { Self.resource(of: table.options[j][o], constraint, energyUnitsPerPJ: energyUnitsPerPJ) }
 
     static func resource(of opt: LayerOption, _ constraint: SearchConstraint, energyUnitsPerPJ: Double) -> Int64 {
         switch constraint {
@@ -121,7 +121,7 @@ public struct SearchProblem: Sendable {
     }
 
     /// A total of the constrained resource in the user's units.
-    public func describe(_ v: Int64) -> String {
+    package func describe(_ v: Int64) -> String {
         switch constraint {
         case .latency: return "\(v) cycles"
         case .macsWindow: return "\(v) MACs"
@@ -131,7 +131,7 @@ public struct SearchProblem: Sendable {
     }
 
     /// The fixed (unsearched) part of the constrained resource.
-    public var fixedResource: Int64 {
+    package var fixedResource: Int64 {
         switch constraint {
         case .latency: return table.fixedCycles
         case .macsWindow: return table.fixedMACs
@@ -141,7 +141,7 @@ public struct SearchProblem: Sendable {
     }
 
     /// Bounds on the total resource, in the same units as ``resource(_:_:)``.
-    public var bounds: (min: Int64, max: Int64) {
+    package var bounds: (min: Int64, max: Int64) {
         switch constraint {
         case .latency(let c): return (Int64.min, c)
         case let .macsWindow(lo, hi): return (lo, hi)
@@ -150,9 +150,9 @@ public struct SearchProblem: Sendable {
         }
     }
 
-    public func total(_ choice: [Int]) -> Int64 { fixedResource + choice.enumerated().reduce(0) { $0 + resource($1.offset, $1.element) } }
+    package func total(_ choice: [Int]) -> Int64 { fixedResource + choice.enumerated().reduce(0) { $0 + resource($1.offset, $1.element) } }
 
-    public func feasible(_ choice: [Int]) -> Bool {
+    package func feasible(_ choice: [Int]) -> Bool {
         let t = total(choice)
         let b = bounds
         return t >= b.min && t <= b.max

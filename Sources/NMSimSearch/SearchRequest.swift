@@ -24,7 +24,7 @@ public enum AccuracySource: Sendable {
     case checkpointScores(CheckpointScores)
 
     /// The cost table over `table`'s options.
-    public func costs(for table: LatencyTable) throws(InputError) -> CostTable {
+    package func costs(for table: LatencyTable) throws(InputError) -> CostTable {
         switch self {
         case .prior: return Sensitivity.prior(for: table)
         case let .table(t, missing): return try Sensitivity.costs(t, for: table, kind: "imported sensitivity (\(t.source))", missing: missing)

@@ -43,7 +43,7 @@ public struct SearchSession: Sendable {
     /// Wall-clock seconds of the optimisers, the evaluator's waiting included.
     public var searchSeconds: Double = 0
 
-    public static func run(
+    package static func run(
         _ problem: SearchProblem, spec: HardwareSpec, optimizer: Optimizer, seed: UInt64, pareto: Bool,
         evaluator: EvaluatorClient? = nil, parallel: Bool = true
     ) throws(InputError) -> SearchSession {
@@ -149,7 +149,7 @@ public struct SearchSession: Sendable {
     }
 
     /// The constrained quantity of the re-simulated network, and whether it meets the constraint.
-    public var constraintCheck: (value: Double, limit: String, met: Bool) {
+    package var constraintCheck: (value: Double, limit: String, met: Bool) {
         let r = resimulated
         switch problem.constraint {
         case .latency(let c): return (Double(r.totalCycles), "\(c) cycles", r.totalCycles <= c)
@@ -162,7 +162,7 @@ public struct SearchSession: Sendable {
     public var speedup: Double { Double(problem.table.denseCycles) / Double(max(resimulated.totalCycles, 1)) }
 
     /// The budget's resource as the front names it, and its unit.
-    public var resourceName: String {
+    package var resourceName: String {
         switch problem.constraint {
         case .latency: return "cycles"
         case .macsWindow: return "macs"
@@ -171,7 +171,7 @@ public struct SearchSession: Sendable {
         }
     }
 
-    public var resourceUnit: String {
+    package var resourceUnit: String {
         switch problem.constraint {
         case .latency: return "cycles"
         case .macsWindow: return "MACs"

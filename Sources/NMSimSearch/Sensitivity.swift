@@ -22,7 +22,7 @@ public enum Sensitivity {
 
     /// Aligns a table with the search options. Dense defaults to 0; any other option the table
     /// lacks is an error that lists what is missing, or, with `.interpolate`, interpolated.
-    public static func costs(_ t: Table, for table: LatencyTable, kind: String, missing policy: MissingCost = .error) throws(InputError) -> CostTable {
+    package static func costs(_ t: Table, for table: LatencyTable, kind: String, missing policy: MissingCost = .error) throws(InputError) -> CostTable {
         var out: [[Double]] = []
         var missing: [String] = []
         var interpolated = 0
@@ -49,7 +49,7 @@ public enum Sensitivity {
         }
         if !missing.isEmpty {
             let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
-            let hint = policy == .error ? " (list them, or pass --missing-cost interpolate)" : " (no listed sparse level to interpolate from)"
+            let hint = policy == .error ? " (list them, or pass \(InputRole.missingCost.mention) interpolate)" : " (no listed sparse level to interpolate from)"
             diags.append(Diagnostic(source: t.source, message: "no cost for \(list)\(hint)"))
         }
         if !diags.isEmpty { throw InputError(.data, diags) }
@@ -115,7 +115,7 @@ public enum Sensitivity {
         try csv(lines: TextLines.useful(text, source: source), source: source)
     }
 
-    public static func csv(lines numbered: [TextLine], source: String) throws(InputError) -> Table {
+    package static func csv(lines numbered: [TextLine], source: String) throws(InputError) -> Table {
         let sink = DiagnosticSink(source: source)
         let lines = numbered.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let header = lines.first.flatMap({ CSV.fields(Substring($0.lowercased())) }),
@@ -213,7 +213,7 @@ public enum Sensitivity {
     /// Expected fraction of squared-weight energy removed by N:M magnitude pruning of i.i.d.
     /// Gaussian weights: the mean of the M − N smallest squared order statistics of |N(0, 1)|,
     /// divided by M. 2:4 → 0.132, 1:4 → 0.382 (numerical integration; a test checks them against Monte Carlo).
-    public static func gaussianRemovedEnergy(_ p: NMPattern) -> Double {
+    package static func gaussianRemovedEnergy(_ p: NMPattern) -> Double {
         if p.isDense { return 0 }
         let m = p.m, drop = p.m - p.n
         // Order statistic densities of the half-normal, integrated with Simpson's rule on [0, 12].
@@ -243,7 +243,7 @@ public enum Sensitivity {
 
     /// The prior: every searchable layer equally sensitive, each costing the Gaussian removed
     /// energy of its pattern. It is a prior, not a measured accuracy.
-    public static func prior(for table: LatencyTable) -> CostTable {
+    package static func prior(for table: LatencyTable) -> CostTable {
         var cache: [NMPattern: Double] = [:]
         let costs = table.options.map { opts in
             opts.map { o -> Double in

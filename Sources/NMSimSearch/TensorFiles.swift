@@ -2,37 +2,37 @@ import Foundation
 import NMSimModel
 
 /// A dense floating-point tensor read from a checkpoint, as `Float` values in row-major order.
-public struct Tensor: Equatable, Sendable {
-    public var shape: [Int]
-    public var values: [Float]
+package struct Tensor: Equatable, Sendable {
+    package var shape: [Int]
+    package var values: [Float]
 }
 
 /// Reads tensors from `.safetensors` files: an 8-byte little-endian header length, a JSON
 /// header `{name: {dtype, shape, data_offsets: [begin, end]}}`, then the data. F32, F16, BF16 and
 /// F64 are read; every other dtype, and any inconsistency, is a located error.
-public struct SafeTensorsFile: Sendable {
-    public struct Entry: Equatable, Sendable {
-        public var dtype: String
-        public var shape: [Int]
-        public var begin: Int
-        public var end: Int
+package struct SafeTensorsFile: Sendable {
+    package struct Entry: Equatable, Sendable {
+        package var dtype: String
+        package var shape: [Int]
+        package var begin: Int
+        package var end: Int
     }
 
-    public let path: String
-    public let entries: [String: Entry]
+    package let path: String
+    package let entries: [String: Entry]
     private let data: Data
     private let dataStart: Int
 
-    public static let elementSizes = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8]
+    package static let elementSizes = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8]
     static let knownDtypes: Set<String> = ["F32", "F16", "BF16", "F64", "I8", "U8", "I16", "U16", "I32", "U32", "I64", "U64", "BOOL", "F8_E4M3", "F8_E5M2"]
 
-    public init(path: String) throws(InputError) {
+    package init(path: String) throws(InputError) {
         guard FileManager.default.fileExists(atPath: path) else { throw InputError(.noInput, source: path, "no such file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(.noInput, source: path, "cannot be read") }
         try self.init(data: data, source: path)
     }
 
-    public init(data: Data, source: String) throws(InputError) {
+    package init(data: Data, source: String) throws(InputError) {
         path = source
         self.data = data
         guard data.count >= 8 else {
@@ -103,7 +103,7 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// The named tensor as floats; nil when absent.
-    public func tensor(_ name: String) throws(InputError) -> Tensor? {
+    package func tensor(_ name: String) throws(InputError) -> Tensor? {
         guard let e = entries[name] else { return nil }
         guard let size = Self.elementSizes[e.dtype] else {
             throw InputError(
@@ -116,13 +116,13 @@ public struct SafeTensorsFile: Sendable {
 }
 
 /// Reads NumPy `.npy` arrays (format versions 1–3, little-endian f2/f4/f8, C order).
-public enum NPYFile {
-    public static func read(path: String) throws(InputError) -> Tensor {
+package enum NPYFile {
+    package static func read(path: String) throws(InputError) -> Tensor {
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(.noInput, source: path, "no such file") }
         return try parse(data, source: path)
     }
 
-    public static func parse(_ data: Data, source: String) throws(InputError) -> Tensor {
+    package static func parse(_ data: Data, source: String) throws(InputError) -> Tensor {
         let b = [UInt8](data)
         guard b.count >= 10, b[0] == 0x93, Array(b[1...5]) == Array("NUMPY".utf8) else {
             throw InputError(.data, source: source, location: "byte 0", "not a .npy file (missing the \\x93NUMPY magic)")

@@ -10,7 +10,7 @@ import NMSimModel
 /// Σ_removed w²_ij ‖X_j‖² / Σ w²_ij ‖X_j‖², the diagonal part of the output error
 /// ‖X(W − W_mask)ᵀ‖² / ‖XWᵀ‖². The cost of a configuration is the sum over layers: a proxy, not an
 /// accuracy.
-public enum WeightProxy {
+package enum WeightProxy {
     /// Checkpoint name prefixes tried before a layer's own name (timm, DataParallel, Lightning).
     static let prefixes = ["", "module.", "model.", "backbone."]
 
@@ -47,7 +47,7 @@ public enum WeightProxy {
 
     /// The costs of `table`'s options from the checkpoint at `path` (read once, for the spec's
     /// levels); see ``CheckpointScores`` to score a model once for many specs.
-    public static func costs(path: String, table: LatencyTable, activations: String? = nil) throws(InputError) -> CostTable {
+    package static func costs(path: String, table: LatencyTable, activations: String? = nil) throws(InputError) -> CostTable {
         var levels: [NMPattern] = []
         for p in table.options.joined().map(\.pattern) where !levels.contains(p) { levels.append(p) }
         let scores = try CheckpointScores(path: path, activations: activations, workload: table.workload, patterns: levels)
@@ -68,7 +68,7 @@ public enum WeightProxy {
     /// The relative removed energy of one layer's N:M magnitude mask; `w` is [rows (out), k (in)].
     /// With `inputEnergy` (‖X_j‖² per input column), each w²_ij counts ‖X_j‖² times. Inputs that
     /// are all zero carry no information, and the unweighted energy is used.
-    public static func score(_ w: Tensor, rows: Int, k: Int, pattern: NMPattern, inputEnergy: [Double]? = nil) -> Double {
+    package static func score(_ w: Tensor, rows: Int, k: Int, pattern: NMPattern, inputEnergy: [Double]? = nil) -> Double {
         if pattern.isDense { return 0 }
         let scale = inputEnergy.flatMap { e in e.contains { $0 > 0 } ? e : nil }
         var total = 0.0, removed = 0.0

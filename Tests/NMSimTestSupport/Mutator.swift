@@ -1,24 +1,24 @@
 import NMSimModel
 
 /// A small seeded generator (a 64-bit LCG), so every mutant is reproducible from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    public mutating func next() -> UInt64 {
+package struct SeededRandom: RandomNumberGenerator, Sendable {
+    package var state: UInt64
+    package init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+    package mutating func next() -> UInt64 {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return state ^ (state >> 29)
     }
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    package mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
 
 /// Structure-aware mutations of the project's input formats: JSON values and keys, CSV fields,
 /// `key = value` lines, and header bytes. Most mutants stay well-formed and plausible (a number
 /// nudged, a name swapped for another of the document's names), so they reach the simulator;
 /// a few are hostile (huge, negative, wrong type, control characters).
-public enum Mutator {
+package enum Mutator {
     /// A number nudged as a careless edit would, or now and then an extreme.
-    public static func number(_ x: Double, _ r: inout SeededRandom) -> String {
+    package static func number(_ x: Double, _ r: inout SeededRandom) -> String {
         let plausible = [x + 1, x * 2, max(1, (x / 2).rounded(.down)), x + 7, x == 0 ? 1 : x, 3]
         let extreme = ["0", "-1", "1e300", "-1e300", "5e-324", "9223372036854775807", "2147483648", "1e15", "0.0001", "NaN", "1e-300", "-0"]
         if r.chance(85) {
@@ -32,13 +32,13 @@ public enum Mutator {
 
     /// Keys whose values are left alone: format versions (a changed one only ever gives the
     /// same refusal) and free text.
-    public static let frozenKeys: Set<String> = ["version", "nmsimGolden", "description", "recordedWith"]
+    package static let frozenKeys: Set<String> = ["version", "nmsimGolden", "description", "recordedWith"]
 
     /// One JSON document with one mutation, sometimes two; text that is not JSON gets a line
     /// mutation instead.
     /// `vocabulary`: values of the format (its enumerations, its valid numbers) that a leaf of
     /// the same type may be replaced by, so that many mutants stay valid but different.
-    public static func json(_ text: String, vocabulary: [JSONValue] = [], _ r: inout SeededRandom) -> String {
+    package static func json(_ text: String, vocabulary: [JSONValue] = [], _ r: inout SeededRandom) -> String {
         guard var v = try? JSONParser.parse(text) else { return lines(text, &r) }
         let words = Vocabulary(
             strings: collectStrings(v) + vocabulary.compactMap { if case .string(let s) = $0 { s } else { nil } },
@@ -112,7 +112,7 @@ public enum Mutator {
     }
 
     /// A line-based document (CSV, `.cfg`, YAML, traces) with 1–3 mutations of fields, keys and lines.
-    public static func lines(_ text: String, _ r: inout SeededRandom) -> String {
+    package static func lines(_ text: String, _ r: inout SeededRandom) -> String {
         var ls = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if ls.last == "" { ls.removeLast() }
         guard !ls.isEmpty else { return "\n" }
@@ -155,7 +155,7 @@ public enum Mutator {
 
     /// Binary data with a few bytes changed within its first `headerBytes` (magic, lengths,
     /// header text), or cut short.
-    public static func header(_ data: [UInt8], headerBytes: Int, _ r: inout SeededRandom) -> [UInt8] {
+    package static func header(_ data: [UInt8], headerBytes: Int, _ r: inout SeededRandom) -> [UInt8] {
         var d = data
         guard !d.isEmpty else { return d }
         if r.chance(10) { return Array(d.prefix(r.below(d.count))) }

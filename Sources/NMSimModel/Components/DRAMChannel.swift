@@ -2,7 +2,7 @@ import NMSimKernel
 
 /// The memory interface every off-chip model implements: it answers when a transfer that is
 /// requested at a given time completes. Requests must be made in non-decreasing time order.
-public protocol DRAMModel: Sendable {
+package protocol DRAMModel: Sendable {
     /// Accepts a transfer of `bytes` requested at `time` and returns when its last byte arrives.
     mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle
 }
@@ -10,14 +10,14 @@ public protocol DRAMModel: Sendable {
 /// A single channel that serves requests in order: each waits for the channel, pays
 /// `latencyCycles` once (pipelined with other transfers), and streams its bytes, rounded up
 /// to whole bursts, at `bytesPerCycle`.
-public struct FixedLatencyDRAM: DRAMModel {
-    public let bytesPerCycle: Double
-    public let latency: Cycles
-    public let burstBytes: Int
+package struct FixedLatencyDRAM: DRAMModel {
+    package let bytesPerCycle: Double
+    package let latency: Cycles
+    package let burstBytes: Int
     /// When the data bus is next free.
-    public private(set) var busFreeAt: Cycle = .zero
+    package private(set) var busFreeAt: Cycle = .zero
 
-    public init(bytesPerCycle: Double, latencyCycles: Int, burstBytes: Int) {
+    package init(bytesPerCycle: Double, latencyCycles: Int, burstBytes: Int) {
         precondition(bytesPerCycle > 0 && burstBytes > 0, "invalid DRAM parameters \(bytesPerCycle) B/cycle, burst \(burstBytes)")
         self.bytesPerCycle = bytesPerCycle
         self.latency = Cycles(latencyCycles)
@@ -25,13 +25,13 @@ public struct FixedLatencyDRAM: DRAMModel {
     }
 
     /// Cycles the bus is busy for `bytes`: ⌈(bytes rounded up to bursts) / bytesPerCycle⌉.
-    public func busCycles(bytes: Int) -> Cycles {
+    package func busCycles(bytes: Int) -> Cycles {
         guard bytes > 0 else { return .zero }
         let rounded = (bytes + burstBytes - 1) / burstBytes * burstBytes
         return Cycles(Int64((Double(rounded) / bytesPerCycle).rounded(.up)))
     }
 
-    public mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle {
+    package mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle {
         guard bytes > 0 else { return time }
         let start = Cycle.latest(time, busFreeAt)
         busFreeAt = start + busCycles(bytes: bytes)
@@ -40,7 +40,7 @@ public struct FixedLatencyDRAM: DRAMModel {
 }
 
 /// Memory that delivers everything at once (SCALE-Sim's CALC mode).
-public struct IdealDRAM: DRAMModel {
-    public init() {}
-    public mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle { time }
+package struct IdealDRAM: DRAMModel {
+    package init() {}
+    package mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle { time }
 }

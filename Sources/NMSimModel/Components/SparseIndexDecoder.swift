@@ -5,22 +5,22 @@ import NMSimKernel
 /// A batch of groups occupies the decoder for ⌈groups / groupsPerCycle⌉ cycles; its selects are
 /// ready `latencyCycles` after that. Batches are served in request order and pipelined: the next
 /// batch may enter as soon as the previous one has left the first stage.
-public struct SparseIndexDecoder: Sendable {
-    public let groupsPerCycle: Int
-    public let latency: Cycles
-    public private(set) var freeAt: Cycle = .zero
+package struct SparseIndexDecoder: Sendable {
+    package let groupsPerCycle: Int
+    package let latency: Cycles
+    package private(set) var freeAt: Cycle = .zero
 
-    public init(_ spec: DecoderSpec) {
+    package init(_ spec: DecoderSpec) {
         precondition(spec.groupsPerCycle > 0, "decoder needs a positive rate (got \(spec.groupsPerCycle))")
         groupsPerCycle = spec.groupsPerCycle
         latency = Cycles(spec.latencyCycles)
     }
 
     /// Cycles the decoder's input stage is busy with `groups`.
-    public func occupancy(groups: Int) -> Cycles { Cycles((groups + groupsPerCycle - 1) / groupsPerCycle) }
+    package func occupancy(groups: Int) -> Cycles { Cycles((groups + groupsPerCycle - 1) / groupsPerCycle) }
 
     /// Accepts a batch requested at `time`; returns (start, done).
-    public mutating func decode(groups: Int, requestedAt time: Cycle) -> (start: Cycle, done: Cycle) {
+    package mutating func decode(groups: Int, requestedAt time: Cycle) -> (start: Cycle, done: Cycle) {
         let start = Cycle.latest(time, freeAt)
         freeAt = start + occupancy(groups: groups)
         return (start, freeAt + latency)

@@ -1,13 +1,13 @@
 /// The SIMD unit that runs a transformer's non-GEMM work on data already on chip.
 ///
 /// An operation over `elements` costs ⌈elements × cyclesPerElement / lanes⌉ + latency cycles.
-public struct VectorUnit: Sendable {
-    public let spec: VectorUnitSpec
+package struct VectorUnit: Sendable {
+    package let spec: VectorUnitSpec
 
-    public init(_ spec: VectorUnitSpec) { self.spec = spec }
+    package init(_ spec: VectorUnitSpec) { self.spec = spec }
 
     /// Cycles for `op` over `elements`; nil when the count would overflow.
-    public func cycles(_ op: VectorOp, elements: Int) -> Int64? {
+    package func cycles(_ op: VectorOp, elements: Int) -> Int64? {
         let cpe = Int64(spec.cyclesPerElement[op] ?? 1)
         let (work, o) = Int64(elements).multipliedReportingOverflow(by: cpe)
         if o { return nil }
@@ -16,7 +16,7 @@ public struct VectorUnit: Sendable {
     }
 
     /// Lane operations performed (for energy).
-    public func elementOps(_ op: VectorOp, elements: Int) -> Int64 {
+    package func elementOps(_ op: VectorOp, elements: Int) -> Int64 {
         Int64(elements) * Int64(spec.cyclesPerElement[op] ?? 1)
     }
 }

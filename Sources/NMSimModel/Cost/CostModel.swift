@@ -4,7 +4,7 @@ import Foundation
 public struct Breakdown: Equatable, Sendable {
     public var entries: [(name: String, value: Double)]
 
-    public init(_ entries: [(name: String, value: Double)]) { self.entries = entries }
+    package init(_ entries: [(name: String, value: Double)]) { self.entries = entries }
 
     public var total: Double { entries.reduce(0) { $0 + $1.value } }
     public subscript(_ name: String) -> Double { entries.first { $0.name == name }?.value ?? 0 }
@@ -14,57 +14,57 @@ public struct Breakdown: Equatable, Sendable {
     }
 
     /// Component-wise sum; both sides must list the same components (or one be empty).
-    public static func + (a: Breakdown, b: Breakdown) -> Breakdown {
+    package static func + (a: Breakdown, b: Breakdown) -> Breakdown {
         if a.entries.isEmpty { return b }
         if b.entries.isEmpty { return a }
         return Breakdown(zip(a.entries, b.entries).map { ($0.name, $0.value + $1.value) })
     }
 
-    public func scaled(by k: Double) -> Breakdown { Breakdown(entries.map { ($0.name, $0.value * k) }) }
+    package func scaled(by k: Double) -> Breakdown { Breakdown(entries.map { ($0.name, $0.value * k) }) }
 }
 
 /// Area and energy of a spec, from per-operation costs at 45 nm scaled to the spec's node
 /// (see Docs/SpecFormat.md for every default and its source). Energy is a function of the
 /// counters the simulator reports: MACs, buffer and DRAM bytes by operand, metadata, decoded
 /// groups, vector operations and time (for leakage).
-public struct CostModel: Sendable {
+package struct CostModel: Sendable {
     /// One resolved parameter, for listing.
-    public struct Parameter: Sendable {
-        public var key: String
-        public var value: Double
-        public var unit: String
+    package struct Parameter: Sendable {
+        package var key: String
+        package var value: Double
+        package var unit: String
         /// Whether the spec gave it (else the default was used).
-        public var given: Bool
+        package var given: Bool
     }
 
-    public let spec: HardwareSpec
-    public let macPJ: Double
-    public let muxPJ: Double
-    public let decodePJPerGroup: Double
-    public let vectorPJPerElementOp: Double
-    public let dramPJPerByte: Double
-    public let leakageMWPerMM2: Double
+    package let spec: HardwareSpec
+    package let macPJ: Double
+    package let muxPJ: Double
+    package let decodePJPerGroup: Double
+    package let vectorPJPerElementOp: Double
+    package let dramPJPerByte: Double
+    package let leakageMWPerMM2: Double
     /// Read and write energy per byte of ifmap, filter, ofmap.
-    public let bufferPJPerByte: [(read: Double, write: Double)]
-    public let macUM2: Double
-    public let muxUM2: Double
-    public let decoderLaneUM2: Double
-    public let sramBitUM2: Double
+    package let bufferPJPerByte: [(read: Double, write: Double)]
+    package let macUM2: Double
+    package let muxUM2: Double
+    package let decoderLaneUM2: Double
+    package let sramBitUM2: Double
     /// A periphery strip width given by the spec; nil: CACTI's periphery fraction by bank size.
-    public let sramPeripheryUM: Double?
-    public let vectorLaneUM2: Double
+    package let sramPeripheryUM: Double?
+    package let vectorLaneUM2: Double
     /// Area by component, mm².
-    public let area: Breakdown
+    package let area: Breakdown
 
     /// Names of the buffers as reported.
-    public static let bufferNames = ["ifmap", "filter", "ofmap"]
+    package static let bufferNames = ["ifmap", "filter", "ofmap"]
     /// Energy components in report order.
-    public static let energyComponents = [
+    package static let energyComponents = [
         "mac", "mux", "ifmapRead", "ifmapWrite", "filterRead", "filterWrite", "ofmapRead", "ofmapWrite",
         "metadata", "decode", "dramInput", "dramWeight", "dramPartialSums", "dramOutput", "vector", "leakage",
     ]
 
-    public init(spec: HardwareSpec) {
+    package init(spec: HardwareSpec) {
         self.spec = spec
         let tech = spec.technology
         let e = tech.energyScale, a = tech.areaScale
@@ -130,7 +130,7 @@ public struct CostModel: Sendable {
     /// the 146 F² cell is 10 F wide and 14.6 F high (aspect ratio 1.46), and each port beyond
     /// the first adds two local-wire pitches of 2.5 F to both its width and its height (a
     /// second port: 15 F × 19.6 F, 2.01× the area).
-    public static func sramPortFactor(_ ports: Int) -> Double {
+    package static func sramPortFactor(_ ports: Int) -> Double {
         let extra = 5 * Double(max(ports - 1, 0))
         return (10 + extra) * (14.6 + extra) / 146
     }
@@ -140,7 +140,7 @@ public struct CostModel: Sendable {
     /// the periphery is CACTI's fraction of the cell area for the bank's size
     /// (``CACTI45/peripheryFraction(kib:)``), so small banks pay relatively more; a given
     /// `peripheryUM` instead adds a strip of that width along two sides of the square array.
-    public static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double? = nil) -> Double {
+    package static func sramMM2(_ b: BufferSpec, bitUM2: Double, peripheryUM: Double? = nil) -> Double {
         let bankBytes = Double(b.capacityBytes) / Double(b.banks)
         let cells = bankBytes * 8 * bitUM2 * sramPortFactor(b.ports)
         let periphery: Double
@@ -153,7 +153,7 @@ public struct CostModel: Sendable {
     }
 
     /// Energy of one layer result by component, in pJ; the components sum to the total.
-    public func energy(_ r: LayerResult, pattern: NMPattern) -> Breakdown {
+    package func energy(_ r: LayerResult, pattern: NMPattern) -> Breakdown {
         let op = r.traffic.byOperand
         let (ifm, fil, ofm) = (bufferPJPerByte[0], bufferPJPerByte[1], bufferPJPerByte[2])
         let selections: Double
@@ -186,7 +186,7 @@ public struct CostModel: Sendable {
     }
 
     /// Every parameter in use, with its unit and whether the spec gave it.
-    public var parameters: [Parameter] {
+    package var parameters: [Parameter] {
         let o = spec.energy, a = spec.area
         var p: [Parameter] = [
             Parameter(key: "energy.macPJ", value: macPJ, unit: "pJ", given: o.macPJ != nil),

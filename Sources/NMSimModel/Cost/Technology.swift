@@ -40,13 +40,13 @@ public struct TechnologySpec: Equatable, Sendable {
     }
 
     /// Multiplies a 45 nm, 1.0 V energy into this node and voltage.
-    public var energyScale: Double { Self.fit(nodeNm, volts) / Self.fit(45, 1.0) }
+    package var energyScale: Double { Self.fit(nodeNm, volts) / Self.fit(45, 1.0) }
     /// Multiplies a 45 nm area into this node.
-    public var areaScale: Double { Self.areaFrom45[nodeNm] ?? 1 }
+    package var areaScale: Double { Self.areaFrom45[nodeNm] ?? 1 }
 }
 
 /// Published 45 nm per-operation costs the defaults are built from (see Docs/SpecFormat.md).
-public enum Horowitz45 {
+package enum Horowitz45 {
     /// Integer adders: bits → (pJ, µm²). Horowitz, ISSCC 2014, Fig. 1.1.9.
     static let add: [(bits: Double, pJ: Double, um2: Double)] = [(8, 0.03, 36), (16, 0.05, 67), (32, 0.1, 137)]
     /// Integer multipliers: bits → (pJ, µm²).
@@ -55,7 +55,7 @@ public enum Horowitz45 {
     static let fp16Mult = (pJ: 1.1, um2: 1640.0)
     static let fp16Add = (pJ: 0.4, um2: 1360.0)
     /// 64-bit SRAM reads: KiB → pJ (8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ).
-    public static let sramRead64: [(kib: Double, pJ: Double)] = [(8, 10), (32, 20), (1024, 100)]
+    package static let sramRead64: [(kib: Double, pJ: Double)] = [(8, 10), (32, 20), (1024, 100)]
 
     /// Energy and area of an integer adder of `bits`, interpolated linearly between the
     /// published widths (extrapolated linearly beyond them).
@@ -77,7 +77,7 @@ public enum Horowitz45 {
     /// Energy of a 64-bit read from an SRAM array of `kib`: proportional to √capacity (wire
     /// length), through the 8 KB point. Reproduces the 32 KB point exactly and the 1 MB point
     /// within 15 % (a test checks this).
-    public static func sramRead64PJ(kib: Double) -> Double { sramRead64[0].pJ * (max(kib, 0.125) / sramRead64[0].kib).squareRoot() }
+    package static func sramRead64PJ(kib: Double) -> Double { sramRead64[0].pJ * (max(kib, 0.125) / sramRead64[0].kib).squareRoot() }
 }
 
 /// Standard cells of the NanGate FreePDK45 Open Cell Library (typical corner: 1.1 V, 25 °C,
@@ -145,7 +145,7 @@ public enum DRAMKind: String, Sendable, CaseIterable {
     /// O'Connor et al., MICRO 2017: HBM2 about 3.9 pJ/bit.
     case hbm2
 
-    public var pJPerBit: Double {
+    package var pJPerBit: Double {
         switch self {
         case .ddr3: return 20
         case .gddr5: return 14

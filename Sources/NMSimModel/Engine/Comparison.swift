@@ -11,7 +11,7 @@ public struct Comparison: Sendable {
     public var dense: NetworkReport
     public var rows: [Row]
 
-    public init(
+    package init(
         spec: HardwareSpec, workload: Workload, candidates: [(label: String, assignment: PatternAssignment)],
         parallel: Bool = true
     ) throws(InputError) {

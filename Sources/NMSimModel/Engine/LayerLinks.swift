@@ -13,7 +13,7 @@ public struct DataMovementOptions: Equatable, Sendable {
     }
 
     /// Elementwise operations that can run in a GEMM's output path.
-    public static let fusableOps: Set<VectorOp> = [.gelu, .add]
+    package static let fusableOps: Set<VectorOp> = [.gelu, .add]
 }
 
 /// Where one layer's activations come from and go to, decided from the layer's neighbours in
@@ -48,10 +48,10 @@ public struct LayerIO: Hashable, Sendable {
 /// on chip and it fits half the ifmap buffer (the other half receives the next output); the
 /// last layer's output always goes to DRAM. Sizes do not depend on N:M patterns, so neither do
 /// these decisions. SCALE-Sim timing runs every layer standalone, as SCALE-Sim does.
-public enum LayerLinks {
+package enum LayerLinks {
     /// Bytes of half the ifmap buffer: the largest activation tensor kept on chip (nil when the
     /// spec keeps none).
-    public static func onChipCapacity(_ spec: HardwareSpec) -> Int? {
+    package static func onChipCapacity(_ spec: HardwareSpec) -> Int? {
         guard spec.timing == .native, spec.dataMovement.activationsOnChip else { return nil }
         return spec.ifmap.capacityBytes / 2
     }
@@ -65,7 +65,7 @@ public enum LayerLinks {
     }
 
     /// One ``LayerIO`` per layer of `workload`.
-    public static func plan(_ workload: Workload, spec: HardwareSpec) -> [LayerIO] {
+    package static func plan(_ workload: Workload, spec: HardwareSpec) -> [LayerIO] {
         let layers = workload.layers
         var io = [LayerIO](repeating: .standalone, count: layers.count)
         guard spec.timing == .native else { return io }
@@ -109,7 +109,7 @@ public enum LayerLinks {
     /// tensor, the output) from and to chip or DRAM as `io` says; a fused layer costs nothing
     /// here (its GEMM carries it). On SCALE-Sim timing the vector layer moves no bytes.
     /// Nil when the counts would overflow.
-    public static func vectorResult(_ op: VectorOp, elements: Int, io: LayerIO, spec: HardwareSpec) -> LayerResult? {
+    package static func vectorResult(_ op: VectorOp, elements: Int, io: LayerIO, spec: HardwareSpec) -> LayerResult? {
         if io.fused {
             return LayerResult(
                 cycles: 0, computeCycles: 0, stalls: StallBreakdown(), folds: 0, macs: 0, denseMACs: 0, weightBytes: 0,

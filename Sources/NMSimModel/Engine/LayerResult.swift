@@ -36,7 +36,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
     }
 
     /// The CSV report's column (`stall_activation_bw`).
-    public var csvColumn: String {
+    package var csvColumn: String {
         switch self {
         case .memory: "stall_memory"
         case .decoder: "stall_decoder"
@@ -51,7 +51,7 @@ public enum StallCause: Int, CaseIterable, Sendable {
 
     /// The terminal table's column group: causes sharing a group are summed under it
     /// (`mem/dec/bw/load/fill`).
-    public var tableGroup: String {
+    package var tableGroup: String {
         switch self {
         case .memory: "mem"
         case .decoder: "dec"
@@ -64,11 +64,11 @@ public enum StallCause: Int, CaseIterable, Sendable {
 
     /// Whether the cause can be a layer's limiter: fill/drain skew is a property of the array's
     /// shape, not a resource to add, so it never is.
-    public var canLimit: Bool { self != .fillDrain }
+    package var canLimit: Bool { self != .fillDrain }
 
     /// Whether SCALE-Sim's `Stall Cycles` column counts it: waiting for memory, the decoder or
     /// a buffer port does; the load and the fill/drain skew are part of SCALE-Sim's compute time.
-    public var isSCALESimStall: Bool {
+    package var isSCALESimStall: Bool {
         switch self {
         case .memory, .decoder, .activationBandwidth, .weightBandwidth, .outputBandwidth, .vector: true
         case .load, .fillDrain: false
@@ -129,7 +129,7 @@ public struct StallBreakdown: Equatable, Sendable {
     public var entries: [(name: String, cycles: Int64)] { StallCause.allCases.map { ($0.name, self[$0]) } }
 
     /// The sum over the causes that satisfy `include`.
-    public func sum(where include: (StallCause) -> Bool) -> Int64 {
+    package func sum(where include: (StallCause) -> Bool) -> Int64 {
         StallCause.allCases.filter(include).reduce(0) { $0 + self[$1] }
     }
 
@@ -147,7 +147,7 @@ public struct StallBreakdown: Equatable, Sendable {
         return r
     }
 
-    public func scaled(by k: Int64) -> StallBreakdown {
+    package func scaled(by k: Int64) -> StallBreakdown {
         var r = self
         for c in StallCause.allCases { r[c] *= k }
         return r
@@ -172,7 +172,7 @@ public struct Traffic: Equatable, Sendable {
         return r
     }
 
-    public func scaled(by k: Int64) -> Traffic {
+    package func scaled(by k: Int64) -> Traffic {
         var r = self
         r.dramReadBytes *= k; r.dramWriteBytes *= k; r.sramReadBytes *= k; r.sramWriteBytes *= k
         r.byOperand = byOperand.scaled(by: k)
@@ -204,7 +204,7 @@ public struct LayerResult: Equatable, Sendable {
     /// The schedule a GEMM ran with (nil for vector layers).
     public var mapping: MappingSummary?
 
-    public init(
+    package init(
         cycles: Int64, computeCycles: Int64, stalls: StallBreakdown, folds: Int, macs: Int64, denseMACs: Int64,
         weightBytes: Int64, metadataBytes: Int64, decodedGroups: Int64, traffic: Traffic, vectorElementOps: Int64, events: Int
     ) {
@@ -217,7 +217,7 @@ public struct LayerResult: Equatable, Sendable {
     public var limiter: String { stalls.limiter?.name ?? "compute" }
 
     /// `count` back-to-back runs of the same layer.
-    public func repeated(_ count: Int) -> LayerResult {
+    package func repeated(_ count: Int) -> LayerResult {
         guard count != 1 else { return self }
         let k = Int64(count)
         var r = LayerResult(

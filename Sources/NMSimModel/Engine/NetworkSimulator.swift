@@ -11,9 +11,9 @@ public struct LayerReport: Equatable, Sendable {
     public var energy: Breakdown
     public var energyPJ: Double { energy.total }
     /// Where the layer's activations came from and went to, and what was fused into it.
-    public var io = LayerIO.standalone
+    package var io = LayerIO.standalone
 
-    public init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
+    package init(layer: Layer, pattern: NMPattern, result: LayerResult, energy: Breakdown) {
         self.layer = layer; self.pattern = pattern; self.result = result; self.energy = energy
     }
 }
@@ -34,7 +34,7 @@ public struct NetworkReport: Equatable, Sendable {
     /// DRAM bandwidth, bytes per cycle (the roofline's memory roof).
     public var dramBytesPerCycle: Double = 0
 
-    public init(
+    package init(
         specName: String, workloadName: String, clockGHz: Double, arrayPEs: Int, layers: [LayerReport], area: Breakdown = Breakdown([]),
         images: Int = 1, technology: TechnologySpec = TechnologySpec(), dramBytesPerCycle: Double = 0
     ) {
@@ -59,8 +59,8 @@ public struct NetworkReport: Equatable, Sendable {
     /// Energy per image, pJ.
     public var energyPerImagePJ: Double { energyPJ / Double(max(images, 1)) }
     /// Cycles by layer category (gemm, attention, vector, ...), sorted by name.
-    public var cyclesByCategory: [(category: String, cycles: Int64)] {
-        var d: [String: Int64] = [:]
+    public var cyclesByCategory: [(category: LayerCategory, cycles: Int64)] {
+        var d: [LayerCategory: Int64] = [:]
         for l in layers { d[l.layer.category, default: 0] += l.result.cycles }
         return d.keys.sorted().map { ($0, d[$0]!) }
     }
@@ -77,7 +77,7 @@ public struct NetworkReport: Equatable, Sendable {
 /// decided per layer from its neighbours' shapes (``LayerLinks``).
 public struct NetworkSimulator: Sendable {
     public let spec: HardwareSpec
-    public let costs: CostModel
+    package let costs: CostModel
 
     public init(spec: HardwareSpec) {
         self.spec = spec
@@ -104,7 +104,7 @@ public struct NetworkSimulator: Sendable {
 
     /// The network report of `workload` at `patterns`, from results that include every layer at
     /// its pattern: several configurations can share one set of layer simulations.
-    public func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
+    package func report(_ workload: Workload, patterns: [NMPattern], from results: LayerResults) throws(InputError) -> NetworkReport {
         precondition(patterns.count == workload.layers.count, "\(patterns.count) patterns for \(workload.layers.count) layers")
         let rowWise = rowWise
         let userTiming = spec.scaleSim?.userBandwidth != nil ? SCALESimReplay(spec: spec) : nil
@@ -133,7 +133,7 @@ public struct NetworkSimulator: Sendable {
 
     /// Results of every layer of a workload at every pattern asked for, each distinct
     /// (shape, pattern) simulated once.
-    public struct LayerResults: Sendable {
+    package struct LayerResults: Sendable {
         let index: [Key: Int]
         let results: [LayerResult]
         let spec: HardwareSpec
@@ -181,7 +181,7 @@ public struct NetworkSimulator: Sendable {
 
     /// Simulates every GEMM layer of `workload` at each of `patterns(i)`: each distinct
     /// (shape, pattern) once, in parallel when asked, results placed by index.
-    public func simulate(
+    package func simulate(
         _ workload: Workload, parallel: Bool = true,
         patterns: (Int) -> [NMPattern]
     ) throws(InputError) -> LayerResults {
@@ -229,5 +229,5 @@ public struct NetworkSimulator: Sendable {
     }
 
     /// Energy of a layer result in picojoules (the total of ``CostModel/energy(_:pattern:)``).
-    public func energy(_ r: LayerResult, pattern: NMPattern) -> Double { costs.energy(r, pattern: pattern).total }
+    package func energy(_ r: LayerResult, pattern: NMPattern) -> Double { costs.energy(r, pattern: pattern).total }
 }

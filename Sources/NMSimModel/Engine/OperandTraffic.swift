@@ -26,7 +26,7 @@ public enum TrafficCounter: Int, CaseIterable, Sendable {
     case ofmapWrite
 
     /// Where the bytes move.
-    public enum Level: Sendable { case dram, ifmap, filter, ofmap }
+    package enum Level: Sendable { case dram, ifmap, filter, ofmap }
 
     /// The name in reports and JSON (`dramPartialRead`).
     public var name: String {
@@ -46,7 +46,7 @@ public enum TrafficCounter: Int, CaseIterable, Sendable {
         }
     }
 
-    public var level: Level {
+    package var level: Level {
         switch self {
         case .dramInput, .dramWeight, .dramMetadata, .dramPartialRead, .dramPartialWrite: .dram
         case .ifmapRead, .ifmapWrite: .ifmap
@@ -57,7 +57,7 @@ public enum TrafficCounter: Int, CaseIterable, Sendable {
 
     /// The counter this one always equals (a buffer's writes are the fetches into it); nil for
     /// a counter of its own.
-    public var mirrors: TrafficCounter? {
+    package var mirrors: TrafficCounter? {
         switch self {
         case .ifmapWrite: .dramInput
         case .filterWrite: .dramWeight
@@ -77,7 +77,7 @@ public struct OperandTraffic: Equatable, Sendable {
     public init() {}
 
     /// The counters given, the others 0; a mirrored counter cannot be given.
-    public init(_ counts: KeyValuePairs<TrafficCounter, Int>) {
+    package init(_ counts: KeyValuePairs<TrafficCounter, Int>) {
         for (c, v) in counts { self[c] = Int64(v) }
     }
 
@@ -142,7 +142,7 @@ public struct OperandTraffic: Equatable, Sendable {
         return r
     }
 
-    public func scaled(by k: Int64) -> OperandTraffic {
+    package func scaled(by k: Int64) -> OperandTraffic {
         var r = self
         for c in TrafficCounter.allCases where c.mirrors == nil { r[c] *= k }
         return r

@@ -11,29 +11,29 @@ import Foundation
 ///
 /// `spec`, `workload`, `assignment` and `trace` are preset or model names, or paths relative to
 /// the golden file's directory.
-public struct Golden: Equatable, Sendable {
-    public static let version = 1
+package struct Golden: Equatable, Sendable {
+    package static let version = 1
 
-    public struct LayerCycles: Equatable, Sendable {
-        public var name: String
-        public var pattern: String
-        public var cycles: Int64
+    package struct LayerCycles: Equatable, Sendable {
+        package var name: String
+        package var pattern: String
+        package var cycles: Int64
     }
 
-    public var recordedWith: String
-    public var spec: String
-    public var workload: String
-    public var image: Int?
-    public var batch: Int?
+    package var recordedWith: String
+    package var spec: String
+    package var workload: String
+    package var image: Int?
+    package var batch: Int?
     /// Built-in models: the sparsifiable layer kinds, when not the default.
-    public var sparsify: [String]?
-    public var pattern: String?
-    public var assignment: String?
-    public var totalCycles: Int64
-    public var layers: [LayerCycles]
-    public var trace: String?
+    package var sparsify: [WeightLayerKind]?
+    package var pattern: String?
+    package var assignment: String?
+    package var totalCycles: Int64
+    package var layers: [LayerCycles]
+    package var trace: String?
 
-    public init(
+    package init(
         recordedWith: String, spec: String, workload: String, image: Int? = nil, batch: Int? = nil, pattern: String? = nil,
         assignment: String? = nil, totalCycles: Int64, layers: [LayerCycles], trace: String? = nil
     ) {
@@ -41,7 +41,7 @@ public struct Golden: Equatable, Sendable {
         self.pattern = pattern; self.assignment = assignment; self.totalCycles = totalCycles; self.layers = layers; self.trace = trace
     }
 
-    public func json() -> String {
+    package func json() -> String {
         var o: [(key: String, value: JSONValue)] = [
             ("nmsimGolden", .int(Self.version)), ("recordedWith", .string(recordedWith)), ("spec", .string(spec)),
             ("workload", .string(workload)), ("totalCycles", .integer(totalCycles)),
@@ -49,14 +49,14 @@ public struct Golden: Equatable, Sendable {
         ]
         if let image { o.append(("image", .int(image))) }
         if let batch { o.append(("batch", .int(batch))) }
-        if let sparsify { o.append(("sparsify", .array(sparsify.map { .string($0) }))) }
+        if let sparsify { o.append(("sparsify", .array(sparsify.map { .string($0.rawValue) }))) }
         if let pattern { o.append(("pattern", .string(pattern))) }
         if let assignment { o.append(("assignment", .string(assignment))) }
         if let trace { o.append(("trace", .string(trace))) }
         return JSONWriter.write(.object(o))
     }
 
-    public static func decode(_ text: String, source: String) throws(InputError) -> Golden {
+    package static func decode(_ text: String, source: String) throws(InputError) -> Golden {
         let top = try ObjectReader.document(JSONParser.parse(text, source: source, hint: " (truncated or corrupt golden?)"), source: source)
         let sink = top.sink
         try top.checkVersion("nmsimGolden", current: version, format: "golden")
@@ -68,11 +68,11 @@ public struct Golden: Equatable, Sendable {
         if let kinds = top.array("sparsify") {
             g.sparsify = []
             for (i, k) in kinds.enumerated() {
-                guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
-                    sink.report("sparsify[\(i)]", "expected one of \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
+                guard case .string(let s) = k, let kind = WeightLayerKind(rawValue: s) else {
+                    sink.report("sparsify[\(i)]", "expected one of \(WeightLayerKind.known), found \(k.brief)")
                     continue
                 }
-                g.sparsify!.append(s)
+                g.sparsify!.append(kind)
             }
         }
         g.pattern = top.optionalString("pattern")
@@ -107,14 +107,14 @@ public struct Golden: Equatable, Sendable {
 }
 
 /// One difference between a golden and a fresh run.
-public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
-    public var layer: Int?
-    public var layerName: String
-    public var field: String
-    public var expected: String
-    public var actual: String
+package struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
+    package var layer: Int?
+    package var layerName: String
+    package var field: String
+    package var expected: String
+    package var actual: String
     /// The first differing trace event, when traces were compared.
-    public var firstEvent: String?
+    package var firstEvent: String?
 
     package init(layer: Int?, layerName: String, field: String, expected: String, actual: String, firstEvent: String? = nil) {
         self.layer = layer
@@ -125,7 +125,7 @@ public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
         self.firstEvent = firstEvent
     }
 
-    public var description: String {
+    package var description: String {
         var s = (layer.map { "layer \($0) \(layerName)" } ?? layerName) + ": \(field) expected \(expected), actual \(actual)"
         if let firstEvent { s += "; first differing trace event: \(firstEvent)" }
         return s
@@ -133,10 +133,10 @@ public struct GoldenMismatch: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Re-runs goldens and compares.
-public enum GoldenCheck {
+package enum GoldenCheck {
     /// The goldens named by `paths`: files as given, and every `*.golden.json` and SCALE-Sim
     /// report below a folder, sorted.
-    public static func files(_ paths: [String]) throws(InputError) -> [String] {
+    package static func files(_ paths: [String]) throws(InputError) -> [String] {
         var files: [String] = []
         for p in paths {
             var isDir: ObjCBool = false
@@ -156,7 +156,7 @@ public enum GoldenCheck {
     }
 
     /// Relative difference allowed: |actual − expected| ≤ tolerance × expected.
-    public static func within(_ expected: Int64, _ actual: Int64, _ tolerance: Double) -> Bool {
+    package static func within(_ expected: Int64, _ actual: Int64, _ tolerance: Double) -> Bool {
         if expected == actual { return true }
         return abs(Double(actual) - Double(expected)) <= tolerance * abs(Double(expected))
     }
@@ -166,7 +166,7 @@ public enum GoldenCheck {
     }
 
     /// Compares a golden file's recorded run with a fresh one.
-    public static func check(goldenAt path: String, tolerance: Double, version: String) throws(InputError) -> [GoldenMismatch] {
+    package static func check(goldenAt path: String, tolerance: Double, version: String) throws(InputError) -> [GoldenMismatch] {
         let g = try Golden.decode(InputLoader.read(path), source: path)
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         /// Paths in a golden are relative to its folder (absolute ones stay as they are).
@@ -247,7 +247,7 @@ public enum GoldenCheck {
     }
 
     /// Compares SCALE-Sim `COMPUTE_REPORT.csv` `Total Cycles` with a run of its cfg and topology.
-    public static func checkSCALESim(report path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
+    package static func checkSCALESim(report path: String, spec specPath: String, topology: String, tolerance: Double) throws(InputError) -> [GoldenMismatch] {
         let rows = try SCALESimReport.parseCompute(lines: TextLines.useful(file: path), source: path)
         let spec = try InputLoader.spec(specPath).spec
         let w = try InputLoader.workload(topology)
@@ -266,11 +266,11 @@ public enum GoldenCheck {
     }
 
     /// SCALE-Sim's report files that can serve as goldens.
-    public static let scaleSimReportNames = ["COMPUTE_REPORT.csv", "BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv", "SPARSE_REPORT.csv"]
+    package static let scaleSimReportNames = ["COMPUTE_REPORT.csv", "BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv", "SPARSE_REPORT.csv"]
 
     /// Records a golden for a run; returns the golden and, when asked, the trace text.
-    public static func record(
-        specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [String]? = nil,
+    package static func record(
+        specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [WeightLayerKind]? = nil,
         pattern: String?, assignment: String?,
         assignmentValue: PatternAssignment, traceFile: String?, version: String,
         resolveFrom dir: URL

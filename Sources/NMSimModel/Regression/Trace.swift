@@ -18,18 +18,18 @@ import Foundation
 /// start, in the order the simulator issued them. A layer identical in shape and pattern to an
 /// earlier one says `same <index>` instead of repeating its events, so the size grows with the
 /// distinct layers' events, not with cycles. Vector layers have no events.
-public enum Trace {
-    public static let version = 1
+package enum Trace {
+    package static let version = 1
 
-    public struct LayerTrace: Equatable, Sendable {
-        public var index: Int
-        public var name: String
-        public var pattern: String
-        public var count: Int
-        public var cycles: Int64
+    package struct LayerTrace: Equatable, Sendable {
+        package var index: Int
+        package var name: String
+        package var pattern: String
+        package var count: Int
+        package var cycles: Int64
         /// Event lines, or nil when `sameAs` refers to an earlier layer.
-        public var events: [String]?
-        public var sameAs: Int?
+        package var events: [String]?
+        package var sameAs: Int?
     }
 
     /// The largest trace held in memory (``record(spec:workload:patterns:limit:)``, used by
@@ -37,11 +37,11 @@ public enum Trace {
     /// already puts past it is refused before anything is simulated; one that only grows past
     /// it with its numbers' widths is refused while it is generated. `simulate --trace FILE`
     /// streams traces of any size to its file.
-    public static let maxInMemoryBytes = 256 << 20
+    package static let maxInMemoryBytes = 256 << 20
 
     /// How many bytes of one layer's events are gathered before they are written; a layer with
     /// more is simulated twice, once to count its events and once to stream them.
-    public static let layerBufferBytes = 16 << 20
+    package static let layerBufferBytes = 16 << 20
 
     /// A lower bound of the size of the trace of `workload`, from its folds alone, without
     /// simulating: every fold of a distinct layer writes at least a fetch, a load and a stream
@@ -49,7 +49,7 @@ public enum Trace {
     /// `C array stream F A` with one-digit cycle and amount and the fold index F written out
     /// (50 bytes plus three times the digits of F), whatever schedule the mapper picks. Also
     /// returns the layer whose events weigh most. Saturates instead of overflowing.
-    public static func minimumSize(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) -> (bytes: Int, largest: Int?) {
+    package static func minimumSize(spec: HardwareSpec, workload: Workload, patterns: [NMPattern]) -> (bytes: Int, largest: Int?) {
         var seen = Set<String>()
         var total = 0, largest: (index: Int, bytes: Int)?
         let links = LayerLinks.plan(workload, spec: spec)
@@ -88,14 +88,14 @@ public enum Trace {
 
     /// Refuses a trace that cannot be held in memory, before simulating anything (see
     /// ``maxInMemoryBytes``): a located error naming the workload and its heaviest layer.
-    public static func checkInMemorySize(
+    package static func checkInMemorySize(
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], limit: Int = maxInMemoryBytes
     ) throws(InputError) {
         let (bytes, largest) = minimumSize(spec: spec, workload: workload, patterns: patterns)
         guard bytes > limit else { return }
         throw InputError(
             .data, source: workload.name, location: largest.map { workload.layers[$0].name } ?? "",
-            "its trace would take at least \(describe(bytes)), more than the \(describe(limit)) a golden's trace may be; write it with 'nmsim simulate --trace FILE'"
+            "its trace would take at least \(describe(bytes)), more than the \(describe(limit)) a golden's trace may be; write it with '\(InputRole.streamedTrace.mention) FILE'"
         )
     }
 
@@ -104,7 +104,7 @@ public enum Trace {
 
     /// Simulates `workload` with `patterns` and returns the trace text; a trace larger than
     /// `limit` bytes is refused, before simulating when its folds already say so.
-    public static func record(
+    package static func record(
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], limit: Int = maxInMemoryBytes
     ) throws(InputError) -> String {
         try checkInMemorySize(spec: spec, workload: workload, patterns: patterns, limit: limit)
@@ -114,7 +114,7 @@ public enum Trace {
             if text.utf8.count > limit {
                 throw InputError(
                     .data, source: workload.name,
-                    "its trace is larger than \(describe(limit)), more than a golden's trace may be; write it with 'nmsim simulate --trace FILE'")
+                    "its trace is larger than \(describe(limit)), more than a golden's trace may be; write it with '\(InputRole.streamedTrace.mention) FILE'")
             }
         }
         return text
@@ -122,7 +122,7 @@ public enum Trace {
 
     /// Simulates `workload` with `patterns` and hands the trace text to `emit` as it goes, so a
     /// trace of any size goes to a file in bounded memory.
-    public static func record(
+    package static func record(
         spec: HardwareSpec, workload: Workload, patterns: [NMPattern], layerBuffer: Int = layerBufferBytes,
         emit: (String) throws(InputError) -> Void
     ) throws(InputError) {
@@ -196,7 +196,7 @@ public enum Trace {
 
     /// The file name `record` gives a trace: `BASE.HASH.trace`, HASH being 16 hex digits of the
     /// 64-bit FNV-1a hash of its content, so a new trace never overwrites the one a golden names.
-    public static func fileName(base: String, content: String) -> String {
+    package static func fileName(base: String, content: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in content.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         let hex = String(h, radix: 16)
@@ -209,12 +209,12 @@ public enum Trace {
     }
 
     /// Parses a trace; errors name the line.
-    public static func parse(_ text: String, source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
+    package static func parse(_ text: String, source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
         try parse(lines: TextLines.useful(text, source: source), source: source)
     }
 
     /// Parses a trace from its non-blank lines (``TextLines``).
-    public static func parse(lines numbered: [TextLine], source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
+    package static func parse(lines numbered: [TextLine], source: String) throws(InputError) -> (header: [String: String], layers: [LayerTrace]) {
         let lines = numbered.map(\.text)
         func fail(_ n: Int, _ m: String) -> InputError { InputError(.data, source: source, location: "line \(n)", m) }
         guard let first = lines.first, numbered[0].number == 1, first.hasPrefix("nmsim-trace ") else { throw fail(1, "expected 'nmsim-trace <version>'") }
@@ -273,7 +273,7 @@ public enum Trace {
     }
 
     /// The events of layer `i`, following `same` references.
-    public static func events(_ layers: [LayerTrace], _ i: Int) -> [String] {
+    package static func events(_ layers: [LayerTrace], _ i: Int) -> [String] {
         layers[i].events ?? layers[layers[i].sameAs!].events ?? []
     }
 }

@@ -1,11 +1,11 @@
 /// numpy's legacy global generator (`np.random.seed(s)` then `np.random.randint(low, high)`),
 /// as SCALE-Sim's row-wise sparsity draws each weight column's N with it: MT19937 seeded by
 /// Knuth's linear recurrence, and `randint` by masked rejection on 32-bit outputs.
-public struct NumpyLegacyRandom: Sendable {
+package struct NumpyLegacyRandom: Sendable {
     private var state = [UInt32](repeating: 0, count: 624)
     private var position = 624
 
-    public init(seed: UInt32) {
+    package init(seed: UInt32) {
         state[0] = seed
         for i in 1..<624 {
             state[i] = 1_812_433_253 &* (state[i - 1] ^ (state[i - 1] >> 30)) &+ UInt32(i)
@@ -13,7 +13,7 @@ public struct NumpyLegacyRandom: Sendable {
     }
 
     /// The next 32-bit output of MT19937.
-    public mutating func next() -> UInt32 {
+    package mutating func next() -> UInt32 {
         if position >= 624 { regenerate() }
         var y = state[position]
         position += 1
@@ -33,7 +33,7 @@ public struct NumpyLegacyRandom: Sendable {
     }
 
     /// `randint(low, high)`: uniform in low..<high. A range of one value draws nothing, as in numpy.
-    public mutating func randint(_ low: Int, _ high: Int) -> Int {
+    package mutating func randint(_ low: Int, _ high: Int) -> Int {
         precondition(high > low && UInt64(high - low - 1) <= 0xFFFF_FFFF, "randint(\(low), \(high)) is outside the 32-bit path")
         let range = UInt32(high - low - 1)
         if range == 0 { return low }

@@ -5,18 +5,18 @@ import Foundation
 /// Only what the CALC-mode cycle model needs is used: array size, dataflow, SRAM sizes, word
 /// size 1 byte, and the sparsity settings (``SCALESimSettings``): with `SparsitySupport = false`
 /// every layer runs dense, in layer-wise mode every N:M of the topology is accepted.
-public enum SCALESimConfig {
-    public struct Result: Sendable {
-        public var spec: HardwareSpec
+package enum SCALESimConfig {
+    package struct Result: Sendable {
+        package var spec: HardwareSpec
         /// Notes for stderr about settings that are read but not modelled.
-        public var warnings: [Diagnostic]
+        package var warnings: [Diagnostic]
     }
 
-    public static func parse(_ text: String, source: String) throws(InputError) -> Result {
+    package static func parse(_ text: String, source: String) throws(InputError) -> Result {
         try parse(lines: TextLines.useful(text, source: source), source: source)
     }
 
-    public static func parse(lines: [TextLine], source: String) throws(InputError) -> Result {
+    package static func parse(lines: [TextLine], source: String) throws(InputError) -> Result {
         let sink = DiagnosticSink(source: source)
         var sections: [String: [String: (value: String, line: Int)]] = [:]
         var current = ""

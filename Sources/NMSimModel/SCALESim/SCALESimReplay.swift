@@ -1,17 +1,17 @@
 /// A number as SCALE-Sim's reports print it: a Python int, or a Python float in its shortest
 /// round-trip form (`33.0`, `0.21993214622369472`).
-public enum PyNumber: Equatable, Sendable, CustomStringConvertible {
+package enum PyNumber: Equatable, Sendable, CustomStringConvertible {
     case int(Int64)
     case float(Double)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .int(let v): return String(v)
         case .float(let v): return v.description
         }
     }
 
-    public var value: Double {
+    package var value: Double {
         switch self {
         case .int(let v): return Double(v)
         case .float(let v): return v
@@ -20,17 +20,17 @@ public enum PyNumber: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// One layer's rows of SCALE-Sim's four reports, in their column order (after `LayerID`).
-public struct SCALESimLayerItems: Equatable, Sendable {
+package struct SCALESimLayerItems: Equatable, Sendable {
     /// Total Cycles (incl. prefetch), Total Cycles, Stall Cycles, Overall Util %, Mapping
     /// Efficiency %, Compute Util %.
-    public var compute: [PyNumber]
+    package var compute: [PyNumber]
     /// Average SRAM and DRAM bandwidths (with the filter metadata column when sparsity is on).
-    public var bandwidth: [PyNumber]
+    package var bandwidth: [PyNumber]
     /// Start cycle, stop cycle and count of SRAM and DRAM accesses per operand.
-    public var detail: [PyNumber]
+    package var detail: [PyNumber]
     /// Original filter storage, storage with metadata, metadata storage, metadata bandwidth
     /// (nil when sparsity is off).
-    public var sparse: [PyNumber]?
+    package var sparse: [PyNumber]?
 }
 
 /// SCALE-Sim 3.0.0's CALC-mode run of one layer, replayed address by address: the operand
@@ -39,23 +39,23 @@ public struct SCALESimLayerItems: Equatable, Sendable {
 /// (distinct addresses grouped into sets of 1 % of the buffer, prefetched one half-buffer
 /// ahead) and its write buffer (drained half a buffer at a time at `ArrayWidth` words a cycle).
 /// Every value of its reports follows from these, so they are reproduced exactly.
-public struct SCALESimReplay: Sendable {
-    public let spec: HardwareSpec
+package struct SCALESimReplay: Sendable {
+    package let spec: HardwareSpec
     let settings: SCALESimSettings
 
-    public init?(spec: HardwareSpec) {
+    package init?(spec: HardwareSpec) {
         guard let s = spec.scaleSim, spec.timing == .scaleSim else { return nil }
         self.spec = spec
         settings = s
     }
 
-    public enum Failure: Error, Equatable, Sendable {
+    package enum Failure: Error, Equatable, Sendable {
         case notReproduced(String)
     }
 
     /// A layer result from the cycle model, restated with SCALE-Sim's USER-mode timing: its
     /// total and stall cycles come from the replay (the cycle model has no USER-mode stalls).
-    public func restated(_ r: LayerResult, layer: Layer, pattern: NMPattern) throws(InputError) -> LayerResult {
+    package func restated(_ r: LayerResult, layer: Layer, pattern: NMPattern) throws(InputError) -> LayerResult {
         let items: SCALESimLayerItems
         do { items = try run(layer, pattern: pattern) } catch {
             guard case .notReproduced(let why) = error else { return r }
@@ -70,10 +70,10 @@ public struct SCALESimReplay: Sendable {
     }
 
     /// The largest number of demand entries replayed for one layer.
-    public static let maxEntries: Int64 = 1 << 33
+    package static let maxEntries: Int64 = 1 << 33
 
     /// One layer's report rows.
-    public func run(_ layer: Layer, pattern: NMPattern) throws(Failure) -> SCALESimLayerItems {
+    package func run(_ layer: Layer, pattern: NMPattern) throws(Failure) -> SCALESimLayerItems {
         guard let shape = layer.shape else { throw .notReproduced("\(layer.name) is not a GEMM") }
         if case let .rowWise(block, _) = settings.sparsity, (2 * spec.rows) % block != 0 {
             // SCALE-Sim's row-wise input skew builds ragged rows then, which numpy refuses.

@@ -1,18 +1,18 @@
 /// Reads SCALE-Sim's `COMPUTE_REPORT.csv` (`LayerID, Total Cycles (incl. prefetch), Total Cycles,
 /// Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,`).
-public enum SCALESimReport {
-    public struct ComputeRow: Equatable, Sendable {
-        public var layerID: Int
-        public var totalCyclesInclPrefetch: Int64
-        public var totalCycles: Int64
-        public var stallCycles: Int64
+package enum SCALESimReport {
+    package struct ComputeRow: Equatable, Sendable {
+        package var layerID: Int
+        package var totalCyclesInclPrefetch: Int64
+        package var totalCycles: Int64
+        package var stallCycles: Int64
     }
 
-    public static func parseCompute(_ text: String, source: String) throws(InputError) -> [ComputeRow] {
+    package static func parseCompute(_ text: String, source: String) throws(InputError) -> [ComputeRow] {
         try parseCompute(lines: TextLines.useful(text, source: source), source: source)
     }
 
-    public static func parseCompute(lines numbered: [TextLine], source: String) throws(InputError) -> [ComputeRow] {
+    package static func parseCompute(lines numbered: [TextLine], source: String) throws(InputError) -> [ComputeRow] {
         let sink = DiagnosticSink(source: source)
         let lines = numbered.map(\.text)
         guard let header = lines.first, numbered.first?.number == 1, SCALESimTopology.fields(header).count >= 4,

@@ -8,13 +8,13 @@
 ///   layer.
 /// - A slot with no kept weight is a null request, so mapping efficiency counts only kept
 ///   weights; `Overall Util %` still divides the dense M·N·K by the cycles.
-public struct SCALESimRowWise: Sendable {
-    public let blockSize: Int
-    public let seed: UInt32
+package struct SCALESimRowWise: Sendable {
+    package let blockSize: Int
+    package let seed: UInt32
     /// SCALE-Sim treats weight address 0 (column 0, row 0 with `FilterOffset = 0`) as pruned.
-    public let filterOffsetIsZero: Bool
+    package let filterOffsetIsZero: Bool
 
-    public init?(_ settings: SCALESimSettings) {
+    package init?(_ settings: SCALESimSettings) {
         guard case let .rowWise(block, seed) = settings.sparsity else { return nil }
         blockSize = block
         self.seed = seed
@@ -22,19 +22,19 @@ public struct SCALESimRowWise: Sendable {
     }
 
     /// The reduction length the array sees.
-    public func rows(k: Int) -> Int { (k + 2 * blockSize - 1) / (2 * blockSize) * blockSize }
+    package func rows(k: Int) -> Int { (k + 2 * blockSize - 1) / (2 * blockSize) * blockSize }
 
     /// The N drawn for each of `columns` weight columns.
-    public func columnNs(_ columns: Int) -> [Int] {
+    package func columnNs(_ columns: Int) -> [Int] {
         var random = NumpyLegacyRandom(seed: seed)
         return (0..<columns).map { _ in random.randint(1, blockSize / 2 + 1) }
     }
 
     /// The layer as the array runs it: dense, with K_rw rows.
-    public func lowered(_ shape: GEMMShape) -> GEMMShape { GEMMShape(m: shape.m, n: shape.n, k: rows(k: shape.k)) }
+    package func lowered(_ shape: GEMMShape) -> GEMMShape { GEMMShape(m: shape.m, n: shape.n, k: rows(k: shape.k)) }
 
     /// Kept weights of the whole layer: the PEs its folds map to real weights.
-    public func keptWeights(_ shape: GEMMShape) -> Int64 {
+    package func keptWeights(_ shape: GEMMShape) -> Int64 {
         let k = shape.k
         var total: Int64 = 0
         for (c, n) in columnNs(shape.n).enumerated() {
@@ -48,7 +48,7 @@ public struct SCALESimRowWise: Sendable {
     }
 
     /// A result simulated on the lowered shape, restated for the original layer of `count` instances.
-    public func restated(_ r: LayerResult, shape: GEMMShape, count: Int) -> LayerResult {
+    package func restated(_ r: LayerResult, shape: GEMMShape, count: Int) -> LayerResult {
         var r = r
         r.denseMACs = shape.denseMACs * Int64(count)
         r.mappedPEs = keptWeights(shape) * Int64(count)

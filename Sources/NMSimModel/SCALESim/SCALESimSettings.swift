@@ -1,7 +1,7 @@
 /// What a SCALE-Sim `.cfg` says beyond the array itself: how the topology's N:M column is
 /// used and the run settings its reports depend on.
-public struct SCALESimSettings: Equatable, Sendable {
-    public enum Sparsity: Equatable, Sendable {
+package struct SCALESimSettings: Equatable, Sendable {
+    package enum Sparsity: Equatable, Sendable {
         /// `SparsitySupport = false`: the topology's N:M column is ignored; every layer runs dense.
         case off
         /// `OptimizedMapping = false`: each layer takes the N:M of its topology row, any N:M
@@ -12,16 +12,16 @@ public struct SCALESimSettings: Equatable, Sendable {
         case rowWise(blockSize: Int, seed: UInt32)
     }
 
-    public var sparsity: Sparsity
+    package var sparsity: Sparsity
     /// `SparseRep` (`csr`, `csc` or `ellpack_block`), reported in `SPARSE_REPORT.csv`.
-    public var sparseRepresentation: String
+    package var sparseRepresentation: String
     /// `IfmapOffset`, `FilterOffset`, `OfmapOffset`: the operands' first addresses. SCALE-Sim
     /// takes address 0 for a pruned element, and its buffers count distinct addresses.
-    public var ifmapOffset: Int
-    public var filterOffset: Int
-    public var ofmapOffset: Int
+    package var ifmapOffset: Int
+    package var filterOffset: Int
+    package var ofmapOffset: Int
 
-    public init(
+    package init(
         sparsity: Sparsity, sparseRepresentation: String = "ellpack_block",
         ifmapOffset: Int = 0, filterOffset: Int = 10_000_000, ofmapOffset: Int = 20_000_000
     ) {
@@ -35,15 +35,15 @@ public struct SCALESimSettings: Equatable, Sendable {
     /// `InterfaceBandwidth = USER`: the words per cycle of the output drain (`Bandwidth`, its
     /// first value) and of the input and weight fetches (`[layout] IfmapSRAMBankBandwidth`,
     /// `FilterSRAMBankBandwidth`); nil in CALC mode.
-    public var userBandwidth: UserBandwidth?
+    package var userBandwidth: UserBandwidth?
 
-    public struct UserBandwidth: Equatable, Sendable {
-        public var ofmap: Int
-        public var ifmap: Int
-        public var filter: Int
-        public init(ofmap: Int, ifmap: Int, filter: Int) { self.ofmap = ofmap; self.ifmap = ifmap; self.filter = filter }
+    package struct UserBandwidth: Equatable, Sendable {
+        package var ofmap: Int
+        package var ifmap: Int
+        package var filter: Int
+        package init(ofmap: Int, ifmap: Int, filter: Int) { self.ofmap = ofmap; self.ifmap = ifmap; self.filter = filter }
     }
 
     /// Whether layers take the N:M column of the topology (only in layer-wise mode).
-    public var usesTopologyPatterns: Bool { sparsity == .layerWise }
+    package var usesTopologyPatterns: Bool { sparsity == .layerWise }
 }

@@ -9,12 +9,12 @@ import Foundation
 /// contains `DP` is depthwise (one single-channel layer per channel); every row loses its last
 /// field, so a row without the trailing comma loses its N:M pattern (with a warning here);
 /// layer names may repeat.
-public enum SCALESimTopology {
-    public static func parse(_ text: String, source: String) throws(InputError) -> Workload {
+package enum SCALESimTopology {
+    package static func parse(_ text: String, source: String) throws(InputError) -> Workload {
         try parse(lines: TextLines.useful(text, source: source), source: source)
     }
 
-    public static func parse(lines: [TextLine], source: String) throws(InputError) -> Workload {
+    package static func parse(lines: [TextLine], source: String) throws(InputError) -> Workload {
         let sink = DiagnosticSink(source: source)
         guard let header = lines.first?.text, lines.first?.number == 1 else {
             throw InputError(.data, source: source, location: "line 1", "expected a SCALE-Sim topology header, found an empty file")

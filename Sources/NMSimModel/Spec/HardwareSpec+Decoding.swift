@@ -10,7 +10,7 @@ extension HardwareSpec {
         try decode(JSONParser.parse(text, source: source), source: source)
     }
 
-    public static func decode(_ root: JSONValue, source: String) throws(InputError) -> HardwareSpec {
+    package static func decode(_ root: JSONValue, source: String) throws(InputError) -> HardwareSpec {
         let top = try ObjectReader.document(root, source: source)
         let sink = top.sink
         try top.checkVersion(current: currentVersion, format: "spec")

@@ -165,7 +165,7 @@ public struct HardwareSpec: Equatable, Sendable {
     /// Elementwise fusion and activation residency between layers (native timing only).
     public var dataMovement = DataMovementOptions()
     /// Set for specs read from a SCALE-Sim `.cfg`: its sparsity mode and run settings.
-    public var scaleSim: SCALESimSettings? = nil
+    package var scaleSim: SCALESimSettings? = nil
 
     /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
     /// all its `count` instances together; everything else one at a time.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A parsed JSON document, with object keys kept in source order.
-public indirect enum JSONValue: Equatable, Sendable {
+package indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// A number written without fraction or exponent that fits in `Int64`.
@@ -11,7 +11,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    package static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -26,7 +26,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// A short name of the value's JSON type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -38,7 +38,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// The value as it would be shown in an error message (truncated).
-    public var brief: String {
+    package var brief: String {
         let text: String
         switch self {
         case .null: text = "null"
@@ -52,31 +52,31 @@ public indirect enum JSONValue: Equatable, Sendable {
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.key == key }?.value }
         return nil
     }
 }
 
 /// A syntax error in a JSON document, at a 1-based line and column.
-public struct JSONSyntaxError: Error, Equatable, Sendable {
-    public var line: Int
-    public var column: Int
-    public var message: String
+package struct JSONSyntaxError: Error, Equatable, Sendable {
+    package var line: Int
+    package var column: Int
+    package var message: String
 }
 
 /// A strict RFC 8259 parser that reports the line and column of the first error.
-public struct JSONParser {
+package struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
     private static let maxDepth = 256
 
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()

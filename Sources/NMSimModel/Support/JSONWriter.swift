@@ -25,7 +25,7 @@ package enum JSONWriter {
 
     /// A number from the input as a message shows it: plain notation, except a value so small
     /// that six decimals would show 0, which keeps its own digits (`5e-324`).
-    public static func shown(_ d: Double) -> String {
+    package static func shown(_ d: Double) -> String {
         d != 0 && abs(d) < 5e-7 ? "\(d)" : format(d)
     }
 
@@ -82,11 +82,11 @@ package enum JSONWriter {
 extension JSONValue: ExpressibleByDictionaryLiteral, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByArrayLiteral, ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral
 {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements.map { ($0.0, $0.1) }) }
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int64) { self = .integer(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(floatLiteral value: Double) { self = .number(value) }
-    public static func int(_ i: Int) -> JSONValue { .integer(Int64(i)) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements.map { ($0.0, $0.1) }) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(integerLiteral value: Int64) { self = .integer(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(floatLiteral value: Double) { self = .number(value) }
+    package static func int(_ i: Int) -> JSONValue { .integer(Int64(i)) }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One line of a text input: its 1-based number and its text without the line end.
-public struct TextLine: Sendable, Equatable {
-    public var number: Int
-    public var text: String
+package struct TextLine: Sendable, Equatable {
+    package var number: Int
+    package var text: String
 }
 
 /// The reading primitive of every line-based format (SCALE-Sim `.cfg` and topology CSV,
@@ -13,12 +13,12 @@ public struct TextLine: Sendable, Equatable {
 /// bounded by the useful content, not by the file's size: a file of blank lines costs nothing.
 /// Lines end at LF, CRLF or CR. A line longer than ``maxLineBytes`` is an error (no format
 /// here has lines nearly that long), as is a line that is not UTF-8.
-public enum TextLines {
-    public static let maxLineBytes = 1 << 20
+package enum TextLines {
+    package static let maxLineBytes = 1 << 20
     static let chunkBytes = 1 << 16
 
     /// The non-blank lines of the file at `path`.
-    public static func useful(file path: String) throws(InputError) -> [TextLine] {
+    package static func useful(file path: String) throws(InputError) -> [TextLine] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw InputError(.noInput, source: path, "no such file")
@@ -39,7 +39,7 @@ public enum TextLines {
     }
 
     /// The non-blank lines of `text`.
-    public static func useful(_ text: String, source: String) throws(InputError) -> [TextLine] {
+    package static func useful(_ text: String, source: String) throws(InputError) -> [TextLine] {
         var scanner = Scanner(source: source)
         try scanner.feed(text.utf8)
         return try scanner.finish()

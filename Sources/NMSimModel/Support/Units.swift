@@ -1,9 +1,9 @@
 import Foundation
 
 /// Quantities written with units on the command line and in sweep files.
-public enum Units {
+package enum Units {
     /// A number and its lower-cased unit suffix ("12.5ms" → (12.5, "ms")).
-    public static func split(_ s: String) -> (Double, String)? {
+    package static func split(_ s: String) -> (Double, String)? {
         let t = s.trimmingCharacters(in: .whitespaces)
         guard let i = t.firstIndex(where: { !("0"..."9").contains($0) && $0 != "." && $0 != "e" && $0 != "E" && $0 != "+" && $0 != "-" }) else {
             return Double(t).map { ($0, "") }
@@ -13,7 +13,7 @@ public enum Units {
     }
 
     /// Cycles from a plain count or a time (s, ms, us, ns) at `clockGHz`.
-    public static func cycles(_ s: String, clockGHz: Double) -> Int64? {
+    package static func cycles(_ s: String, clockGHz: Double) -> Int64? {
         guard let (v, unit) = split(s), v > 0, v.isFinite else { return nil }
         let scale: Double
         switch unit {
@@ -29,7 +29,7 @@ public enum Units {
     }
 
     /// Bytes from a plain count or a size (KiB, MiB, GiB, kB, MB, GB).
-    public static func bytes(_ s: String) -> Int64? {
+    package static func bytes(_ s: String) -> Int64? {
         guard let (v, unit) = split(s), v > 0, v.isFinite else { return nil }
         let scale: Double
         switch unit {

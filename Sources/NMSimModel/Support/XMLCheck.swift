@@ -2,9 +2,9 @@
 /// element, balanced and properly nested tags, quoted attributes without duplicates, and only
 /// the predefined or numeric entities. Some platforms' XML parsers silently repair broken
 /// documents, so the tests check with this first.
-public enum XMLCheck {
+package enum XMLCheck {
     /// The first problem found, with its byte offset, or nil when the text is well-formed.
-    public static func problem(_ text: String) -> String? {
+    package static func problem(_ text: String) -> String? {
         let s = Array(text.utf8)
         var i = 0
         var stack: [String] = []

@@ -7,7 +7,7 @@ import Foundation
 /// genes per transformer block in the order [proj, qkv, fc1, fc2], blocks in model order.
 public enum AssignmentFile {
     /// ELSA's gene order inside a block.
-    public static let elsaGeneOrder = ["attn.proj", "attn.qkv", "mlp.fc1", "mlp.fc2"]
+    package static let elsaGeneOrder = ["attn.proj", "attn.qkv", "mlp.fc1", "mlp.fc2"]
 
     public static func load(_ path: String, for workload: Workload) throws(InputError) -> PatternAssignment {
         let lower = path.lowercased()
@@ -46,7 +46,7 @@ public enum AssignmentFile {
     }
 
     /// Block prefixes (`blocks.3`, `layers.2.blocks.5`) in model order, from the qkv layers.
-    public static func blockPrefixes(_ w: Workload) -> [String] {
+    package static func blockPrefixes(_ w: Workload) -> [String] {
         w.layers.compactMap { $0.name.hasSuffix(".attn.qkv") ? String($0.name.dropLast(".attn.qkv".count)) : nil }
     }
 
@@ -57,7 +57,7 @@ public enum AssignmentFile {
         try elsa(ELSAConfigFile(text, source: source), for: workload)
     }
 
-    public static func elsa(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
+    package static func elsa(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
         let source = file.source
         if file.describesModel, let base = VisionTransformer.base(of: workload) {
             let model = try file.model()
@@ -69,7 +69,7 @@ public enum AssignmentFile {
     }
 
     /// The genes of `file` applied to `workload`'s blocks.
-    public static func assignment(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
+    package static func assignment(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
         let source = file.source
         guard let (genes, loc) = try file.testSubnet() else {
             throw InputError(.data, source: source, "no TEST_SUBNET list (expected ELSA's NAS.TEST_CONFIG.TEST_SUBNET: [[N, M], ...])")

@@ -7,19 +7,19 @@ import Foundation
 /// default: `MODEL.DEIT` defaults to DeiT-B's dimensions and `MODEL.SWIN` to Swin-T's. The model
 /// is read the same way here, from `MODEL.TYPE` and the dimensions (with those defaults), with
 /// `MODEL.NAME` only choosing between built-in models of equal dimensions (DeiT-B and ViT-B/16).
-public struct ELSAConfigFile: Sendable {
+package struct ELSAConfigFile: Sendable {
     /// One value of the file: its text (a scalar or a flow list) and its 1-based line.
-    public struct Entry: Equatable, Sendable {
-        public var text: String
-        public var line: Int
+    package struct Entry: Equatable, Sendable {
+        package var text: String
+        package var line: Int
     }
 
-    public let source: String
+    package let source: String
     /// Every key path (`MODEL.DEIT.EMBED_DIM`) with a value; mappings are not listed themselves.
-    public let entries: [String: Entry]
+    package let entries: [String: Entry]
 
     /// The key paths of the file's values and of its mappings (`MODEL`, `MODEL.DEIT`, ...).
-    public var keyPaths: Set<String> {
+    package var keyPaths: Set<String> {
         var out = Set(entries.keys)
         for k in entries.keys {
             var parts = k.split(separator: ".").dropLast()
@@ -28,11 +28,11 @@ public struct ELSAConfigFile: Sendable {
         return out
     }
 
-    public init(_ text: String, source: String) throws(InputError) {
+    package init(_ text: String, source: String) throws(InputError) {
         try self.init(lines: TextLines.useful(text, source: source), source: source)
     }
 
-    public init(lines: [TextLine], source: String) throws(InputError) {
+    package init(lines: [TextLine], source: String) throws(InputError) {
         self.source = source
         entries = try Self.read(lines, source: source)
     }
@@ -97,7 +97,7 @@ public struct ELSAConfigFile: Sendable {
 
     // MARK: Values
 
-    public func string(_ path: String) -> String? {
+    package func string(_ path: String) -> String? {
         guard let e = entries[path] else { return nil }
         var t = e.text
         if t.count >= 2, (t.hasPrefix("'") && t.hasSuffix("'")) || (t.hasPrefix("\"") && t.hasSuffix("\"")) { t = String(t.dropFirst().dropLast()) }
@@ -107,7 +107,7 @@ public struct ELSAConfigFile: Sendable {
     func location(_ path: String) -> String { entries[path].map { "line \($0.line) (\(path))" } ?? path }
 
     /// A list value parsed as JSON (flow lists of numbers are JSON).
-    public func list(_ path: String) throws(InputError) -> JSONValue? {
+    package func list(_ path: String) throws(InputError) -> JSONValue? {
         guard let e = entries[path] else { return nil }
         do { return try JSONParser.parse(e.text) } catch {
             throw InputError(.data, source: source, location: location(path), "expected a list: \(error.message) at column \(error.column)")
@@ -134,7 +134,7 @@ public struct ELSAConfigFile: Sendable {
 
     /// The genes of `NAS.TEST_CONFIG.TEST_SUBNET` (or a top-level `TEST_SUBNET`), with where
     /// they are; nil when the file has neither.
-    public func testSubnet() throws(InputError) -> (genes: [JSONValue], location: String)? {
+    package func testSubnet() throws(InputError) -> (genes: [JSONValue], location: String)? {
         guard let path = ["NAS.TEST_CONFIG.TEST_SUBNET", "TEST_SUBNET"].first(where: { entries[$0] != nil }) else { return nil }
         let loc = "line \(entries[path]!.line) (TEST_SUBNET)"
         let value: JSONValue
@@ -150,35 +150,35 @@ public struct ELSAConfigFile: Sendable {
     // MARK: The model
 
     /// Whether the file says anything about the model (a `MODEL` section).
-    public var describesModel: Bool { entries.keys.contains { $0.hasPrefix("MODEL.") } }
+    package var describesModel: Bool { entries.keys.contains { $0.hasPrefix("MODEL.") } }
 
     /// The dimensions ELSA would build from this file: its own where given, ELSA's defaults
     /// (DeiT-B, Swin-T) elsewhere.
-    public struct Dimensions: Equatable, Sendable, CustomStringConvertible {
-        public var family: VisionTransformer.Family
-        public var patch: Int
-        public var width: Int
-        public var depths: [Int]
-        public var heads: [Int]
-        public var window: Int
+    package struct Dimensions: Equatable, Sendable, CustomStringConvertible {
+        package var family: VisionTransformer.Family
+        package var patch: Int
+        package var width: Int
+        package var depths: [Int]
+        package var heads: [Int]
+        package var window: Int
 
-        public var description: String {
+        package var description: String {
             family == .swin
                 ? "Swin, width \(width), depths \(depths), heads \(heads), patch \(patch), window \(window)"
                 : "DeiT, width \(width), depth \(depths[0]), \(heads[0]) heads, patch \(patch)"
         }
 
-        public init(family: VisionTransformer.Family, patch: Int, width: Int, depths: [Int], heads: [Int], window: Int) {
+        package init(family: VisionTransformer.Family, patch: Int, width: Int, depths: [Int], heads: [Int], window: Int) {
             self.family = family; self.patch = patch; self.width = width; self.depths = depths; self.heads = heads; self.window = window
         }
 
-        public init(_ m: VisionTransformer) {
+        package init(_ m: VisionTransformer) {
             family = m.family; patch = m.patch; width = m.width; depths = m.depths; heads = m.heads
             window = m.family == .swin ? m.window : 0
         }
     }
 
-    public func dimensions() throws(InputError) -> Dimensions {
+    package func dimensions() throws(InputError) -> Dimensions {
         let type = string("MODEL.TYPE") ?? "tiny_vit"
         if type.contains("swin") {
             return Dimensions(
@@ -197,7 +197,7 @@ public struct ELSAConfigFile: Sendable {
     }
 
     /// The built-in model ELSA would build from this file.
-    public func model() throws(InputError) -> VisionTransformer {
+    package func model() throws(InputError) -> VisionTransformer {
         guard entries["MODEL.TYPE"] != nil else {
             throw InputError(
                 .data, source: source, "cannot tell the model: no MODEL.TYPE (sparse_deit or sparse_swin) with its MODEL.DEIT or MODEL.SWIN dimensions")
@@ -228,7 +228,7 @@ extension ELSAConfigFile {
     /// own dimensions, `NAS.INIT_CONFIG` and `NAS.TEST_CONFIG.TEST_SUBNET` equal to the genes, a
     /// one-choice-per-gene `NAS.SEARCH_SPACE`, and the released files' sampling settings.
     /// `name` becomes `MODEL.NAME`.
-    public static func text(model: VisionTransformer, genes: [[Int]], name: String, comment: [String] = []) -> String {
+    package static func text(model: VisionTransformer, genes: [[Int]], name: String, comment: [String] = []) -> String {
         func list(_ g: [Int]) -> String { "[" + g.map(String.init).joined(separator: ", ") + "]" }
         let flat = "[" + genes.map(list).joined(separator: ", ") + "]"
         let space = "[" + genes.map { "[" + list($0) + "]" }.joined(separator: ", ") + "]"

@@ -18,13 +18,13 @@ public struct Layer: Equatable, Sendable {
     /// Identical back-to-back instances (per-head attention products).
     public var count: Int
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
-    public var category: String
+    public var category: LayerCategory
     /// The convolution a SCALE-Sim topology row describes (its GEMM is `kind`); nil for GEMM rows.
     public var convolution: Convolution?
 
     public init(
         name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
-        hasParameters: Bool = true, count: Int = 1, category: String? = nil
+        hasParameters: Bool = true, count: Int = 1, category: LayerCategory? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -35,8 +35,8 @@ public struct Layer: Equatable, Sendable {
         self.hasParameters = isGEMM && hasParameters
         self.count = count
         switch kind {
-        case .gemm: self.category = category ?? (hasParameters ? "gemm" : "attention")
-        case .vector: self.category = category ?? "vector"
+        case .gemm: self.category = category ?? (hasParameters ? .gemm : .attention)
+        case .vector: self.category = category ?? .vector
         }
     }
 
@@ -82,16 +82,16 @@ public struct Workload: Equatable, Sendable {
 }
 
 /// Limits that keep every cycle and byte count far from Int64 overflow.
-public enum WorkloadLimits {
+package enum WorkloadLimits {
     /// Largest GEMM dimension accepted.
-    public static let maxDimension = 1 << 24
+    package static let maxDimension = 1 << 24
     /// Largest dense MAC count of one layer instance.
-    public static let maxMACs: Int64 = 1 << 50
-    public static let maxCount = 1 << 16
-    public static let maxElements = 1 << 40
+    package static let maxMACs: Int64 = 1 << 50
+    package static let maxCount = 1 << 16
+    package static let maxElements = 1 << 40
 
     /// A message when the shape is too large to simulate safely, else nil.
-    public static func check(_ s: GEMMShape) -> String? {
+    package static func check(_ s: GEMMShape) -> String? {
         for (name, v) in [("M", s.m), ("N", s.n), ("K", s.k)] {
             if v < 1 { return "\(name) must be at least 1 (got \(v))" }
             if v > maxDimension { return "\(name) = \(v) exceeds the largest supported dimension \(maxDimension)" }

@@ -2,7 +2,7 @@ import Foundation
 import NMSimModel
 
 /// What a sweep runs at each hardware point for each workload.
-public enum SweepMode: Equatable, Sendable {
+package enum SweepMode: Equatable, Sendable {
     /// One pattern on every sparsifiable layer (dense is 1:1).
     case uniform(NMPattern)
     /// Per-layer patterns from a file or a built-in configuration.
@@ -13,7 +13,7 @@ public enum SweepMode: Equatable, Sendable {
     case pareto
 
     /// The mode column's value (`pareto` rows add `:K`, the front point's rank by latency).
-    public var label: String {
+    package var label: String {
         switch self {
         case .uniform(let p): return p.isDense ? "dense" : p.description
         case .assignment(let name, _): return "assignment:\(name)"
@@ -65,16 +65,18 @@ public enum SweepMode: Equatable, Sendable {
 }
 
 /// A workload of a sweep: a built-in model or a file, with its options.
-public struct SweepWorkload: Equatable, Sendable {
+package struct SweepWorkload: Equatable, Sendable {
     /// The workload column's value: the name as given, with `@IMAGE` and `xBATCH` when set.
-    public var label: String
-    public var workload: Workload
+    package var label: String
+    package var workload: Workload
     /// Images per run, for inferences per second.
-    public var batch: Int
+    package var batch: Int
     /// What the sweep record keeps: the name and options, and a file's content hash.
-    public var record: JSONValue
+    package var record: JSONValue
 
-    public static func load(_ name: String, image: Int?, batch: Int?, sparsify: Set<String>?, relativeTo base: String) throws(InputError) -> SweepWorkload {
+    package static func load(
+        _ name: String, image: Int?, batch: Int?, sparsify: Set<WeightLayerKind>?, relativeTo base: String
+    ) throws(InputError) -> SweepWorkload {
         let builtin = VisionTransformer.named(name) != nil
         let path = builtin || name.hasPrefix("/") || base.isEmpty ? name : base + "/" + name
         let w = try InputLoader.workload(path, image: image, batch: batch ?? 1, sparsify: sparsify)
@@ -84,38 +86,38 @@ public struct SweepWorkload: Equatable, Sendable {
         var record: [(key: String, value: JSONValue)] = [("name", .string(name))]
         if let image { record.append(("image", .int(image))) }
         if let batch { record.append(("batch", .int(batch))) }
-        if let sparsify { record.append(("sparsify", .array(sparsify.sorted().map { .string($0) }))) }
+        if let sparsify { record.append(("sparsify", .array(sparsify.sorted().map { .string($0.rawValue) }))) }
         if !builtin { record.append(("contentHash", .string(Sweep.hash(try InputLoader.read(path))))) }
         return SweepWorkload(label: label, workload: w, batch: batch ?? 1, record: .object(record))
     }
 }
 
 /// What `front.csv` minimises.
-public enum SweepObjective: String, Equatable, Sendable, CaseIterable {
+package enum SweepObjective: String, Equatable, Sendable, CaseIterable {
     case latency, cycles, energy, area, edp, pes, macs, weights, cost
 }
 
 /// A design-space sweep: a base spec, axes over its JSON paths, workloads and modes. Points are
 /// numbered row-major over the axes (the last axis moves fastest), from the sweep alone.
-public struct Sweep: Equatable, Sendable {
-    public static let currentVersion = 1
+package struct Sweep: Equatable, Sendable {
+    package static let currentVersion = 1
     /// Largest number of hardware points.
-    public static let maxPoints = 10_000_000
+    package static let maxPoints = 10_000_000
 
     /// The base spec as JSON (a preset's or a file's text, parsed).
-    public var baseSpec: JSONValue
+    package var baseSpec: JSONValue
     /// Where the base spec came from, for the record.
-    public var baseSpecName: String
-    public var axes: [SweepAxis]
-    public var workloads: [SweepWorkload]
-    public var modes: [SweepMode]
+    package var baseSpecName: String
+    package var axes: [SweepAxis]
+    package var workloads: [SweepWorkload]
+    package var modes: [SweepMode]
     /// Empty: the default (latency and area, else latency and energy, else latency and PEs).
-    public var objectives: [SweepObjective]
+    package var objectives: [SweepObjective]
     /// Optimiser of search modes: dp or evolutionary.
-    public var optimizer: String
-    public var seed: UInt64
+    package var optimizer: String
+    package var seed: UInt64
 
-    public init(
+    package init(
         baseSpec: JSONValue, baseSpecName: String, axes: [SweepAxis], workloads: [SweepWorkload], modes: [SweepMode],
         objectives: [SweepObjective] = [], optimizer: String = "dp", seed: UInt64 = 0
     ) {
@@ -130,13 +132,13 @@ public struct Sweep: Equatable, Sendable {
     }
 
     /// Hardware points: the product of the axes' lengths.
-    public var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
+    package var pointCount: Int { axes.reduce(1) { $0 * $1.values.count } }
 
     /// Every swept path, axis by axis: the axis columns of the outputs.
-    public var columns: [String] { axes.flatMap { $0.paths.map(\.description) } }
+    package var columns: [String] { axes.flatMap { $0.paths.map(\.description) } }
 
     /// Position on each axis of point `index`.
-    public func coordinates(_ index: Int) -> [Int] {
+    package func coordinates(_ index: Int) -> [Int] {
         var rest = index
         var out = Array(repeating: 0, count: axes.count)
         for a in axes.indices.reversed() {
@@ -147,12 +149,12 @@ public struct Sweep: Equatable, Sendable {
     }
 
     /// The values of every axis path at point `index`, in column order.
-    public func values(_ index: Int) -> [JSONValue] {
+    package func values(_ index: Int) -> [JSONValue] {
         zip(axes, coordinates(index)).flatMap { $0.values[$1] }
     }
 
     /// The spec JSON of point `index`.
-    public func specJSON(_ index: Int) -> Result<JSONValue, SweepError> {
+    package func specJSON(_ index: Int) -> Result<JSONValue, SweepError> {
         var root = baseSpec
         for (axis, k) in zip(axes, coordinates(index)) {
             for (path, v) in zip(axis.paths, axis.values[k]) {
@@ -166,7 +168,7 @@ public struct Sweep: Equatable, Sendable {
     }
 
     /// The spec of point `index`, or why the point's combination of values is not a valid spec.
-    public func spec(_ index: Int) -> Result<HardwareSpec, SweepError> {
+    package func spec(_ index: Int) -> Result<HardwareSpec, SweepError> {
         switch specJSON(index) {
         case .failure(let e): return .failure(e)
         case .success(let json):
@@ -185,7 +187,7 @@ public struct Sweep: Equatable, Sendable {
     /// Checks the sweep before anything runs: each axis path and value must make a valid spec
     /// on its own (on the base spec), paths must not repeat across axes, and the sweep must not
     /// be too large. Each problem is located at the axis's source (the option or the file path).
-    public func validate() throws(InputError) {
+    package func validate() throws(InputError) {
         var problems: [Diagnostic] = []
         var kind = InputError.Kind.data
         var seen: [SpecPath: String] = [:]
@@ -229,7 +231,7 @@ public struct Sweep: Equatable, Sendable {
     }
 
     /// The expanded sweep as recorded in `sweep.json` and hashed: every axis value explicit.
-    public func record() -> JSONValue {
+    package func record() -> JSONValue {
         .object([
             ("spec", baseSpec), ("specSource", .string(baseSpecName)),
             (
@@ -262,12 +264,12 @@ public struct Sweep: Equatable, Sendable {
     }
 
     /// The hash of the inputs: the expanded sweep and the nmsim version that runs it.
-    public func inputHash(version: String) -> String {
+    package func inputHash(version: String) -> String {
         Self.hash(JSONWriter.write(.object([("sweep", record()), ("nmsim", .string(version))]), pretty: false))
     }
 
     /// FNV-1a, 64 bits, as 16 hex digits.
-    public static func hash(_ text: String) -> String {
+    package static func hash(_ text: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         let s = String(h, radix: 16)

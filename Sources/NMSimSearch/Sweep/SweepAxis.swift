@@ -2,16 +2,16 @@ import NMSimModel
 
 /// A place in a spec's JSON: keys separated by dots, array elements by `[i]`
 /// (`buffers.ifmap.capacityKiB`, `sparsity.supportedPatterns[0]`).
-public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
+package struct SpecPath: Hashable, Sendable, CustomStringConvertible {
     enum Component: Hashable, Sendable {
         case key(String)
         case index(Int)
     }
     let components: [Component]
-    public let description: String
+    package let description: String
 
     /// Parses a path; the error says what is wrong with it.
-    public static func parse(_ text: String) -> Result<SpecPath, SweepError> {
+    package static func parse(_ text: String) -> Result<SpecPath, SweepError> {
         var components: [Component] = []
         var rest = Substring(text)
         guard !text.isEmpty else { return .failure(SweepError("an empty path; write keys separated by dots, such as peArray.rows")) }
@@ -42,7 +42,7 @@ public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
 
     /// `root` with the value at this path replaced by `value`; missing objects on the way are
     /// created, so a key the base spec leaves out can be swept.
-    public func setting(_ value: JSONValue, in root: JSONValue) -> Result<JSONValue, SweepError> {
+    package func setting(_ value: JSONValue, in root: JSONValue) -> Result<JSONValue, SweepError> {
         Self.set(value, components[...], in: root, at: "")
     }
 
@@ -79,21 +79,21 @@ public struct SpecPath: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A problem in a sweep's description, before it is located in a file or an option.
-public struct SweepError: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
+package struct SweepError: Error, Equatable, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }
 
 /// One axis of a sweep: one or more spec paths that move together (zipped), and their values.
-public struct SweepAxis: Equatable, Sendable {
-    public var paths: [SpecPath]
+package struct SweepAxis: Equatable, Sendable {
+    package var paths: [SpecPath]
     /// `values[k][p]`: the value of path `p` at position `k` of the axis.
-    public var values: [[JSONValue]]
+    package var values: [[JSONValue]]
     /// Where the axis was given (`--set`, or the sweep file), for diagnostics.
-    public var source: String
-    public var location: String
+    package var source: String
+    package var location: String
 
-    public init(paths: [SpecPath], values: [[JSONValue]], source: String, location: String) {
+    package init(paths: [SpecPath], values: [[JSONValue]], source: String, location: String) {
         self.paths = paths
         self.values = values
         self.source = source
@@ -103,7 +103,7 @@ public struct SweepAxis: Equatable, Sendable {
     /// Reads `PATH=V1,V2,...` or `PATH1,PATH2=V1,V2,...` (zipped: each value is given to every
     /// path, or is an array with one element per path). See ``SweepValues`` for the values.
     /// `source` names where the text came from in later diagnostics.
-    public static func parse(assignment text: String, source: String) -> Result<SweepAxis, SweepError> {
+    package static func parse(assignment text: String, source: String) -> Result<SweepAxis, SweepError> {
         guard let eq = text.firstIndex(of: "=") else {
             return .failure(SweepError("expected PATH=V1,V2,... such as peArray.rows=16,32,64, found \"\(text)\""))
         }
@@ -122,7 +122,7 @@ public struct SweepAxis: Equatable, Sendable {
 
     /// An axis from a list of values for `paths`: with several paths, each value is either given
     /// to all of them or is an array holding one value per path.
-    public static func zipped(_ paths: [SpecPath], _ values: [JSONValue], source: String, location: String) -> Result<SweepAxis, SweepError> {
+    package static func zipped(_ paths: [SpecPath], _ values: [JSONValue], source: String, location: String) -> Result<SweepAxis, SweepError> {
         guard !values.isEmpty else { return .failure(SweepError("no values")) }
         if Set(paths).count != paths.count { return .failure(SweepError("a path is given twice in one axis")) }
         var rows: [[JSONValue]] = []
@@ -143,11 +143,11 @@ public struct SweepAxis: Equatable, Sendable {
 /// The value lists of `--set`: comma-separated JSON values (`16,32`, `["2:4"],["1:4","2:4"]`,
 /// `true,false`), bare words as strings (`weightStationary,outputStationary`), and ranges
 /// `START:STOP:STEP` (STEP `*F` multiplies, `+D` or `D` adds; STOP is included when reached).
-public enum SweepValues {
+package enum SweepValues {
     /// Largest number of values one range may produce.
-    public static let maxRangeValues = 100_000
+    package static let maxRangeValues = 100_000
 
-    public static func parse(_ text: String) -> Result<[JSONValue], SweepError> {
+    package static func parse(_ text: String) -> Result<[JSONValue], SweepError> {
         var out: [JSONValue] = []
         for item in split(text) {
             let t = item.trimmingCharacters(in: .whitespaces)
@@ -190,7 +190,7 @@ public enum SweepValues {
     }
 
     /// The values of `START:STOP:STEP`, or nil when `t` is not written as a range.
-    public static func range(_ t: String) -> Result<[JSONValue], SweepError>? {
+    package static func range(_ t: String) -> Result<[JSONValue], SweepError>? {
         let parts = t.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, let start = Double(parts[0]), let stop = Double(parts[1]) else { return nil }
         let fail = { (m: String) in Result<[JSONValue], SweepError>.failure(SweepError("range \"\(t)\": \(m)")) }

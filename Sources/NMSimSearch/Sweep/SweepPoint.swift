@@ -1,8 +1,8 @@
 import NMSimModel
 
 /// One row of a sweep's output: a hardware point, a workload and a mode.
-public struct SweepRow: Equatable, Sendable {
-    public enum Status: String, Sendable {
+package struct SweepRow: Equatable, Sendable {
+    package enum Status: String, Sendable {
         /// Simulated.
         case ok
         /// The point's values do not make a valid spec, or the workload cannot run on it.
@@ -13,48 +13,48 @@ public struct SweepRow: Equatable, Sendable {
         case infeasible
     }
 
-    public var index: Int
-    public var workload: String
-    public var mode: String
-    public var status: Status
-    public var pes: Int?
-    public var cycles: Int64?
-    public var seconds: Double?
-    public var inferencesPerSecond: Double?
-    public var macs: Int64?
-    public var energyPJ: Double?
+    package var index: Int
+    package var workload: String
+    package var mode: String
+    package var status: Status
+    package var pes: Int?
+    package var cycles: Int64?
+    package var seconds: Double?
+    package var inferencesPerSecond: Double?
+    package var macs: Int64?
+    package var energyPJ: Double?
     /// Silicon area, when the spec's model gives one.
-    public var areaMM2: Double?
-    public var weightBytes: Int64?
+    package var areaMM2: Double?
+    package var weightBytes: Int64?
     /// Accuracy cost of the configuration (search modes).
-    public var cost: Double?
+    package var cost: Double?
     /// Searchable layers per pattern, densest first.
-    public var patternCounts: [(pattern: String, layers: Int)] = []
+    package var patternCounts: [(pattern: String, layers: Int)] = []
     /// The per-layer configuration, for search modes (layer name, pattern).
-    public var assignment: [(layer: String, pattern: String)]?
+    package var assignment: [(layer: String, pattern: String)]?
     /// Why the row is not `ok`.
-    public var reason: String = ""
+    package var reason: String = ""
 
-    public static func == (a: SweepRow, b: SweepRow) -> Bool {
+    package static func == (a: SweepRow, b: SweepRow) -> Bool {
         a.index == b.index && a.workload == b.workload && a.mode == b.mode && a.status == b.status && a.cycles == b.cycles
             && a.macs == b.macs && a.energyPJ == b.energyPJ && a.areaMM2 == b.areaMM2 && a.cost == b.cost && a.reason == b.reason
             && a.patternCounts.map(\.pattern) == b.patternCounts.map(\.pattern) && a.patternCounts.map(\.layers) == b.patternCounts.map(\.layers)
     }
 
     /// Energy × delay in microjoule-seconds.
-    public var edp: Double? { energyPJ.flatMap { e in seconds.map { e / 1e6 * $0 } } }
+    package var edp: Double? { energyPJ.flatMap { e in seconds.map { e / 1e6 * $0 } } }
 }
 
 /// Runs every mode of a sweep at one hardware point for each workload: each distinct (shape,
 /// pattern) of the point is simulated once and shared by all modes (dense and uniform levels,
 /// assignments, and the search's latency table).
-public struct SweepEvaluator: Sendable {
-    public let sweep: Sweep
+package struct SweepEvaluator: Sendable {
+    package let sweep: Sweep
 
-    public init(sweep: Sweep) { self.sweep = sweep }
+    package init(sweep: Sweep) { self.sweep = sweep }
 
     /// The rows of point `index`, workload by workload, mode by mode.
-    public func rows(_ index: Int) -> [SweepRow] {
+    package func rows(_ index: Int) -> [SweepRow] {
         let spec: HardwareSpec
         switch sweep.spec(index) {
         case .failure(let e):

@@ -3,19 +3,19 @@ import Foundation
 import NMSimModel
 
 /// Which share of a sweep's points one run takes: those whose index ≡ `index` (mod `count`).
-public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
-    public var index: Int
-    public var count: Int
+package struct SweepShard: Equatable, Sendable, CustomStringConvertible {
+    package var index: Int
+    package var count: Int
 
-    public init(index: Int, count: Int) {
+    package init(index: Int, count: Int) {
         self.index = index
         self.count = count
     }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 
     /// Reads `I/N`.
-    public static func parse(_ text: String) -> SweepShard? {
+    package static func parse(_ text: String) -> SweepShard? {
         let p = text.split(separator: "/", omittingEmptySubsequences: false)
         guard p.count == 2, let i = Int(p[0]), let n = Int(p[1]), n >= 1, n <= 1_000_000, i >= 0, i < n else { return nil }
         return SweepShard(index: i, count: n)
@@ -25,7 +25,7 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     /// and `SLURM_ARRAY_TASK_COUNT`, counted from `SLURM_ARRAY_TASK_MIN` in steps of
     /// `SLURM_ARRAY_TASK_STEP`), or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with the
     /// shard count from `shards` or `NMSIM_SHARDS`).
-    public static func fromScheduler(_ env: [String: String], shards: Int?) throws(InputError) -> SweepShard {
+    package static func fromScheduler(_ env: [String: String], shards: Int?) throws(InputError) -> SweepShard {
         func int(_ k: String) throws(InputError) -> Int? {
             guard let v = env[k], !v.isEmpty else { return nil }
             guard let i = Int(v.trimmingCharacters(in: .whitespaces)) else {
@@ -52,7 +52,9 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
         if let index = try int("JOB_COMPLETION_INDEX") {
             let fromEnv = try int("NMSIM_SHARDS")
             guard let count = shards ?? fromEnv else {
-                throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX is set; give the job's completions as --shards N or NMSIM_SHARDS=N")
+                throw InputError(
+                    .usage, role: .schedulerShard,
+                    "JOB_COMPLETION_INDEX is set; give the job's completions as \(InputRole.shardCount.mention) N or NMSIM_SHARDS=N")
             }
             guard count >= 1, index >= 0, index < count else {
                 throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX=\(index) is not below the shard count \(count)")
@@ -67,36 +69,36 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// How far a sweep has come, for a progress line.
-public struct SweepProgress: Sendable {
-    public var done: Int
-    public var total: Int
-    public var elapsedSeconds: Double
+package struct SweepProgress: Sendable {
+    package var done: Int
+    package var total: Int
+    package var elapsedSeconds: Double
 }
 
 /// The outcome of a sweep run.
-public struct SweepSummary: Sendable {
-    public var points: Int
-    public var evaluated: Int
-    public var resumed: Int
-    public var rows: Int
-    public var elapsedSeconds: Double
-    public var statusCounts: [String: Int]
+package struct SweepSummary: Sendable {
+    package var points: Int
+    package var evaluated: Int
+    package var resumed: Int
+    package var rows: Int
+    package var elapsedSeconds: Double
+    package var statusCounts: [String: Int]
 }
 
 /// A sweep's output directory: `sweep.json`, `points.csv`, `points.jsonl` and `front.csv`
 /// (format in Docs/Sweeps.md).
-public struct SweepDirectory: Sendable {
-    public static let formatVersion = 1
-    public static let files = ["sweep.json", "points.csv", "points.jsonl", "front.csv"]
-    public let path: String
+package struct SweepDirectory: Sendable {
+    package static let formatVersion = 1
+    package static let files = ["sweep.json", "points.csv", "points.jsonl", "front.csv"]
+    package let path: String
 
-    public init(_ path: String) { self.path = path }
+    package init(_ path: String) { self.path = path }
 
     func file(_ name: String) -> String { URL(fileURLWithPath: path).appendingPathComponent(name).path }
 
     /// `sweep.json`: format version, nmsim version, the command that made it (when known),
     /// input hash, shard and the expanded sweep.
-    public static func manifest(_ sweep: Sweep, version: String, shard: SweepShard?, command: String? = nil) -> String {
+    package static func manifest(_ sweep: Sweep, version: String, shard: SweepShard?, command: String? = nil) -> String {
         JSONWriter.write(
             .object([
                 ("version", .int(formatVersion)), ("nmsim", .string(version)), ("command", command.map { .string($0) } ?? .null),
@@ -108,7 +110,7 @@ public struct SweepDirectory: Sendable {
     }
 
     /// What a directory's `sweep.json` says, or nil when it has none.
-    public func manifest() throws(InputError) -> JSONValue? {
+    package func manifest() throws(InputError) -> JSONValue? {
         let f = file("sweep.json")
         guard FileManager.default.fileExists(atPath: f) else { return nil }
         let v = try JSONParser.parse(InputLoader.read(f), source: f)
@@ -199,7 +201,7 @@ public struct SweepDirectory: Sendable {
             return false
         }
         guard resume else {
-            throw InputError(.cannotCreate, source: path, "already holds a sweep; pass --resume to continue it, or choose another directory")
+            throw InputError(.cannotCreate, source: path, "already holds a sweep; pass \(InputRole.resume.mention) to continue it, or choose another directory")
         }
         guard case .string(let h)? = m["inputHash"], h == hash else {
             throw InputError(
@@ -221,17 +223,17 @@ public struct SweepDirectory: Sendable {
 
 /// Runs a sweep into a directory: points in parallel, rows appended in index order as points
 /// finish (whatever the number of jobs), `front.csv` at the end.
-public struct SweepRunner: Sendable {
-    public var sweep: Sweep
-    public var directory: SweepDirectory
-    public var jobs: Int
-    public var shard: SweepShard?
-    public var resume: Bool
-    public var version: String
+package struct SweepRunner: Sendable {
+    package var sweep: Sweep
+    package var directory: SweepDirectory
+    package var jobs: Int
+    package var shard: SweepShard?
+    package var resume: Bool
+    package var version: String
     /// The command line recorded in `sweep.json` (without output, job and shard options).
-    public var command: String?
+    package var command: String?
 
-    public init(sweep: Sweep, directory: String, jobs: Int, shard: SweepShard?, resume: Bool, version: String, command: String? = nil) {
+    package init(sweep: Sweep, directory: String, jobs: Int, shard: SweepShard?, resume: Bool, version: String, command: String? = nil) {
         self.sweep = sweep
         self.directory = SweepDirectory(directory)
         self.jobs = jobs
@@ -242,12 +244,12 @@ public struct SweepRunner: Sendable {
     }
 
     /// The indices this run is responsible for.
-    public var indices: [Int] {
+    package var indices: [Int] {
         guard let shard else { return Array(0..<sweep.pointCount) }
         return Array(stride(from: shard.index, to: sweep.pointCount, by: shard.count))
     }
 
-    public func run(progress: (@Sendable (SweepProgress) -> Void)? = nil) throws(InputError) -> SweepSummary {
+    package func run(progress: (@Sendable (SweepProgress) -> Void)? = nil) throws(InputError) -> SweepSummary {
         let start = DispatchTime.now()
         let hash = sweep.inputHash(version: version)
         let resuming = try directory.prepare(hash: hash, shard: shard, resume: resume)
@@ -361,8 +363,8 @@ final class OrderedWriter: @unchecked Sendable {
 }
 
 /// Joins the directories of a sharded sweep into the files one unsharded run writes.
-public enum SweepMerge {
-    public static func merge(_ inputs: [String], into output: String) throws(InputError) -> SweepSummary {
+package enum SweepMerge {
+    package static func merge(_ inputs: [String], into output: String) throws(InputError) -> SweepSummary {
         let start = DispatchTime.now()
         var manifests: [(dir: SweepDirectory, m: JSONValue)] = []
         for p in inputs {
@@ -381,7 +383,7 @@ public enum SweepMerge {
                 ))
         }
         for (d, _) in manifests where !FileManager.default.fileExists(atPath: d.file("front.csv")) {
-            problems.append(Diagnostic(source: d.path, message: "did not finish (no front.csv); run it again with --resume"))
+            problems.append(Diagnostic(source: d.path, message: "did not finish (no front.csv); run it again with \(InputRole.resume.mention)"))
         }
         if !problems.isEmpty { throw InputError(.data, problems) }
         guard case .integer(let total)? = first.m["points"] else {

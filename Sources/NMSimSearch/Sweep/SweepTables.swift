@@ -4,14 +4,14 @@ import NMSimModel
 /// The text of a sweep's output files: `points.csv` and `points.jsonl` rows, and the Pareto
 /// front over chosen objectives, computed from `points.csv` alone (so that a merge of shards
 /// writes the same front as one run).
-public enum SweepTables {
+package enum SweepTables {
     /// Columns after the axis paths.
-    public static let metricColumns = [
+    package static let metricColumns = [
         "workload", "mode", "status", "pes", "cycles", "seconds", "inferences_per_s", "macs",
         "energy_uj", "area_mm2", "edp_uj_s", "weight_bytes", "cost", "patterns", "reason",
     ]
 
-    public static func header(_ sweep: Sweep) -> String {
+    package static func header(_ sweep: Sweep) -> String {
         (["index"] + sweep.columns + metricColumns).map(csvField).joined(separator: ",") + "\n"
     }
 
@@ -20,7 +20,7 @@ public enum SweepTables {
     static func number(_ i: Int64?) -> String { i.map(String.init) ?? "" }
 
     /// One `points.csv` line.
-    public static func csv(_ r: SweepRow, _ sweep: Sweep) -> String {
+    package static func csv(_ r: SweepRow, _ sweep: Sweep) -> String {
         let fields: [String] =
             [String(r.index)] + sweep.values(r.index).map(Sweep.text) + [
                 r.workload, r.mode, r.status.rawValue, r.pes.map(String.init) ?? "", number(r.cycles), number(r.seconds),
@@ -32,7 +32,7 @@ public enum SweepTables {
 
     /// One `points.jsonl` line: the point index first, then the row's other keys in sorted order,
     /// with its axis values and, for search modes, the per-layer configuration.
-    public static func jsonLine(_ r: SweepRow, _ sweep: Sweep) -> String {
+    package static func jsonLine(_ r: SweepRow, _ sweep: Sweep) -> String {
         var o: [(key: String, value: JSONValue)] = [
             ("values", .object(Array(zip(sweep.columns, sweep.values(r.index))).map { ($0.0, $0.1) })),
             ("workload", .string(r.workload)), ("mode", .string(r.mode)), ("status", .string(r.status.rawValue)),
@@ -54,17 +54,17 @@ public enum SweepTables {
     }
 
     /// A CSV field (``CSV/field(_:)``) on one line: line breaks become "; " (reasons are single lines).
-    public static func csvField(_ s: String) -> String {
+    package static func csvField(_ s: String) -> String {
         CSV.field(s.contains(where: \.isNewline) ? s.split(whereSeparator: \.isNewline).joined(separator: "; ") : s)
     }
 
     /// The fields of one CSV line written by ``csvField(_:)``, exactly as written; nil when its
     /// quotes do not close.
-    public static func fields(_ line: Substring) -> [String]? { CSV.fields(line, trimming: false) }
+    package static func fields(_ line: Substring) -> [String]? { CSV.fields(line, trimming: false) }
 
     /// The objectives a front is taken over: those asked for, or latency and area when rows
     /// have an area, else latency and energy when they have an energy, else latency and PEs.
-    public static func objectives(_ asked: [SweepObjective], rows: [[String]], header: [String]) -> [SweepObjective] {
+    package static func objectives(_ asked: [SweepObjective], rows: [[String]], header: [String]) -> [SweepObjective] {
         if !asked.isEmpty { return asked }
         let ok = rows.filter { $0[column(header, "status")] == "ok" }
         if ok.contains(where: { !$0[column(header, "area_mm2")].isEmpty }) { return [.latency, .area] }
@@ -91,7 +91,7 @@ public enum SweepTables {
     /// `front.csv` from the text of `points.csv`: the rows of each workload that no other `ok`
     /// row of the same workload beats on every objective (minimised), in `points.csv` order.
     /// Rows without a value for an objective are left out.
-    public static func front(pointsCSV text: String, objectives asked: [SweepObjective]) -> String {
+    package static func front(pointsCSV text: String, objectives asked: [SweepObjective]) -> String {
         let lines = text.split(separator: "\n")
         guard let first = lines.first, let header = fields(first) else { return text }
         let rows = lines.dropFirst().compactMap { l -> (line: Substring, fields: [String])? in fields(l).map { (l, $0) } }
