@@ -39,7 +39,7 @@ package enum CLI {
             if parsed.helpRequested { console.out(command.help); return 0 }
             return try dispatch(command.name, parsed, console)
         } catch {
-            for d in error.diagnostics { console.err("nmsim: \(d.naming(\.option))\n") }
+            for d in error.diagnostics { console.err("nmsim: \(d.naming(\.named))\n") }
             return error.kind.exitStatus
         }
     }
@@ -101,6 +101,6 @@ package enum CLI {
     }
 
     static func warn(_ diagnostics: [Diagnostic], _ c: Console) {
-        for d in diagnostics { c.err("nmsim: \(d.naming(\.option))\n") }
+        for d in diagnostics { c.err("nmsim: \(d.naming(\.named))\n") }
     }
 }

@@ -48,7 +48,7 @@ enum CheckCommand {
                 failed += 1
                 unreadable = true
                 c.out("FAIL \(f): cannot be checked (see stderr)\n")
-                for d in error.diagnostics { c.err("nmsim: \(d.naming(\.option))\n") }
+                for d in error.diagnostics { c.err("nmsim: \(d.naming(\.named))\n") }
             }
         }
         c.out("\(passed) passed, \(failed) failed\n")

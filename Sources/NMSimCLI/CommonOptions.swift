@@ -12,7 +12,7 @@ enum CommonOptions {
     static let sparsify = OptionSpec(
         name: "--sparsify", value: "KINDS",
         help:
-            "Built-in models: which weight layers may be sparse, comma-separated from \(VisionTransformer.sparsifiableKinds.joined(separator: ",")) (default qkv,proj,fc1,fc2)."
+            "Built-in models: which weight layers may be sparse, comma-separated from \(WeightLayerKind.allCases.map(\.rawValue).joined(separator: ",")) (default qkv,proj,fc1,fc2)."
     )
     static let pattern = OptionSpec(name: "--pattern", value: "N:M", help: "Apply one N:M pattern to every sparsifiable layer.")
     static let assignment = OptionSpec(
@@ -43,15 +43,22 @@ enum CommonOptions {
     }
 
     /// The layer kinds of `--sparsify`, if given.
-    static func sparsifyKinds(_ a: ParsedArguments) throws(InputError) -> Set<String>? {
+    static func sparsifyKinds(_ a: ParsedArguments) throws(InputError) -> Set<WeightLayerKind>? {
+        try sparsifyList(a).map(Set.init)
+    }
+
+    /// The layer kinds of `--sparsify` in the order given, if given.
+    static func sparsifyList(_ a: ParsedArguments) throws(InputError) -> [WeightLayerKind]? {
         guard let s = a.value("--sparsify") else { return nil }
-        let kinds = s.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        for k in kinds where !VisionTransformer.sparsifiableKinds.contains(k) {
-            throw InputError(
-                .usage, source: "--sparsify",
-                "unknown layer kind \"\(k)\"; expected a comma-separated list of \(VisionTransformer.sparsifiableKinds.joined(separator: ", "))")
+        var kinds: [WeightLayerKind] = []
+        for name in s.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let k = WeightLayerKind(rawValue: name) else {
+                throw InputError(
+                    .usage, source: "--sparsify", "unknown layer kind \"\(name)\"; expected a comma-separated list of \(WeightLayerKind.known)")
+            }
+            kinds.append(k)
         }
-        return Set(kinds)
+        return kinds
     }
 
     /// The spec from --spec with --mapping and --objective applied.

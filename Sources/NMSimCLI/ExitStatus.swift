@@ -37,6 +37,14 @@ extension InputRole {
         case .activations: "--activations"
         case .schedulerShard: "--shard auto"
         case .shardCount: "--shards"
+        case .resume: "--resume"
+        case .missingCost: "--missing-cost"
+        case .evaluatorTimeout: "--evaluator-timeout"
+        case .streamedTrace: "--trace"
         }
     }
+
+    /// How diagnostics name the role: its option, with its command where that is another
+    /// command than the one that failed (a trace too large for a golden is streamed by simulate).
+    var named: String { self == .streamedTrace ? "nmsim simulate \(option)" : option }
 }

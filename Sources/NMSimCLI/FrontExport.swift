@@ -38,7 +38,7 @@ enum FrontExport {
                 } catch {
                     elsa = false
                     let notes = error.diagnostics.map {
-                        Diagnostic(source: $0.naming(\.option).source, message: $0.message + "; only assignment files are written")
+                        Diagnostic(source: $0.naming(\.named).source, message: $0.message + "; only assignment files are written")
                     }
                     CLI.warn(notes, c)
                 }

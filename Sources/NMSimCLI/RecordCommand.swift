@@ -27,7 +27,7 @@ enum RecordCommand {
         let (golden, trace) = try GoldenCheck.record(
             specArg: relative(specArg, to: dir), workloadArg: relative(workloadArg, to: dir), image: try a.int("--image", in: 1...8192),
             batch: try a.int("--batch", in: 1...4096),
-            sparsify: a.value("--sparsify").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            sparsify: try CommonOptions.sparsifyList(a),
             pattern: a.value("--pattern"), assignment: a.value("--assignment").map { relative($0, to: dir) },
             assignmentValue: assignment, traceFile: a.has("--trace") ? "" : nil, version: CLI.version, resolveFrom: dir)
         let traceName = try writePair(golden, to: path, trace: trace, console: c)

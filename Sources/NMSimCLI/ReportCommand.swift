@@ -33,7 +33,7 @@ enum ReportCommand {
                     do throws(InputError) {
                         results.append((f, try GoldenCheck.check(goldenAt: f, tolerance: 0, version: CLI.version).map(\.description)))
                     } catch {
-                        results.append((f, ["cannot be checked: " + error.diagnostics.map { $0.naming(\.option).description }.joined(separator: "; ")]))
+                        results.append((f, ["cannot be checked: " + error.diagnostics.map { $0.naming(\.named).description }.joined(separator: "; ")]))
                     }
                 }
                 page.inputs.append(

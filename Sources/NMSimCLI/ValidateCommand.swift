@@ -19,7 +19,7 @@ enum ValidateCommand {
                 let what = try check(path, c)
                 c.out("ok: \(path): \(what)\n")
             } catch {
-                for d in error.diagnostics { c.err("nmsim: \(d.naming(\.option))\n") }
+                for d in error.diagnostics { c.err("nmsim: \(d.naming(\.named))\n") }
                 worst = max(worst, error.kind.exitStatus)
             }
         }

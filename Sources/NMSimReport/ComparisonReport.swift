@@ -14,13 +14,13 @@ extension Comparison {
         for row in rows {
             let r = row.report
             let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
-            let gemm = (cat["gemm"] ?? 0) + (cat["embed"] ?? 0) + (cat["head"] ?? 0) + (cat["merge"] ?? 0)
+            let gemm = LayerCategory.weightGEMMs.reduce(0) { $0 + (cat[$1] ?? 0) }
             let share = { (v: Int64) in ReportFormatter.percent(Double(v) / Double(max(r.totalCycles, 1))) }
             t.append([
                 row.label, String(format: "%.2f", Double(r.macs) / 1e9), String(format: "%.2fx", macsRatio(r)),
                 ReportFormatter.grouped(r.totalCycles), ReportFormatter.formatTime(r.seconds),
                 String(format: "%.2fx", speedup(r)), ReportFormatter.percent(speedup(r) / macsRatio(r)),
-                ReportFormatter.formatBytes(r.weightBytes), share(gemm), share(cat["attention"] ?? 0), share(cat["vector"] ?? 0),
+                ReportFormatter.formatBytes(r.weightBytes), share(gemm), share(cat[.attention] ?? 0), share(cat[.vector] ?? 0),
                 share(r.stalls.memory), share(r.stalls.decoder), ReportFormatter.formatEnergy(r.energyPerImagePJ),
                 ReportFormatter.formatArea(r.area.total),
             ])
@@ -41,7 +41,7 @@ extension Comparison {
                             ("label", .string(row.label)), ("totalCycles", .integer(r.totalCycles)), ("seconds", .number(r.seconds)),
                             ("macs", .integer(r.macs)), ("denseMacs", .integer(r.denseMACs)), ("macsRatio", .number(macsRatio(r))),
                             ("speedup", .number(speedup(r))), ("weightBytes", .integer(r.weightBytes)), ("metadataBytes", .integer(r.metadataBytes)),
-                            ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
+                            ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category.name, .integer($0.cycles)) })),
                             ("stalls", ReportFormatter.stalls(r.stalls)),
                             ("images", .int(r.images)), ("energyPJ", .number(r.energyPJ)), ("energyPerImagePJ", .number(r.energyPerImagePJ)),
                             ("energy", ReportFormatter.breakdown(r.energy)), ("areaMM2", .number(r.area.total)),
@@ -72,7 +72,7 @@ extension Comparison {
             for row in cmp.rows {
                 let r = row.report
                 let cat = Dictionary(uniqueKeysWithValues: r.cyclesByCategory.map { ($0.category, $0.cycles) })
-                let share = Double((cat["attention"] ?? 0) + (cat["vector"] ?? 0)) / Double(max(r.totalCycles, 1))
+                let share = Double((cat[.attention] ?? 0) + (cat[.vector] ?? 0)) / Double(max(r.totalCycles, 1))
                 out +=
                     "| \(cmp.dense.specName) | \(row.label) | \(String(format: "%.2f", Double(r.macs) / 1e9)) | \(String(format: "%.2fx", cmp.macsRatio(r))) | "
                     + "\(String(format: "%.2fx", cmp.speedup(r))) | \(ReportFormatter.percent(cmp.speedup(r) / cmp.macsRatio(r))) | "

@@ -12,7 +12,7 @@ extension ReportFormatter {
             case .gemm(let s):
                 let c = counts.layers[i]!
                 rows.append([
-                    l.name, l.category, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? counts.patterns[i].description : "dense",
+                    l.name, l.category.name, "\(s.m)x\(s.n)x\(s.k)", "\(l.count)", l.sparsifiable ? counts.patterns[i].description : "dense",
                     grouped(c.denseMACs), grouped(c.keptMACs), grouped(c.parameters),
                 ])
             case let .vector(op, e):

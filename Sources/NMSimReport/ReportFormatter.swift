@@ -10,7 +10,7 @@ package enum ReportFormatter {
         var layers: [JSONValue] = []
         for l in r.layers {
             var o: [(key: String, value: JSONValue)] = [
-                ("name", .string(l.layer.name)), ("category", .string(l.layer.category)),
+                ("name", .string(l.layer.name)), ("category", .string(l.layer.category.name)),
                 ("pattern", .string(l.pattern.description)), ("count", .int(l.layer.count)),
                 ("cycles", .integer(l.result.cycles)), ("computeCycles", .integer(l.result.computeCycles)),
                 ("macs", .integer(l.result.macs)), ("denseMacs", .integer(l.result.denseMACs)),
@@ -45,7 +45,7 @@ package enum ReportFormatter {
             ("energy", breakdown(r.energy)), ("areaMM2", .number(r.area.total)), ("area", breakdown(r.area)),
             ("technology", .object([("nodeNm", .int(r.technology.nodeNm)), ("voltage", .number(r.technology.volts))])),
             ("stalls", stalls(r.stalls)), ("traffic", traffic(r.traffic)),
-            ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category, .integer($0.cycles)) })),
+            ("cyclesByCategory", .object(r.cyclesByCategory.map { ($0.category.name, .integer($0.cycles)) })),
             ("layers", .array(layers)),
         ])
     }
@@ -137,7 +137,7 @@ package enum ReportFormatter {
         out += "DRAM         \(formatBytes(t.dramReadBytes)) read, \(formatBytes(t.dramWriteBytes)) written\n"
         let s = r.stalls
         out += "stalls       " + s.entries.filter { $0.cycles > 0 }.map { "\($0.name) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
-        out += "by category  " + r.cyclesByCategory.map { "\($0.category) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
+        out += "by category  " + r.cyclesByCategory.map { "\($0.category.name) \(grouped($0.cycles))" }.joined(separator: ", ") + "\n"
         let batch = r.images > 1 ? " per image (\(formatEnergy(r.energyPJ)) for the batch of \(r.images))" : " per inference"
         out += "energy       \(formatEnergy(r.energyPerImagePJ))\(batch)\n"
         out += wrapped(

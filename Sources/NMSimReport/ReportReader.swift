@@ -124,7 +124,7 @@ package enum ReportReader {
             } else {
                 kind = .gemm(GEMMShape(m: l.int("m", in: 1...Int.max), n: l.int("n", in: 1...Int.max), k: l.int("k", in: 1...Int.max)))
             }
-            let category = l.string("category")
+            let category = LayerCategory(l.string("category"))
             let pattern: NMPattern
             switch NMPattern.parse(l.string("pattern")) {
             case .success(let p): pattern = p
@@ -148,7 +148,7 @@ package enum ReportReader {
             r.mappedPEs = 0
             let isGEMM = l.string("type") != "vector"
             let layer = Layer(
-                name: name, kind: kind, pattern: pattern, sparsifiable: isGEMM, hasParameters: isGEMM && category != "attention",
+                name: name, kind: kind, pattern: pattern, sparsifiable: isGEMM, hasParameters: isGEMM && category != .attention,
                 count: l.int("count", in: 1...Int.max), category: category)
             layers.append(LayerReport(layer: layer, pattern: pattern, result: r, energy: numbers(l, "energy")))
         }

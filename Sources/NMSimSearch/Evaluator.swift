@@ -184,7 +184,7 @@ package final class EvaluatorClient {
             if left <= 0 {
                 throw fail(
                     .software,
-                    "no reply within \(JSONWriter.format(timeout)) s (--evaluator-timeout) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))"
+                    "no reply within \(JSONWriter.format(timeout)) s (\(InputRole.evaluatorTimeout.mention)) while waiting for id\(pending.count > 1 ? "s" : "") \(idList(pending.keys))"
                 )
             }
             var fds = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: input, events: Int16(POLLOUT), revents: 0)]

@@ -49,7 +49,7 @@ public enum Sensitivity {
         }
         if !missing.isEmpty {
             let list = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", and \(missing.count - 5) more" : "")
-            let hint = policy == .error ? " (list them, or pass --missing-cost interpolate)" : " (no listed sparse level to interpolate from)"
+            let hint = policy == .error ? " (list them, or pass \(InputRole.missingCost.mention) interpolate)" : " (no listed sparse level to interpolate from)"
             diags.append(Diagnostic(source: t.source, message: "no cost for \(list)\(hint)"))
         }
         if !diags.isEmpty { throw InputError(.data, diags) }

@@ -33,6 +33,14 @@ struct MessageTests {
             !r.stderr.isEmpty && r.stderr.split(separator: "\n").allSatisfy { $0.count <= 3 * (Diagnostic.maxPart + 1) + 10 }, "\(r.stderr.count) characters")
     }
 
+    @Test func roleMentionsAreSpelledByTheFrontEndThatNamesThem() {
+        let d = Diagnostic(source: "s.csv", message: "list it, or pass \(InputRole.missingCost.mention) interpolate")
+        #expect(d.description == "s.csv: list it, or pass missingCost interpolate")
+        #expect(d.naming { "--" + $0.rawValue }.description == "s.csv: list it, or pass --missingCost interpolate")
+        let r = runInProcess(["search", "--workload", "deit-t", "--speedup", "1.2", "--evaluator", "sleep 5", "--evaluator-timeout", "0.1"])
+        #expect(r.status == 70 && r.stderr.hasSuffix("(--evaluator-timeout) while waiting for id 1\n"), "\(r.stderr)")
+    }
+
     @Test func longQuotesAreCutAndShortOnesKept() {
         let long = String(repeating: "x", count: 5000)
         let d = Diagnostic(source: "f", location: "line 1", message: "unknown value \"\(long)\"; expected \"a\"")

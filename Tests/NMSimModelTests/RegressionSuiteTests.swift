@@ -270,7 +270,7 @@ struct TraceSizeBoundTests {
         } catch {
             #expect(
                 error.diagnostics.map(\.description) == [
-                    "long: deep: its trace would take at least 1379 MiB, more than the 256 MiB a golden's trace may be; write it with 'nmsim simulate --trace FILE'"
+                    "long: deep: its trace would take at least 1379 MiB, more than the 256 MiB a golden's trace may be; write it with 'streamedTrace FILE'"
                 ])
         }
     }

@@ -43,12 +43,35 @@ struct ModelTests {
     }
 
     @Test func sparsifiableLayerKindsAreConfigurable() {
-        let w = VisionTransformer.named("swin-t")!.workload(sparsify: ["fc1", "merge", "head"])
+        let w = VisionTransformer.named("swin-t")!.workload(sparsify: [.fc1, .merge, .head])
         let names = w.sparsifiableIndices.map { w.layers[$0].name }
         #expect(names.filter { $0.hasSuffix(".mlp.fc1") }.count == 12)
         #expect(names.filter { $0.hasSuffix(".downsample.reduction") }.count == 3)
         #expect(names.contains("head") && !names.contains("patch_embed"))
         #expect(!names.contains { $0.hasSuffix(".attn.qkv") || $0.hasSuffix(".attn.qk") })
+    }
+
+    @Test(arguments: [
+        (kind: WeightLayerKind.qkv, suffix: ".attn.qkv", count: 12), (.proj, ".attn.proj", 12), (.fc1, ".mlp.fc1", 12), (.fc2, ".mlp.fc2", 12),
+        (.patchEmbed, "patch_embed", 1), (.merge, ".downsample.reduction", 3), (.head, "head", 1),
+    ])
+    func eachKindAloneMarksExactlyItsLayers(kind: WeightLayerKind, suffix: String, count: Int) {
+        let w = VisionTransformer.named("swin-t")!.workload(sparsify: [kind])
+        let names = w.sparsifiableIndices.map { w.layers[$0].name }
+        #expect(names.count == count && names.allSatisfy { $0.hasSuffix(suffix) }, "\(names)")
+    }
+
+    @Test func aFileCategoryIsKeptAndGroupsCycles() throws {
+        let w = try Workload.decode(
+            json: """
+                {"version": 1, "name": "w", "layers": [
+                  {"name": "a", "type": "gemm", "m": 8, "n": 8, "k": 8, "category": "conv"},
+                  {"name": "b", "type": "gemm", "m": 8, "n": 8, "k": 8},
+                  {"name": "c", "type": "gemm", "m": 8, "n": 8, "k": 8, "parameters": false}]}
+                """, source: "w.json")
+        #expect(w.layers.map(\.category) == [LayerCategory("conv"), .gemm, .attention])
+        let r = try NetworkSimulator(spec: InputLoader.spec(nil).spec).run(w, patterns: [.dense, .dense, .dense])
+        #expect(r.cyclesByCategory.map(\.category.name) == ["attention", "conv", "gemm"])
     }
 
     @Test func namesAreForgiving() {

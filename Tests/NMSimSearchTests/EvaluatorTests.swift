@@ -140,7 +140,7 @@ struct EvaluatorTests {
         #expect(crash.diagnostics[0].description == "evaluator: exited before answering ids 3, 4")
         let silent = try #require(try Self.failure(SwiftEvaluator { _ in nil }, timeout: 0.2))
         #expect(
-            silent.kind == .software && silent.diagnostics[0].description == "evaluator: no reply within 0.2 s (--evaluator-timeout) while waiting for ids 1, 2"
+            silent.kind == .software && silent.diagnostics[0].description == "evaluator: no reply within 0.2 s (evaluatorTimeout) while waiting for ids 1, 2"
         )
     }
 
@@ -213,7 +213,7 @@ struct SensitivityFileTests {
         let t = try Sensitivity.csv("layer,pattern,cost\nl0,2:4,1\nl0,1:4,3\n", source: "s.csv")
         #expect {
             _ = try Sensitivity.costs(t, for: table, kind: "t")
-        } throws: { e in (e as! InputError).diagnostics[0].message.hasSuffix("(list them, or pass --missing-cost interpolate)") }
+        } throws: { e in (e as! InputError).diagnostics[0].description.hasSuffix("(list them, or pass missingCost interpolate)") }
         let c = try Sensitivity.costs(t, for: table, kind: "t", missing: .interpolate)
         var byPattern: [String: Double] = [:]
         for (o, v) in zip(table.options[0], c.costs[0]) { byPattern[o.pattern.description] = v }

@@ -266,7 +266,7 @@ struct SensitivityTests {
         #expect {
             _ = try Sensitivity.costs(t, for: table, kind: "x")
         } throws: { e in
-            (e as! InputError).diagnostics.map(\.description) == ["s.json: no cost for l0 1:4, l1 2:4, l1 1:4 (list them, or pass --missing-cost interpolate)"]
+            (e as! InputError).diagnostics.map(\.description) == ["s.json: no cost for l0 1:4, l1 2:4, l1 1:4 (list them, or pass missingCost interpolate)"]
         }
     }
 }

@@ -164,6 +164,9 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     /// When the stationary registers allowed fold f's load, whatever its inputs.
     var slotAt = [Cycle](repeating: .zero, count: ring)
     var lastStreamStartAt = Cycle.zero
+    /// When the last fetch started so far completes: a fold's data is ready no earlier than
+    /// its predecessors' (a fold that fetches nothing uses what they brought).
+    var lastFetchDoneAt = Cycle.zero
     var lastLoadDoneAt = Cycle.zero
     var arrayFreeAt = Cycle.zero
     /// When the last drain finished, and when the last write landed (or the last drain).
@@ -270,7 +273,8 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             groups += Int64(w.groups)
             mappedPEs += Int64(w.mappedPEs)
             emit(now, .fetch, f, w.fetchBytes)
-            kernel.schedule(.fetched(f), at: dram.transfer(bytes: w.fetchBytes, requestedAt: now))
+            lastFetchDoneAt = Cycle.latest(lastFetchDoneAt, dram.transfer(bytes: w.fetchBytes, requestedAt: now))
+            kernel.schedule(.fetched(f), at: lastFetchDoneAt)
         }
         // Decode (weight-stationary sparse): metadata of the fold's weights before they load.
         while decodeStarted < fetched {

@@ -201,11 +201,14 @@ public struct Mapper: Sendable {
     }
 
     /// Closed-form estimate of one schedule: folds of each kind (first, middle, last index
-    /// along each loop) counted once and weighted by how many there are. A fold takes the
-    /// longer of its stream and its fetch (a fetch starts when the previous one has arrived, so
-    /// each pays the DRAM latency); the DRAM bus carries every fetch and write; the decoder
-    /// decodes every group. The estimate is the largest of the three plus the pipeline's fill
-    /// (the first fetch, the first load and the last drain).
+    /// along each loop) counted once and weighted by how many there are. A fold on the array
+    /// takes the longest of its stream, its load (pipelined loads run one at a time) and its
+    /// fetch (its bus time, or its latency and bus time shared by the folds fetched ahead); the
+    /// DRAM bus carries every fetch, residual read and write; the decoder decodes every group;
+    /// the vector unit runs every fused epilogue. Each of the four resources' busy time gets
+    /// what cannot overlap it (the first fold's fetch, decode and load before the array
+    /// streams; the last fold's drain, epilogue overrun and write after it), and the estimate
+    /// is the longest of the four.
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
         let pipelined = spec.stationaryDoubleBuffered
@@ -219,24 +222,32 @@ public struct Mapper: Sendable {
         func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
             trips == 1 ? [(0, 1)] : (trips == 2 ? [(0, 1), (1, 1)] : [(0, 1), (1, trips - 2), (trips - 1, 1)])
         }
-        var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0
+        var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0, vector: Int64 = 0
         var traffic = Traffic()
         var first = FoldWork(), last = FoldWork()
         var cycleBound: Int64 = 0
+        // Later instances' first folds fetch in the chain, like any other fold.
+        var laterFirstFetch: Int64 = 0
         for (ri, rn) in kinds(plan.rowTiles) {
             for (ci, cn) in kinds(plan.columnTiles) {
                 for (ti, tn) in kinds(plan.temporalTiles) {
                     let w = costs.work(at: FoldIndex(row: ri, column: ci, temporal: ti))
                     let n = Int64(rn * cn * tn)
-                    let fold = Int64(w.streamCycles + (pipelined ? 0 : w.loadCycles + w.skewCycles))
+                    // Pipelined, a fold loads while the previous one streams, one load at a
+                    // time, so a fold shorter than its load waits for it.
+                    let fold = Int64(pipelined ? Swift.max(w.streamCycles, w.loadCycles) : w.streamCycles + w.loadCycles + w.skewCycles)
                     // Fetches ahead overlap their latencies, not their bus time: the bus
                     // carries one fold's bytes at a time, so a fold that fetches more than it
                     // streams is bus-bound however deep the prefetch.
                     let fetchBus = bus(w.fetchBytes)
                     let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + bus(w.writeBytes), (latency + fetchBus + depth - 1) / depth) : 0
-                    chain += n * Swift.max(fold, fetch)
-                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes))
-                    dram += n * Int64(w.fetchBytes + w.writeBytes)
+                    // The first fold's fetch is in the fill.
+                    let isFirst = ri == 0 && ci == 0 && ti == 0
+                    chain += isFirst ? fold : n * Swift.max(fold, fetch)
+                    if isFirst { laterFirstFetch = Swift.max(fold, fetch) - fold }
+                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes) + bus(w.skipFetchBytes))
+                    vector += n * Int64(w.vectorCycles)
+                    dram += n * Int64(w.fetchBytes + w.writeBytes + w.skipFetchBytes)
                     traffic.dramReadBytes += n * Int64(w.fetchBytes)
                     traffic.dramWriteBytes += n * Int64(w.writeBytes)
                     traffic.sramReadBytes += n * Int64(w.sramReadBytes)
@@ -246,15 +257,33 @@ public struct Mapper: Sendable {
                     groups += n * Int64(w.groups)
                     decode += n * Int64(w.decodeGroups)
                     macs += n * Int64(w.mappedPEs) * Int64(w.temporal)
-                    if ri == 0 && ci == 0 && ti == 0 { first = w }
+                    if isFirst { first = w }
                     if ri == plan.rowTiles - 1 && ci == plan.columnTiles - 1 && ti == plan.temporalTiles - 1 { last = w }
                 }
             }
         }
         let k = Int64(plan.instances)
         let decodeCycles = (decode + Int64(spec.decoder.groupsPerCycle) - 1) / Int64(spec.decoder.groupsPerCycle)
-        let fill = latency + bus(first.fetchBytes) + Int64(pipelined ? first.loadCycles + last.skewCycles : 0)
-        let cycles = Swift.max(chain, busy, decodeCycles) * k + fill
+        // Each resource's busy time plus what cannot overlap it. Before the array streams, the
+        // first fold's fetch, decode (sparse WS) and load; after the last stream, its drain,
+        // the fused epilogue's overrun and the last write (bus time and DRAM latency).
+        let firstDecode =
+            NativeTiming().decodesAtLoad(plan) && first.decodeGroups > 0
+            ? Int64((first.decodeGroups + spec.decoder.groupsPerCycle - 1) / spec.decoder.groupsPerCycle + spec.decoder.latencyCycles) : 0
+        let firstFetch = first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0
+        let head = firstFetch + firstDecode + Int64(pipelined ? first.loadCycles : 0)
+        let vectorTail = Int64(Swift.max(0, last.vectorCycles - last.streamCycles - last.skewCycles))
+        let writeLatency = last.writeBytes > 0 ? latency : 0
+        let tail = Int64(pipelined ? last.skewCycles : 0) + vectorTail + writeLatency
+        // The array: every fold in turn, each waiting for its fetch.
+        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + bus(last.writeBytes)
+        // The bus: every transfer; the first fetch's latency before it, the last fold after it.
+        let lastFold = Int64(last.streamCycles)
+        let busPath = busy * k + (busy > 0 ? latency : 0) + lastFold + tail
+        // The decoder and the vector unit: all their work between the first fetch and the last fold.
+        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + bus(last.writeBytes)
+        let vectorPath = head + vector * k + writeLatency + bus(last.writeBytes)
+        let cycles = Swift.max(arrayPath, busPath, decodePath, vectorPath)
         var r = LayerResult(
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)

@@ -59,8 +59,8 @@ public struct NetworkReport: Equatable, Sendable {
     /// Energy per image, pJ.
     public var energyPerImagePJ: Double { energyPJ / Double(max(images, 1)) }
     /// Cycles by layer category (gemm, attention, vector, ...), sorted by name.
-    public var cyclesByCategory: [(category: String, cycles: Int64)] {
-        var d: [String: Int64] = [:]
+    public var cyclesByCategory: [(category: LayerCategory, cycles: Int64)] {
+        var d: [LayerCategory: Int64] = [:]
         for l in layers { d[l.layer.category, default: 0] += l.result.cycles }
         return d.keys.sorted().map { ($0, d[$0]!) }
     }

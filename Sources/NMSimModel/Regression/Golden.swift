@@ -26,7 +26,7 @@ package struct Golden: Equatable, Sendable {
     package var image: Int?
     package var batch: Int?
     /// Built-in models: the sparsifiable layer kinds, when not the default.
-    package var sparsify: [String]?
+    package var sparsify: [WeightLayerKind]?
     package var pattern: String?
     package var assignment: String?
     package var totalCycles: Int64
@@ -49,7 +49,7 @@ package struct Golden: Equatable, Sendable {
         ]
         if let image { o.append(("image", .int(image))) }
         if let batch { o.append(("batch", .int(batch))) }
-        if let sparsify { o.append(("sparsify", .array(sparsify.map { .string($0) }))) }
+        if let sparsify { o.append(("sparsify", .array(sparsify.map { .string($0.rawValue) }))) }
         if let pattern { o.append(("pattern", .string(pattern))) }
         if let assignment { o.append(("assignment", .string(assignment))) }
         if let trace { o.append(("trace", .string(trace))) }
@@ -68,11 +68,11 @@ package struct Golden: Equatable, Sendable {
         if let kinds = top.array("sparsify") {
             g.sparsify = []
             for (i, k) in kinds.enumerated() {
-                guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
-                    sink.report("sparsify[\(i)]", "expected one of \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
+                guard case .string(let s) = k, let kind = WeightLayerKind(rawValue: s) else {
+                    sink.report("sparsify[\(i)]", "expected one of \(WeightLayerKind.known), found \(k.brief)")
                     continue
                 }
-                g.sparsify!.append(s)
+                g.sparsify!.append(kind)
             }
         }
         g.pattern = top.optionalString("pattern")
@@ -270,7 +270,7 @@ package enum GoldenCheck {
 
     /// Records a golden for a run; returns the golden and, when asked, the trace text.
     package static func record(
-        specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [String]? = nil,
+        specArg: String, workloadArg: String, image: Int?, batch: Int?, sparsify: [WeightLayerKind]? = nil,
         pattern: String?, assignment: String?,
         assignmentValue: PatternAssignment, traceFile: String?, version: String,
         resolveFrom dir: URL

@@ -95,7 +95,7 @@ package enum Trace {
         guard bytes > limit else { return }
         throw InputError(
             .data, source: workload.name, location: largest.map { workload.layers[$0].name } ?? "",
-            "its trace would take at least \(describe(bytes)), more than the \(describe(limit)) a golden's trace may be; write it with 'nmsim simulate --trace FILE'"
+            "its trace would take at least \(describe(bytes)), more than the \(describe(limit)) a golden's trace may be; write it with '\(InputRole.streamedTrace.mention) FILE'"
         )
     }
 
@@ -114,7 +114,7 @@ package enum Trace {
             if text.utf8.count > limit {
                 throw InputError(
                     .data, source: workload.name,
-                    "its trace is larger than \(describe(limit)), more than a golden's trace may be; write it with 'nmsim simulate --trace FILE'")
+                    "its trace is larger than \(describe(limit)), more than a golden's trace may be; write it with '\(InputRole.streamedTrace.mention) FILE'")
             }
         }
         return text

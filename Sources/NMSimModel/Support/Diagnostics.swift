@@ -19,6 +19,19 @@ public enum InputRole: String, CaseIterable, Sendable {
     case weights, activations
     /// A sweep's shard taken from a scheduler's environment, and the number of shards.
     case schedulerShard, shardCount
+    /// Continuing an interrupted sweep in its directory.
+    case resume
+    /// What a search does with a level a sensitivity table lacks.
+    case missingCost
+    /// How long the evaluator may take to reply to one batch.
+    case evaluatorTimeout
+    /// A trace written to a file as the simulation runs (no size limit).
+    case streamedTrace
+
+    /// A reference to this role inside a message ("pass <role> to continue"): a front end that
+    /// names the diagnostic (``Diagnostic/naming(_:)``) spells it its own way; unnamed, it reads
+    /// as the role's name.
+    public var mention: String { "\u{1}\(rawValue)\u{1}" }
 }
 
 /// One located problem in user input: the file, where in it, and what is wrong.
@@ -44,11 +57,22 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The diagnostic with its role, if any, named by `name` (the command line's option).
+    /// Mentions of roles in the message (``InputRole/mention``) are named the same way.
     public func naming(_ name: (InputRole) -> String) -> Diagnostic {
-        guard let role else { return self }
         var d = self
-        d.source = name(role)
+        if let role { d.source = name(role) }
+        d.message = Self.resolvingMentions(message, name)
         return d
+    }
+
+    /// `text` with every role mention replaced by `name(role)`.
+    static func resolvingMentions(_ text: String, _ name: (InputRole) -> String) -> String {
+        guard text.contains("\u{1}") else { return text }
+        var out = text
+        for role in InputRole.allCases where out.contains(role.mention) {
+            out = out.replacing(role.mention, with: name(role))
+        }
+        return out
     }
 
     /// One line, whatever the input held: control characters are escaped (`\n`, `\t`, `\r`,
@@ -57,7 +81,7 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     /// characters. So a file can neither spread one problem over several lines, forge a
     /// `nmsim:` line, nor have a huge line echoed back.
     public var description: String {
-        let s = Self.printable(source), m = Self.printable(message)
+        let s = Self.printable(source), m = Self.printable(Self.resolvingMentions(message, \.rawValue))
         return location.isEmpty ? "\(s): \(m)" : "\(s): \(Self.printable(location)): \(m)"
     }
 

@@ -40,7 +40,7 @@ public enum InputLoader {
     }
 
     /// A built-in model name, a workload JSON file, or a SCALE-Sim topology CSV.
-    public static func workload(_ arg: String, image: Int? = nil, batch: Int = 1, sparsify: Set<String>? = nil) throws(InputError) -> Workload {
+    public static func workload(_ arg: String, image: Int? = nil, batch: Int = 1, sparsify: Set<WeightLayerKind>? = nil) throws(InputError) -> Workload {
         if let model = VisionTransformer.named(arg) {
             if let why = model.problem(image: image ?? model.defaultImage, batch: batch) {
                 throw InputError(.usage, role: image != nil ? .image : .batch, why)

@@ -69,66 +69,61 @@ public struct VisionTransformer: Sendable, Equatable {
         return nil
     }
 
-    /// The model lowered for `image`×`image` inputs and `batch` images.
     /// Kinds of weight layer that may be made sparse: ELSA's choice by default.
-    public static let defaultSparsifiable: Set<String> = ["qkv", "proj", "fc1", "fc2"]
-    /// Every kind `sparsify` accepts. (The attention products multiply activations by
-    /// activations, so N:M weight sparsity does not apply to them.)
-    public static let sparsifiableKinds = ["qkv", "proj", "fc1", "fc2", "patch_embed", "merge", "head"]
+    public static let defaultSparsifiable = WeightLayerKind.elsaDefault
 
-    /// The kind of a weight layer from its name, if it is one of ``sparsifiableKinds``.
-    package static func kind(of name: String) -> String? {
-        if name == "patch_embed" || name == "head" { return name }
-        if name.hasSuffix(".downsample.reduction") { return "merge" }
-        for (suffix, k) in [(".attn.qkv", "qkv"), (".attn.proj", "proj"), (".mlp.fc1", "fc1"), (".mlp.fc2", "fc2")] where name.hasSuffix(suffix) { return k }
-        return nil
-    }
-
-    public func workload(image: Int? = nil, batch: Int = 1, sparsify: Set<String> = VisionTransformer.defaultSparsifiable) -> Workload {
+    /// The model lowered for `image`×`image` inputs and `batch` images; the weight layers of the
+    /// kinds in `sparsify` are sparsifiable.
+    public func workload(image: Int? = nil, batch: Int = 1, sparsify: Set<WeightLayerKind> = VisionTransformer.defaultSparsifiable) -> Workload {
         let image = image ?? defaultImage
         precondition(problem(image: image, batch: batch) == nil, problem(image: image, batch: batch)!)
         var layers: [Layer] = []
+        var kinds: [WeightLayerKind?] = []
+        func add(_ layer: Layer, _ kind: WeightLayerKind? = nil) {
+            layers.append(layer)
+            kinds.append(kind)
+        }
         let side = image / patch
-        layers.append(
+        add(
             Layer(
                 name: "patch_embed", kind: .gemm(GEMMShape(m: side * side * batch, n: width, k: 3 * patch * patch)),
-                sparsifiable: false, category: "embed"))
+                sparsifiable: false, category: .embed), .patchEmbed)
         switch family {
         case .vit:
             let tokens = side * side + 1
             for b in 0..<depths[0] {
                 appendBlock(
-                    &layers, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
+                    add, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
                     attentionTokens: tokens, groups: batch, batch: batch)
             }
-            layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: tokens * width * batch)))
-            layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: width)), sparsifiable: false, category: "head"))
+            add(Layer(name: "norm", kind: .vector(.layerNorm, elements: tokens * width * batch)))
+            add(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: width)), sparsifiable: false, category: .head), .head)
         case .swin:
             var res = side
             var dim = width
             for (s, depth) in depths.enumerated() {
                 if s > 0 {
-                    layers.append(Layer(name: "layers.\(s - 1).downsample.norm", kind: .vector(.layerNorm, elements: (res / 2) * (res / 2) * 4 * dim * batch)))
-                    layers.append(
+                    add(Layer(name: "layers.\(s - 1).downsample.norm", kind: .vector(.layerNorm, elements: (res / 2) * (res / 2) * 4 * dim * batch)))
+                    add(
                         Layer(
                             name: "layers.\(s - 1).downsample.reduction",
                             kind: .gemm(GEMMShape(m: (res / 2) * (res / 2) * batch, n: 2 * dim, k: 4 * dim)),
-                            sparsifiable: false, category: "merge"))
+                            sparsifiable: false, category: .merge), .merge)
                     res /= 2
                     dim *= 2
                 }
                 let windows = (res / window) * (res / window)
                 for b in 0..<depth {
                     appendBlock(
-                        &layers, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
+                        add, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
                         attentionTokens: window * window, groups: windows * batch, batch: batch)
                 }
             }
-            layers.append(Layer(name: "norm", kind: .vector(.layerNorm, elements: res * res * dim * batch)))
-            layers.append(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: dim)), sparsifiable: false, category: "head"))
+            add(Layer(name: "norm", kind: .vector(.layerNorm, elements: res * res * dim * batch)))
+            add(Layer(name: "head", kind: .gemm(GEMMShape(m: batch, n: classes, k: dim)), sparsifiable: false, category: .head), .head)
         }
         for i in layers.indices where layers[i].hasParameters {
-            layers[i].sparsifiable = Self.kind(of: layers[i].name).map { sparsify.contains($0) } ?? false
+            layers[i].sparsifiable = kinds[i].map(sparsify.contains) ?? false
         }
         let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
         return Workload(name: name + suffix, layers: layers, images: batch)
@@ -137,28 +132,29 @@ public struct VisionTransformer: Sendable, Equatable {
     /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token
     /// groups (windows for Swin), `groups` of them in all (windows × images).
     private func appendBlock(
-        _ layers: inout [Layer], prefix: String, tokens: Int, dim: Int, heads: Int,
+        _ emit: (Layer, WeightLayerKind?) -> Void, prefix: String, tokens: Int, dim: Int, heads: Int,
         attentionTokens t: Int, groups: Int, batch: Int
     ) {
+        func add(_ layer: Layer, _ kind: WeightLayerKind? = nil) { emit(layer, kind) }
         let rows = tokens * batch
         let dh = dim / heads
-        layers.append(Layer(name: "\(prefix).norm1", kind: .vector(.layerNorm, elements: rows * dim)))
-        layers.append(Layer(name: "\(prefix).attn.qkv", kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))))
-        layers.append(
+        add(Layer(name: "\(prefix).norm1", kind: .vector(.layerNorm, elements: rows * dim)))
+        add(Layer(name: "\(prefix).attn.qkv", kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))), .qkv)
+        add(
             Layer(
                 name: "\(prefix).attn.qk", kind: .gemm(GEMMShape(m: t, n: t, k: dh)), sparsifiable: false,
                 hasParameters: false, count: heads * groups))
-        layers.append(Layer(name: "\(prefix).attn.softmax", kind: .vector(.softmax, elements: heads * groups * t * t)))
-        layers.append(
+        add(Layer(name: "\(prefix).attn.softmax", kind: .vector(.softmax, elements: heads * groups * t * t)))
+        add(
             Layer(
                 name: "\(prefix).attn.av", kind: .gemm(GEMMShape(m: t, n: dh, k: t)), sparsifiable: false,
                 hasParameters: false, count: heads * groups))
-        layers.append(Layer(name: "\(prefix).attn.proj", kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))))
-        layers.append(Layer(name: "\(prefix).add1", kind: .vector(.add, elements: rows * dim)))
-        layers.append(Layer(name: "\(prefix).norm2", kind: .vector(.layerNorm, elements: rows * dim)))
-        layers.append(Layer(name: "\(prefix).mlp.fc1", kind: .gemm(GEMMShape(m: rows, n: mlpRatio * dim, k: dim))))
-        layers.append(Layer(name: "\(prefix).mlp.gelu", kind: .vector(.gelu, elements: rows * mlpRatio * dim)))
-        layers.append(Layer(name: "\(prefix).mlp.fc2", kind: .gemm(GEMMShape(m: rows, n: dim, k: mlpRatio * dim))))
-        layers.append(Layer(name: "\(prefix).add2", kind: .vector(.add, elements: rows * dim)))
+        add(Layer(name: "\(prefix).attn.proj", kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))), .proj)
+        add(Layer(name: "\(prefix).add1", kind: .vector(.add, elements: rows * dim)))
+        add(Layer(name: "\(prefix).norm2", kind: .vector(.layerNorm, elements: rows * dim)))
+        add(Layer(name: "\(prefix).mlp.fc1", kind: .gemm(GEMMShape(m: rows, n: mlpRatio * dim, k: dim))), .fc1)
+        add(Layer(name: "\(prefix).mlp.gelu", kind: .vector(.gelu, elements: rows * mlpRatio * dim)))
+        add(Layer(name: "\(prefix).mlp.fc2", kind: .gemm(GEMMShape(m: rows, n: dim, k: mlpRatio * dim))), .fc2)
+        add(Layer(name: "\(prefix).add2", kind: .vector(.add, elements: rows * dim)))
     }
 }

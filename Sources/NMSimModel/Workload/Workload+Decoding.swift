@@ -17,7 +17,7 @@ extension Workload {
                 if lname.isEmpty, o.has("name") { sink.report(o.childPath("name"), "must not be empty") }
                 let type = o.choice("type", [("gemm", 0), ("vector", 1)]) ?? -1
                 let count = o.int("count", default: 1, in: 1...WorkloadLimits.maxCount)
-                let category = o.optionalString("category")
+                let category = o.optionalString("category").map(LayerCategory.init)
                 var pattern: NMPattern?
                 if let p = o.optionalString("pattern") {
                     switch NMPattern.parse(p) {
@@ -74,7 +74,7 @@ extension Workload {
             }
             if let p = l.pattern { o.append(("pattern", .string(p.description))) }
             if l.count != 1 { o.append(("count", .int(l.count))) }
-            o.append(("category", .string(l.category)))
+            o.append(("category", .string(l.category.name)))
             items.append(.object(o))
         }
         return .object([("version", .int(Self.currentVersion)), ("name", .string(name)), ("layers", .array(items))])

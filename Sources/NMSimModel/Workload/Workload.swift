@@ -18,13 +18,13 @@ public struct Layer: Equatable, Sendable {
     /// Identical back-to-back instances (per-head attention products).
     public var count: Int
     /// A grouping label used in breakdowns (gemm, attention, vector, ...).
-    public var category: String
+    public var category: LayerCategory
     /// The convolution a SCALE-Sim topology row describes (its GEMM is `kind`); nil for GEMM rows.
     public var convolution: Convolution?
 
     public init(
         name: String, kind: Kind, pattern: NMPattern? = nil, sparsifiable: Bool = true,
-        hasParameters: Bool = true, count: Int = 1, category: String? = nil
+        hasParameters: Bool = true, count: Int = 1, category: LayerCategory? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -35,8 +35,8 @@ public struct Layer: Equatable, Sendable {
         self.hasParameters = isGEMM && hasParameters
         self.count = count
         switch kind {
-        case .gemm: self.category = category ?? (hasParameters ? "gemm" : "attention")
-        case .vector: self.category = category ?? "vector"
+        case .gemm: self.category = category ?? (hasParameters ? .gemm : .attention)
+        case .vector: self.category = category ?? .vector
         }
     }
 

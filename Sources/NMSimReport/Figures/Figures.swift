@@ -96,7 +96,7 @@ package enum Figures {
             guard l.layer.shape != nil, res.macs > 0, res.cycles > 0, bytes > 0 else { return nil }
             return Scatter.Point(
                 x: Double(res.macs) / Double(bytes), y: Double(res.macs) / Double(res.cycles), label: l.layer.name,
-                group: l.pattern.isDense ? "\(l.layer.category), dense" : "\(l.layer.category), \(l.pattern)")
+                group: l.pattern.isDense ? "\(l.layer.category.name), dense" : "\(l.layer.category.name), \(l.pattern)")
         }
         return Roofline(
             title: "Roofline per layer: \(r.workloadName) on \(r.specName)", peak: Double(r.arrayPEs),

@@ -74,7 +74,9 @@ package struct SweepWorkload: Equatable, Sendable {
     /// What the sweep record keeps: the name and options, and a file's content hash.
     package var record: JSONValue
 
-    package static func load(_ name: String, image: Int?, batch: Int?, sparsify: Set<String>?, relativeTo base: String) throws(InputError) -> SweepWorkload {
+    package static func load(
+        _ name: String, image: Int?, batch: Int?, sparsify: Set<WeightLayerKind>?, relativeTo base: String
+    ) throws(InputError) -> SweepWorkload {
         let builtin = VisionTransformer.named(name) != nil
         let path = builtin || name.hasPrefix("/") || base.isEmpty ? name : base + "/" + name
         let w = try InputLoader.workload(path, image: image, batch: batch ?? 1, sparsify: sparsify)
@@ -84,7 +86,7 @@ package struct SweepWorkload: Equatable, Sendable {
         var record: [(key: String, value: JSONValue)] = [("name", .string(name))]
         if let image { record.append(("image", .int(image))) }
         if let batch { record.append(("batch", .int(batch))) }
-        if let sparsify { record.append(("sparsify", .array(sparsify.sorted().map { .string($0) }))) }
+        if let sparsify { record.append(("sparsify", .array(sparsify.sorted().map { .string($0.rawValue) }))) }
         if !builtin { record.append(("contentHash", .string(Sweep.hash(try InputLoader.read(path))))) }
         return SweepWorkload(label: label, workload: w, batch: batch ?? 1, record: .object(record))
     }

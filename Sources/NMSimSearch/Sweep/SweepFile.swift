@@ -84,7 +84,7 @@ extension Sweep {
         if wl.isEmpty, top.has("workloads") { sink.report("workloads", "is empty") }
         for (i, item) in wl.enumerated() {
             let at = "workloads[\(i)]"
-            var name = "", image: Int?, batch: Int?, sparsify: Set<String>?
+            var name = "", image: Int?, batch: Int?, sparsify: Set<WeightLayerKind>?
             if case .string(let s) = item {
                 name = s
             } else {
@@ -95,14 +95,12 @@ extension Sweep {
                 if o.has("batch") { batch = o.int("batch", in: 1...4096) }
                 if let kinds = o.array("sparsify") {
                     sparsify = Set(
-                        kinds.compactMap { k -> String? in
-                            guard case .string(let s) = k, VisionTransformer.sparsifiableKinds.contains(s) else {
-                                sink.report(
-                                    o.childPath("sparsify"),
-                                    "expected layer kinds from \(VisionTransformer.sparsifiableKinds.joined(separator: ", ")), found \(k.brief)")
+                        kinds.compactMap { k -> WeightLayerKind? in
+                            guard case .string(let s) = k, let kind = WeightLayerKind(rawValue: s) else {
+                                sink.report(o.childPath("sparsify"), "expected layer kinds from \(WeightLayerKind.known), found \(k.brief)")
                                 return nil
                             }
-                            return s
+                            return kind
                         })
                 }
                 o.finish()

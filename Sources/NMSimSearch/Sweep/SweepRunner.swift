@@ -52,7 +52,9 @@ package struct SweepShard: Equatable, Sendable, CustomStringConvertible {
         if let index = try int("JOB_COMPLETION_INDEX") {
             let fromEnv = try int("NMSIM_SHARDS")
             guard let count = shards ?? fromEnv else {
-                throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX is set; give the job's completions as --shards N or NMSIM_SHARDS=N")
+                throw InputError(
+                    .usage, role: .schedulerShard,
+                    "JOB_COMPLETION_INDEX is set; give the job's completions as \(InputRole.shardCount.mention) N or NMSIM_SHARDS=N")
             }
             guard count >= 1, index >= 0, index < count else {
                 throw InputError(.usage, role: .schedulerShard, "JOB_COMPLETION_INDEX=\(index) is not below the shard count \(count)")
@@ -199,7 +201,7 @@ package struct SweepDirectory: Sendable {
             return false
         }
         guard resume else {
-            throw InputError(.cannotCreate, source: path, "already holds a sweep; pass --resume to continue it, or choose another directory")
+            throw InputError(.cannotCreate, source: path, "already holds a sweep; pass \(InputRole.resume.mention) to continue it, or choose another directory")
         }
         guard case .string(let h)? = m["inputHash"], h == hash else {
             throw InputError(
@@ -381,7 +383,7 @@ package enum SweepMerge {
                 ))
         }
         for (d, _) in manifests where !FileManager.default.fileExists(atPath: d.file("front.csv")) {
-            problems.append(Diagnostic(source: d.path, message: "did not finish (no front.csv); run it again with --resume"))
+            problems.append(Diagnostic(source: d.path, message: "did not finish (no front.csv); run it again with \(InputRole.resume.mention)"))
         }
         if !problems.isEmpty { throw InputError(.data, problems) }
         guard case .integer(let total)? = first.m["points"] else {
