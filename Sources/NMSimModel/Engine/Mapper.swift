@@ -132,15 +132,21 @@ public struct Mapper: Sendable {
         return out
     }
 
+    /// Array-level tiles considered along a dimension of `size` PEs (0: all of them): half and
+    /// a quarter of the array, where smaller than the extent (a larger tile is the whole array).
+    /// A fold on fewer PEs loads and drains faster, which shortens a small layer's fill; with
+    /// quarters, an array twice as large can still run the smaller array's half-array folds.
+    static func arrayTiles(_ size: Int, extent: Int) -> [Int] {
+        [0] + [size / 2, size / 4].filter { $0 >= 1 && $0 < extent }
+    }
+
     /// Every distinct schedule, with its estimate, best first for the objective.
     public func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<String>()
         var out: [MappingCandidate] = []
-        // Half the array's rows or columns per fold: such folds load and drain faster, and an
-        // array twice as large can run the smaller array's schedules.
-        let rowTiles = spec.rows >= 2 ? [0, spec.rows / 2] : [0]
-        let columnTiles = spec.columns >= 2 ? [0, spec.columns / 2] : [0]
+        let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
+        let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
         for rowTile in rowTiles {
             for columnTile in columnTiles {
                 for t in Self.temporalTiles(probe.temporalExtent) {
