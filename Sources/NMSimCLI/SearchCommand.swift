@@ -15,14 +15,7 @@ enum SearchCommand {
             OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
             OptionSpec(name: "--memory", value: "SIZE", help: "Budget: weight storage with metadata at most SIZE (bytes, or 40MiB, 1.5GiB)."),
             OptionSpec(name: "--energy", value: "UJ", help: "Budget: energy of the run at most UJ microjoules."),
-            OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
-            OptionSpec(
-                name: "--missing-cost", value: "error|interpolate",
-                help: "A level the sensitivity file lacks for a layer: an error (default), or interpolated in density from the layer's listed levels."),
-            OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
-            OptionSpec(
-                name: "--activations", value: "FILE",
-                help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
+            SearchOptions.accuracy[0], SearchOptions.accuracy[1], SearchOptions.accuracy[2], SearchOptions.accuracy[3],
             SearchOptions.evaluator[0], SearchOptions.evaluator[1], SearchOptions.evaluator[2],
             OptionSpec(
                 name: "--optimizer", value: "dp|evolutionary|both",

@@ -4,6 +4,17 @@ import NMSimSearch
 /// Options of the commands that search (`search`, `demo`, `sweep`): budgets, the accuracy
 /// source and the evaluator, parsed into the search library's request values.
 enum SearchOptions {
+    static let accuracy = [
+        OptionSpec(name: "--sensitivity", value: "FILE", help: "Accuracy cost per (layer, pattern): CSV layer,pattern,cost|accuracy or JSON."),
+        OptionSpec(
+            name: "--missing-cost", value: "error|interpolate",
+            help: "A level the sensitivity file lacks for a layer: an error (default), or interpolated in density from the layer's listed levels."),
+        OptionSpec(name: "--weights", value: "FILE", help: "Score layers from a .safetensors checkpoint (or a folder of .npy files)."),
+        OptionSpec(
+            name: "--activations", value: "FILE",
+            help: "With --weights: recorded layer inputs (<layer>.input tensors) whose column energies weigh the weights (Wanda's |W|·‖X‖)."),
+    ]
+
     static let evaluator = [
         OptionSpec(
             name: "--evaluator", value: "COMMAND",

@@ -7,7 +7,7 @@ enum SweepCommand {
     static let spec = CommandSpec(
         name: "sweep", summary: "Sweep hardware specs: every point's latency, energy and best N:M configuration, on one machine or a job array.",
         usage:
-            "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--objectives A,B] --output DIR\n       (either form) [--plot FILE.svg [--plot-x OBJECTIVE] [--plot-y OBJECTIVE]]",
+            "nmsim sweep SWEEP.json [--output DIR] [--jobs N] [--shard I/N | --shard auto [--shards N]] [--resume] [--quiet]\n       nmsim sweep [--spec FILE|PRESET] --workload W [--workload W2 ...] --set PATH=V1,V2,... [--set ...] [--pattern dense,2:4,1:4] [--assignment FILE ...] [--search (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) | --pareto] [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--objectives A,B] --output DIR\n       (either form) [--plot FILE.svg [--plot-x OBJECTIVE] [--plot-y OBJECTIVE]]",
         options: [
             OptionSpec(
                 name: "--spec", value: "FILE|PRESET",
@@ -29,6 +29,7 @@ enum SweepCommand {
             OptionSpec(name: "--energy", value: "UJ", help: "Search budget: at most UJ microjoules."),
             OptionSpec(
                 name: "--pareto", value: nil, help: "Add a mode: the Pareto front of accuracy cost against latency at every point (one row per front point)."),
+            SearchOptions.accuracy[0], SearchOptions.accuracy[1], SearchOptions.accuracy[2], SearchOptions.accuracy[3],
             OptionSpec(name: "--optimizer", value: "dp|evolutionary", help: "Optimiser of the search mode (default dp)."),
             OptionSpec(name: "--seed", value: "N", help: "Seed of the evolutionary optimiser (default 0)."),
             OptionSpec(

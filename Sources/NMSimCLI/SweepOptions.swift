@@ -9,7 +9,7 @@ enum SweepOptions {
         let inline =
             [
                 "--spec", "--workload", "--image", "--batch", "--sparsify", "--set", "--pattern", "--assignment", "--search",
-                "--pareto", "--optimizer", "--seed", "--objectives",
+                "--pareto", "--optimizer", "--seed", "--objectives", "--sensitivity", "--missing-cost", "--weights", "--activations",
             ] + SearchOptions.budgetOptions
         if a.positionals.count > 1 { throw InputError(.usage, source: "sweep", "takes one sweep file (got \(a.positionals.count))") }
         if let file = a.positionals.first {
@@ -87,11 +87,15 @@ enum SweepOptions {
                 objectives.append(v)
             }
         }
+        let accuracy = try SearchOptions.accuracy(a)
+        if accuracy != .prior, !a.has("--search"), !a.has("--pareto") {
+            throw InputError(.usage, source: ["--sensitivity", "--weights"].first { a.has($0) }!, "needs --search or --pareto")
+        }
         let optimizer = try a.choice("--optimizer", ["dp", "evolutionary"]) ?? "dp"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
         let sweep = Sweep(
             baseSpec: baseJSON, baseSpecName: specArg, axes: axes, workloads: loaded, modes: modes,
-            objectives: objectives, optimizer: optimizer, seed: seed)
+            objectives: objectives, optimizer: optimizer, seed: seed, accuracy: accuracy)
         try sweep.validate()
         return sweep
     }

@@ -4,7 +4,7 @@ import NMSimModel
 /// sparsifiable layer, the score of each N:M level asked for. The checkpoint is read once; the
 /// scores then give the costs of any spec whose levels they cover, e.g. at every point of a
 /// hardware sweep.
-public struct CheckpointScores: Sendable {
+public struct CheckpointScores: Equatable, Sendable {
     /// The checkpoint's path.
     public let source: String
     /// What the scores are, as reports name the cost.

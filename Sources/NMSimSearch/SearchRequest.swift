@@ -11,7 +11,7 @@ public enum Optimizer: String, CaseIterable, Sendable {
 }
 
 /// Where the accuracy side of a search comes from.
-public enum AccuracySource: Sendable {
+public enum AccuracySource: Equatable, Sendable {
     /// The prior: removed weight energy for Gaussian weights, every layer equally sensitive.
     case prior
     /// Costs or accuracies measured elsewhere (``Sensitivity/load(_:)``), with the policy for

@@ -11,7 +11,7 @@ public enum Sensitivity {
     }
 
     /// What to do for a level the table does not list for a layer.
-    public enum MissingCost: String, Sendable {
+    public enum MissingCost: String, CaseIterable, Sendable {
         /// Report every missing (layer, level) pair.
         case error
         /// Linear in density between the layer's nearest listed levels (dense counting as density

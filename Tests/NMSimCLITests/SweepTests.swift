@@ -227,4 +227,40 @@ struct SweepTests {
         let lines = try String(contentsOf: dir.appendingPathComponent("out/points.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.filter { $0.contains("\"mode\":\"pareto:") }.allSatisfy { $0.contains("\"assignment\":{\"blocks.0.attn.proj\":") })
     }
+
+    @Test func aSweepSearchTakesTheSensitivityFileASearchTakes() throws {
+        let dir = try temporaryDirectory()
+        // Costs that make 1:4 dear in the MLP and cheap in attention.
+        let w = VisionTransformer.named("deit-t")!.workload()
+        var csv = "layer,pattern,cost\n"
+        for i in w.sparsifiableIndices {
+            let name = w.layers[i].name, mlp = name.contains(".mlp.")
+            csv += "\(name),2:4,\(mlp ? 0.2 : 0.1)\n\(name),1:4,\(mlp ? 3.0 : 0.3)\n"
+        }
+        try csv.write(to: dir.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        let search = try nmsim(
+            "search", "--workload", "deit-t", "--speedup", "1.3", "--sensitivity", "s.csv", "--optimizer", "dp", "--format", "json", in: dir)
+        #expect(search.status == 0, "\(search.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
+        let cycles = try #require(json?["resimulatedCycles"] as? Int)
+        let cost = try #require((json?["objective"] as? [String: Any])?["value"] as? Double)
+
+        let inline = try nmsim(
+            "sweep", "--workload", "deit-t", "--set", "peArray.rows=32", "--search", "--speedup", "1.3", "--sensitivity", "s.csv",
+            "--output", "inline", "--quiet", in: dir)
+        #expect(inline.status == 0, "\(inline.stderr)")
+        let row = try String(contentsOf: dir.appendingPathComponent("inline/points.csv"), encoding: .utf8).split(separator: "\n")[1]
+        let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+        #expect(fields[6] == "\(cycles)" && abs(Double(fields[14])! - cost) < 1e-6, "\(row) vs \(cycles), \(cost)")
+
+        try #"{"version": 1, "spec": "flex-nm4", "axes": [{"path": "peArray.rows", "values": [32]}], "workloads": ["deit-t"],"#
+            .appending(#" "modes": [{"search": {"speedup": 1.3}}], "search": {"sensitivity": "s.csv"}}"#)
+            .write(to: dir.appendingPathComponent("f.json"), atomically: true, encoding: .utf8)
+        #expect(try nmsim("sweep", "f.json", "--output", "file", "--quiet", in: dir).status == 0)
+        let fromFile = try String(contentsOf: dir.appendingPathComponent("file/points.csv"), encoding: .utf8)
+        #expect(fromFile == (try String(contentsOf: dir.appendingPathComponent("inline/points.csv"), encoding: .utf8)))
+
+        let alone = try nmsim("sweep", "--workload", "deit-t", "--set", "peArray.rows=32", "--sensitivity", "s.csv", "--output", "x", in: dir)
+        #expect(alone.status == 64 && alone.stderr == "nmsim: --sensitivity: needs --search or --pareto\n", "\(alone.stderr)")
+    }
 }

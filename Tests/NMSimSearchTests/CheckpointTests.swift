@@ -261,3 +261,41 @@ extension Data {
         return c
     }
 }
+
+@Suite("Sweeps with an accuracy source")
+struct SweepAccuracyTests {
+    @Test func everyPointOfASweepIsScoredFromOneCheckpointRead() throws {
+        let w = Workload(
+            name: "tiny",
+            layers: [
+                Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
+                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+            ])
+        var rng = SeededGenerator(seed: 11)
+        let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let fc1 = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("m.safetensors").path
+        try safetensors([("blocks.0.attn.qkv.weight", "F32", [12, 8], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))]).write(
+            to: URL(fileURLWithPath: path))
+        let axis = try SweepAxis.parse(assignment: #"sparsity.supportedPatterns=["1:4","2:4"],["2:4"]"#, source: "t").get()
+        let sweep = Sweep(
+            baseSpec: try JSONParser.parse(Presets.json(named: "flex-nm4")!), baseSpecName: "flex-nm4", axes: [axis],
+            workloads: [SweepWorkload(label: "tiny", workload: w, batch: 1, record: .string("tiny"))], modes: [.pareto],
+            accuracy: .checkpoint(path: path))
+        // Each point's front with the costs a fresh read of the checkpoint gives on its spec.
+        let expected = try (0..<sweep.pointCount).map { i in
+            let table = try LatencyTable(spec: sweep.spec(i).get(), workload: w)
+            let problem = SearchProblem(table: table, costs: try WeightProxy.costs(path: path, table: table), constraint: .latency(maxCycles: .max))
+            return ParetoDP().front(problem).points.map(\.cost)
+        }
+        let evaluator = try SweepEvaluator(sweep: sweep)
+        try FileManager.default.removeItem(atPath: path)
+        for i in 0..<sweep.pointCount {
+            let rows = evaluator.rows(i)
+            #expect(rows.allSatisfy { $0.status == .ok } && rows.map(\.cost) == expected[i], "\(rows.map(\.reason))")
+        }
+        #expect(expected[0] != expected[1] && expected[0].count > 1)
+    }
+}

@@ -65,6 +65,10 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
         return d
     }
 
+    /// The message with role mentions read as the roles' names, for records that keep the
+    /// message apart from its source.
+    public var text: String { Self.resolvingMentions(message, \.rawValue) }
+
     /// `text` with every role mention replaced by `name(role)`.
     static func resolvingMentions(_ text: String, _ name: (InputRole) -> String) -> String {
         guard text.contains("\u{1}") else { return text }

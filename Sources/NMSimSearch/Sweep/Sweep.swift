@@ -13,6 +13,14 @@ package enum SweepMode: Equatable, Sendable {
     case pareto
 
     /// The mode column's value (`pareto` rows add `:K`, the front point's rank by latency).
+    /// Whether the mode searches (and so needs costs and the latency table's levels).
+    package var searches: Bool {
+        switch self {
+        case .uniform, .assignment: false
+        case .search, .pareto: true
+        }
+    }
+
     package var label: String {
         switch self {
         case .uniform(let p): return p.isDense ? "dense" : p.description
@@ -116,10 +124,12 @@ package struct Sweep: Equatable, Sendable {
     /// Optimiser of search modes: dp or evolutionary.
     package var optimizer: String
     package var seed: UInt64
+    /// Where the search and Pareto modes' costs come from, as for a single search.
+    package var accuracy: AccuracySource
 
     package init(
         baseSpec: JSONValue, baseSpecName: String, axes: [SweepAxis], workloads: [SweepWorkload], modes: [SweepMode],
-        objectives: [SweepObjective] = [], optimizer: String = "dp", seed: UInt64 = 0
+        objectives: [SweepObjective] = [], optimizer: String = "dp", seed: UInt64 = 0, accuracy: AccuracySource = .prior
     ) {
         self.baseSpec = baseSpec
         self.baseSpecName = baseSpecName
@@ -129,6 +139,7 @@ package struct Sweep: Equatable, Sendable {
         self.objectives = objectives
         self.optimizer = optimizer
         self.seed = seed
+        self.accuracy = accuracy
     }
 
     /// Hardware points: the product of the axes' lengths.
@@ -259,8 +270,33 @@ package struct Sweep: Equatable, Sendable {
                     })
             ),
             ("objectives", .array(objectives.map { .string($0.rawValue) })),
-            ("search", .object([("optimizer", .string(optimizer)), ("seed", .integer(Int64(bitPattern: seed)))])),
+            ("search", .object([("optimizer", .string(optimizer)), ("seed", .integer(Int64(bitPattern: seed)))] + accuracyRecord)),
         ])
+    }
+
+    /// The accuracy source as the record names it; nothing for the prior.
+    var accuracyRecord: [(String, JSONValue)] {
+        switch accuracy {
+        case .prior: []
+        case let .table(t, missing): [("sensitivity", .string(t.source)), ("missingCost", .string(missing.rawValue))]
+        case let .checkpoint(path, activations): [("weights", .string(path))] + (activations.map { [("activations", .string($0))] } ?? [])
+        case .checkpointScores(let s): [("weights", .string(s.source))]
+        }
+    }
+
+    /// The sweep with a checkpoint read once per workload, scored at every level of every
+    /// valid point (``AccuracySource/prepared(for:specs:)``), so no point reads it again.
+    package func preparedAccuracy() throws(InputError) -> [AccuracySource] {
+        guard case .checkpoint = accuracy, modes.contains(where: \.searches) else { return workloads.map { _ in accuracy } }
+        var specs: [HardwareSpec] = []
+        var levelSets: Set<[NMPattern]> = []
+        for i in 0..<pointCount {
+            guard case .success(let s) = spec(i), levelSets.insert(LatencyTable.candidates(s)).inserted else { continue }
+            specs.append(s)
+        }
+        var prepared: [AccuracySource] = []
+        for w in workloads { prepared.append(try accuracy.prepared(for: w.workload, specs: specs)) }
+        return prepared
     }
 
     /// The hash of the inputs: the expanded sweep and the nmsim version that runs it.

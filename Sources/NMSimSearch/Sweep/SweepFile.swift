@@ -129,17 +129,41 @@ extension Sweep {
         }
         var optimizer = "dp"
         var seed: UInt64 = 0
+        var accuracy = AccuracySource.prior
         if let s = top.object("search") {
             optimizer = s.choice("optimizer", [("dp", "dp"), ("evolutionary", "evolutionary")], default: "dp")!
             seed = UInt64(s.int("seed", default: 0, in: 0...Int.max))
+            accuracy = accuracySource(s, relativeTo: dir)
             s.finish()
         }
         top.finish()
         try sink.throwIfAny()
         let sweep = Sweep(
             baseSpec: baseSpec, baseSpecName: specName, axes: axes, workloads: workloads, modes: modes,
-            objectives: objectives, optimizer: optimizer, seed: seed)
+            objectives: objectives, optimizer: optimizer, seed: seed, accuracy: accuracy)
         try sweep.validate()
         return sweep
+    }
+
+    /// The search object's accuracy source: `sensitivity` (with `missingCost`), `weights` (with
+    /// `activations`), else the prior; files relative to the sweep file. A sensitivity file is
+    /// read here, a checkpoint when the sweep runs.
+    static func accuracySource(_ s: ObjectReader, relativeTo dir: String) -> AccuracySource {
+        func file(_ key: String) -> String? {
+            s.optionalString(key).map { $0.hasPrefix("/") || dir.isEmpty ? $0 : dir + "/" + $0 }
+        }
+        let sensitivity = file("sensitivity"), weights = file("weights"), activations = file("activations")
+        let missing = s.has("missingCost") ? s.choice("missingCost", Sensitivity.MissingCost.allCases.map { ($0.rawValue, $0) }) : nil
+        if sensitivity != nil, weights != nil { s.sink.report(s.childPath("weights"), "cannot be combined with \"sensitivity\"") }
+        if missing != nil, sensitivity == nil { s.sink.report(s.childPath("missingCost"), "needs \"sensitivity\"") }
+        if activations != nil, weights == nil { s.sink.report(s.childPath("activations"), "needs \"weights\"") }
+        if let sensitivity {
+            do { return .table(try Sensitivity.load(sensitivity), missing: missing ?? .error) } catch {
+                for d in error.diagnostics { s.sink.report(s.childPath("sensitivity"), d.description) }
+            }
+        } else if let weights {
+            return .checkpoint(path: weights, activations: activations)
+        }
+        return .prior
     }
 }

@@ -50,8 +50,13 @@ package struct SweepRow: Equatable, Sendable {
 /// assignments, and the search's latency table).
 package struct SweepEvaluator: Sendable {
     package let sweep: Sweep
+    /// The search modes' accuracy source for each workload (``Sweep/preparedAccuracy()``).
+    let accuracy: [AccuracySource]
 
-    package init(sweep: Sweep) { self.sweep = sweep }
+    package init(sweep: Sweep) throws(InputError) {
+        self.sweep = sweep
+        accuracy = try sweep.preparedAccuracy()
+    }
 
     /// The rows of point `index`, workload by workload, mode by mode.
     package func rows(_ index: Int) -> [SweepRow] {
@@ -63,15 +68,13 @@ package struct SweepEvaluator: Sendable {
             }
         case .success(let s): spec = s
         }
-        return sweep.workloads.flatMap { rows(index, spec, $0) }
+        return sweep.workloads.indices.flatMap { rows(index, spec, sweep.workloads[$0], accuracy[$0]) }
     }
 
-    func rows(_ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload) -> [SweepRow] {
+    func rows(_ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload, _ accuracy: AccuracySource) -> [SweepRow] {
         let workload = w.workload
         let searchable = Set(workload.sparsifiableIndices)
-        let searches = sweep.modes.contains {
-            if case .uniform = $0 { return false }; if case .assignment = $0 { return false }; return true
-        }
+        let searches = sweep.modes.contains(where: \.searches)
         // Every pattern any mode needs, per layer.
         var extra: [[NMPattern]] = Array(repeating: [], count: workload.layers.count)
         for m in sweep.modes {
@@ -106,21 +109,23 @@ package struct SweepEvaluator: Sendable {
                     }
                 }
                 switch own {
-                case .success(let r): return rows(index, spec, w, m, r)
+                case .success(let r): return rows(index, spec, w, m, r, accuracy)
                 case .failure(let e): return [failed(index, w, m, .invalid, e)]
                 }
             }
         }
-        return sweep.modes.flatMap { rows(index, spec, w, $0, results) }
+        return sweep.modes.flatMap { rows(index, spec, w, $0, results, accuracy) }
     }
 
     func failed(_ index: Int, _ w: SweepWorkload, _ m: SweepMode, _ status: SweepRow.Status, _ e: InputError) -> SweepRow {
         SweepRow(
             index: index, workload: w.label, mode: m.label, status: status,
-            reason: e.diagnostics.map { $0.location.isEmpty ? $0.message : "\($0.location): \($0.message)" }.joined(separator: "; "))
+            reason: e.diagnostics.map { $0.location.isEmpty ? $0.text : "\($0.location): \($0.text)" }.joined(separator: "; "))
     }
 
-    func rows(_ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload, _ m: SweepMode, _ results: NetworkSimulator.LayerResults) -> [SweepRow] {
+    func rows(
+        _ index: Int, _ spec: HardwareSpec, _ w: SweepWorkload, _ m: SweepMode, _ results: NetworkSimulator.LayerResults, _ accuracy: AccuracySource
+    ) -> [SweepRow] {
         let workload = w.workload
         let sim = NetworkSimulator(spec: spec)
         do {
@@ -145,7 +150,7 @@ package struct SweepEvaluator: Sendable {
                 do { constraint = try budget.constraint(denseCycles: table.denseCycles, spec: spec) } catch {
                     return [failed(index, w, m, .infeasible, error)]
                 }
-                let problem = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: constraint)
+                let problem = SearchProblem(table: table, costs: try accuracy.costs(for: table), constraint: constraint)
                 let found = sweep.optimizer == "dp" ? ParetoDP().solve(problem) : EvolutionarySearch(seed: sweep.seed).solve(problem)
                 guard let found else {
                     return [
@@ -157,7 +162,7 @@ package struct SweepEvaluator: Sendable {
                 return [try searched(index, w, m.label, spec, table, found.choice, found.cost, results)]
             case .pareto:
                 let table = try LatencyTable(spec: spec, workload: workload, results: results)
-                let problem = SearchProblem(table: table, costs: Sensitivity.prior(for: table), constraint: .latency(maxCycles: .max))
+                let problem = SearchProblem(table: table, costs: try accuracy.costs(for: table), constraint: .latency(maxCycles: .max))
                 let front = ParetoDP().front(problem)
                 return try front.points.enumerated().map { k, p throws(InputError) in
                     try searched(index, w, "pareto:\(k)", spec, table, front.choice(p), p.cost, results)

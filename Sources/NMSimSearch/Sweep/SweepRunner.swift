@@ -268,7 +268,7 @@ package struct SweepRunner: Sendable {
         let writer = try OrderedWriter(
             csv: directory.file("points.csv"), jsonl: directory.file("points.jsonl"), total: todo.count,
             start: start, progress: progress)
-        let evaluator = SweepEvaluator(sweep: sweep)
+        let evaluator = try SweepEvaluator(sweep: sweep)
         let sweep = self.sweep
         let next = Counter()
         let workers = max(1, min(jobs, todo.count))
