@@ -67,6 +67,11 @@ struct OperandTrafficTests {
         #expect(Set(TrafficCounter.allCases.map(\.name)).count == TrafficCounter.allCases.count)
     }
 
+    @Test func everyCounterFitsTheInlineStorage() {
+        #expect(TrafficCounter.allCases.count <= OperandTraffic.capacity)
+        #expect(TrafficCounter.allCases.map(\.rawValue) == Array(TrafficCounter.allCases.indices))
+    }
+
     @Test func bufferWritesAreTheFetchesIntoThem() {
         let t = OperandTraffic([.dramInput: 7, .dramWeight: 9, .ifmapRead: 3])
         #expect(t.ifmapWrite == 7 && t.filterWrite == 9 && t.ifmapRead == 3 && t.ofmapWrite == 0)

@@ -58,7 +58,8 @@ package struct FoldPlan: Sendable {
         }
         let s = schedule ?? Schedule.fixed(dataflow, temporalExtent: temporalExtent)
         precondition(
-            s.temporalTile >= 1 && (1...Schedule.maxPrefetch).contains(s.prefetch) && Set(s.order).count == 3 && s.rowTile >= 0
+            s.temporalTile >= 1 && (1...Schedule.maxPrefetch).contains(s.prefetch) && s.order.count == 3 && s.order[0] != s.order[1]
+                && s.order[0] != s.order[2] && s.order[1] != s.order[2] && s.rowTile >= 0
                 && s.columnTile >= 0, "invalid schedule \(s)")
         self.schedule = s
         // A fold uses at most the schedule's array-level tile (the whole array by default).
@@ -68,8 +69,16 @@ package struct FoldPlan: Sendable {
         rowTiles = (rowsExtent + arrayRows - 1) / arrayRows
         columnTiles = (columnsExtent + arrayColumns - 1) / arrayColumns
         temporalTiles = Swift.max(1, (temporalExtent + temporal - 1) / temporal)
-        let counts = [Schedule.Loop.rows: rowTiles, .columns: columnTiles, .temporal: temporalTiles]
-        trips = (counts[s.order[0]]!, counts[s.order[1]]!, counts[s.order[2]]!)
+        // No dictionary here: the mapper makes a plan for every candidate it estimates.
+        let counts = (rows: rowTiles, columns: columnTiles, temporal: temporalTiles)
+        func count(_ l: Schedule.Loop) -> Int {
+            switch l {
+            case .rows: return counts.rows
+            case .columns: return counts.columns
+            case .temporal: return counts.temporal
+            }
+        }
+        trips = (count(s.order[0]), count(s.order[1]), count(s.order[2]))
         let at = { (l: Schedule.Loop) in s.order.firstIndex(of: l)! }
         level = (at(.rows), at(.columns), at(.temporal))
     }

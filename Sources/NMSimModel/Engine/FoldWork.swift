@@ -269,12 +269,17 @@ struct FoldCostModel {
         w.sramReadBytes += skipRead
         w.sramWriteBytes += w.skipFetchBytes
         let outputsOS = plan.dataflow == .outputStationary
-        w.split = OperandTraffic([
-            .dramInput: w.inputBytes + w.skipFetchBytes, .dramWeight: w.weightBytes, .dramMetadata: w.weightBytes > 0 ? meta : 0, .metadataRead: meta,
-            .dramPartialRead: w.partialReadBytes, .dramPartialWrite: w.partialWriteBytes,
-            .ifmapRead: actRead + skipRead, .filterRead: weightRead, .ofmapRead: firstRed ? 0 : partial,
-            .ofmapWrite: outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial,
-        ])
+        // Counter by counter rather than from a literal: this runs for every fold.
+        w.split.dramInput = Int64(w.inputBytes + w.skipFetchBytes)
+        w.split.dramWeight = Int64(w.weightBytes)
+        w.split.dramMetadata = Int64(w.weightBytes > 0 ? meta : 0)
+        w.split.metadataRead = Int64(meta)
+        w.split.dramPartialRead = Int64(w.partialReadBytes)
+        w.split.dramPartialWrite = Int64(w.partialWriteBytes)
+        w.split.ifmapRead = Int64(actRead + skipRead)
+        w.split.filterRead = Int64(weightRead)
+        w.split.ofmapRead = Int64(firstRed ? 0 : partial)
+        w.split.ofmapWrite = Int64(outputsOS ? (lastRed ? outElements * t.outputBytes : partial) : w.partialReadBytes + partial)
         w.streamCycles = stream
         let decoderFill = (sparse && plan.dataflow != .weightStationary) ? spec.decoder.latencyCycles : 0
         w.skewCycles = timing.skewCycles(usedRows: r, usedColumns: c, plan: plan, decoderFill: decoderFill)

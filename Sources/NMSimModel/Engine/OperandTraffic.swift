@@ -71,8 +71,14 @@ public enum TrafficCounter: Int, CaseIterable, Sendable {
 /// Weight bytes include their metadata; `dramMetadata` and `metadataRead` are the metadata
 /// part of `dramWeight` and `filterRead`. Fetched inputs are written into the ifmap buffer and
 /// fetched weights into the filter buffer, so those writes equal the fetches.
+///
+/// The counters are stored inline (room for ``capacity``), so making, adding and copying one
+/// allocates nothing: every fold of a simulation carries one.
 public struct OperandTraffic: Equatable, Sendable {
-    private var bytes = [Int64](repeating: 0, count: TrafficCounter.allCases.count)
+    /// The most counters the inline storage holds.
+    public static let capacity = 16
+    /// By ``TrafficCounter/rawValue``; mirrored and unused lanes stay 0.
+    private var bytes = SIMD16<Int64>()
 
     public init() {}
 
