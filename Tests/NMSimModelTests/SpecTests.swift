@@ -70,7 +70,7 @@ struct SpecTests {
                 "s.json: sparsity.supportedPatterns[2]: expected an N:M pattern such as 2:4, found \"two:four\"",
             ]
         ),
-        ("denormal clock", set(["clockGHz"], 5e-324), ["s.json: clockGHz: must be between 0.001 and 100 (got 5e-324)"]),
+        ("denormal clock", set(["clockGHz"], Double.leastNonzeroMagnitude), ["s.json: clockGHz: must be between 0.001 and 100 (got 5e-324)"]),
         ("negative clock", set(["clockGHz"], -1), ["s.json: clockGHz: must be between 0.001 and 100 (got -1)"]),
         ("unknown dram model", set(["dram", "model"], "ddr9"), ["s.json: dram.model: unknown value \"ddr9\"; expected one of: fixedLatency, ideal"]),
         (

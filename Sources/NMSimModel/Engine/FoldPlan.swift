@@ -13,35 +13,35 @@
 /// temporal tile is and in which order the three tile loops run; the fixed schedule streams the
 /// whole temporal extent per fold and runs the columns outer and the rows inner for WS and IS
 /// (so partial sums accumulate on chip), rows outer and columns inner for OS.
-public struct FoldPlan: Sendable {
-    public let shape: GEMMShape
-    public let pattern: NMPattern
-    public let dataflow: Dataflow
-    public let arrayRows: Int
-    public let arrayColumns: Int
+package struct FoldPlan: Sendable {
+    package let shape: GEMMShape
+    package let pattern: NMPattern
+    package let dataflow: Dataflow
+    package let arrayRows: Int
+    package let arrayColumns: Int
     /// K′, the kept reduction length.
-    public let keptK: Int
+    package let keptK: Int
     /// Extent of the dimension mapped onto array rows.
-    public let rowsExtent: Int
+    package let rowsExtent: Int
     /// Extent of the dimension mapped onto array columns.
-    public let columnsExtent: Int
+    package let columnsExtent: Int
     /// Extent of the streamed dimension.
-    public let temporalExtent: Int
+    package let temporalExtent: Int
     /// Cycles of streaming per full fold at full rate (the temporal tile).
-    public let temporal: Int
-    public let rowTiles: Int
-    public let columnTiles: Int
-    public let temporalTiles: Int
-    public let schedule: Schedule
+    package let temporal: Int
+    package let rowTiles: Int
+    package let columnTiles: Int
+    package let temporalTiles: Int
+    package let schedule: Schedule
     /// Independent instances of the GEMM (heads of a head-batched attention product) whose
     /// folds run in one pipeline, one instance after another.
-    public let instances: Int
+    package let instances: Int
     /// Trip counts of the schedule's loops, outermost first.
     @usableFromInline let trips: (Int, Int, Int)
     /// Level (0 outermost … 2 innermost) of each loop, by ``Schedule/Loop`` raw value.
     @usableFromInline let level: (rows: Int, columns: Int, temporal: Int)
 
-    public init(
+    package init(
         shape: GEMMShape, pattern: NMPattern, dataflow: Dataflow, rows: Int, columns: Int, instances: Int = 1,
         schedule: Schedule? = nil
     ) {
@@ -84,11 +84,11 @@ public struct FoldPlan: Sendable {
     }
 
     /// Folds of one instance.
-    public var foldsPerInstance: Int { rowTiles * columnTiles * temporalTiles }
-    public var folds: Int { foldsPerInstance * instances }
+    package var foldsPerInstance: Int { rowTiles * columnTiles * temporalTiles }
+    package var folds: Int { foldsPerInstance * instances }
 
     /// The tile indices of fold `f` along rows, columns and the temporal dimension.
-    @inlinable public func tiles(of f: Int) -> FoldIndex {
+    @inlinable package func tiles(of f: Int) -> FoldIndex {
         var f = f % foldsPerInstance
         let i2 = f % trips.2; f /= trips.2
         let i1 = f % trips.1
@@ -99,7 +99,7 @@ public struct FoldPlan: Sendable {
     }
 
     /// Rows, columns and temporal extent that fold `f` uses (edge folds use fewer).
-    @inlinable public func used(_ t: FoldIndex) -> (rows: Int, columns: Int, temporal: Int) {
+    @inlinable package func used(_ t: FoldIndex) -> (rows: Int, columns: Int, temporal: Int) {
         (
             Swift.min(arrayRows, rowsExtent - t.row * arrayRows),
             Swift.min(arrayColumns, columnsExtent - t.column * arrayColumns),
@@ -108,7 +108,7 @@ public struct FoldPlan: Sendable {
     }
 
     /// Trip count of a loop.
-    public func tripCount(_ l: Schedule.Loop) -> Int {
+    package func tripCount(_ l: Schedule.Loop) -> Int {
         switch l {
         case .rows: return rowTiles
         case .columns: return columnTiles
@@ -117,7 +117,7 @@ public struct FoldPlan: Sendable {
     }
 
     /// Level of a loop in the schedule (0 outermost).
-    public func levelOf(_ l: Schedule.Loop) -> Int {
+    package func levelOf(_ l: Schedule.Loop) -> Int {
         switch l {
         case .rows: return level.rows
         case .columns: return level.columns
@@ -126,11 +126,11 @@ public struct FoldPlan: Sendable {
     }
 
     /// The loop that runs over the reduction (K′).
-    public var reductionLoop: Schedule.Loop { dataflow == .outputStationary ? .temporal : .rows }
+    package var reductionLoop: Schedule.Loop { dataflow == .outputStationary ? .temporal : .rows }
 
     /// The loop that does not index `operand`: the operand is reused across it when what it
     /// needs inside that loop stays on chip.
-    public func reuseLoop(_ operand: Operand) -> Schedule.Loop {
+    package func reuseLoop(_ operand: Operand) -> Schedule.Loop {
         switch (dataflow, operand) {
         case (.weightStationary, .inputs), (.outputStationary, .inputs), (.inputStationary, .weights): return .columns
         case (.inputStationary, .inputs), (.weightStationary, .weights), (.outputStationary, .outputs): return .temporal
@@ -139,7 +139,7 @@ public struct FoldPlan: Sendable {
     }
 
     /// Fold tile index along each loop.
-    public func index(_ t: FoldIndex, _ l: Schedule.Loop) -> Int {
+    package func index(_ t: FoldIndex, _ l: Schedule.Loop) -> Int {
         switch l {
         case .rows: return t.row
         case .columns: return t.column
@@ -148,7 +148,7 @@ public struct FoldPlan: Sendable {
     }
 
     /// The GEMM dimension (m, n or k) a loop runs over.
-    public func gemmDimension(_ l: Schedule.Loop) -> Character {
+    package func gemmDimension(_ l: Schedule.Loop) -> Character {
         switch (dataflow, l) {
         case (.weightStationary, .rows), (.inputStationary, .rows), (.outputStationary, .temporal): return "k"
         case (.weightStationary, .columns), (.outputStationary, .columns), (.inputStationary, .temporal): return "n"
@@ -158,11 +158,11 @@ public struct FoldPlan: Sendable {
 }
 
 /// A fold's tile index along each loop.
-public struct FoldIndex: Equatable, Sendable {
-    public var row: Int
-    public var column: Int
-    public var temporal: Int
-    @inlinable public init(row: Int, column: Int, temporal: Int) { self.row = row; self.column = column; self.temporal = temporal }
+package struct FoldIndex: Equatable, Sendable {
+    package var row: Int
+    package var column: Int
+    package var temporal: Int
+    @inlinable package init(row: Int, column: Int, temporal: Int) { self.row = row; self.column = column; self.temporal = temporal }
 }
 
 /// The operands of a GEMM.
@@ -171,46 +171,46 @@ public enum Operand: String, Sendable, CaseIterable {
 }
 
 /// The order and temporal tile of a GEMM's tile loops.
-public struct Schedule: Hashable, Sendable, CustomStringConvertible {
+package struct Schedule: Hashable, Sendable, CustomStringConvertible {
     /// The loops over array-sized tiles: rows, columns, and the streamed dimension.
-    public enum Loop: String, Sendable, CaseIterable { case rows, columns, temporal }
+    package enum Loop: String, Sendable, CaseIterable { case rows, columns, temporal }
     /// Outermost first.
-    public var order: [Loop]
+    package var order: [Loop]
     /// Elements of the streamed dimension per fold.
-    public var temporalTile: Int
+    package var temporalTile: Int
     /// Folds whose tiles one buffer fill holds: the buffer-level tile along the fold order.
     /// Fetches for up to this many folds ahead are in flight at once (their DRAM latencies
     /// overlap); 1 is the fixed schedule's one fold per buffer half, each fetch waiting for the
     /// previous one to arrive.
-    public var prefetch: Int
+    package var prefetch: Int
     /// Array rows and columns one fold may use (0: all of them). A fold on fewer rows or
     /// columns loads and drains faster, which can win on a layer of few folds.
-    public var rowTile: Int
-    public var columnTile: Int
+    package var rowTile: Int
+    package var columnTile: Int
 
-    public init(order: [Loop], temporalTile: Int, prefetch: Int = 1, rowTile: Int = 0, columnTile: Int = 0) {
+    package init(order: [Loop], temporalTile: Int, prefetch: Int = 1, rowTile: Int = 0, columnTile: Int = 0) {
         self.order = order; self.temporalTile = temporalTile; self.prefetch = prefetch
         self.rowTile = rowTile; self.columnTile = columnTile
     }
 
     /// The schedule every layer had before the mapper: the whole streamed extent per fold, the
     /// columns outer and the rows inner (WS, IS) or the rows outer and the columns inner (OS).
-    public static func fixed(_ dataflow: Dataflow, temporalExtent: Int) -> Schedule {
+    package static func fixed(_ dataflow: Dataflow, temporalExtent: Int) -> Schedule {
         Schedule(
             order: dataflow == .outputStationary ? [.rows, .columns, .temporal] : [.temporal, .columns, .rows],
             temporalTile: Swift.max(temporalExtent, 1))
     }
 
-    public var description: String {
+    package var description: String {
         order.map(\.rawValue).joined(separator: ">") + " t\(temporalTile) p\(prefetch)"
             + (rowTile > 0 || columnTile > 0 ? " a\(rowTile)x\(columnTile)" : "")
     }
 
     /// The most folds fetched ahead (the pipeline keeps in-flight folds in an 8-slot ring).
-    public static let maxPrefetch = 6
+    package static let maxPrefetch = 6
 
     /// Every order of the three loops.
-    public static let orders: [[Loop]] = [
+    package static let orders: [[Loop]] = [
         [.temporal, .columns, .rows], [.temporal, .rows, .columns], [.columns, .temporal, .rows],
         [.columns, .rows, .temporal], [.rows, .temporal, .columns], [.rows, .columns, .temporal],
     ]

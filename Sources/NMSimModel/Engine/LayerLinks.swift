@@ -19,25 +19,25 @@ public struct DataMovementOptions: Equatable, Sendable {
 /// Where one layer's activations come from and go to, decided from the layer's neighbours in
 /// the workload (their shapes only, never their patterns), so a layer's cycles stay a function
 /// of its own pattern.
-public struct LayerIO: Hashable, Sendable {
+package struct LayerIO: Hashable, Sendable {
     /// The layer's input is the previous layer's output and stayed on chip.
-    public var inputOnChip = false
+    package var inputOnChip = false
     /// An attention product's second operand (K or V) stayed on chip: it is the output of the
     /// nearest earlier layer with parameters (qkv), which fit.
-    public var weightsOnChip = false
+    package var weightsOnChip = false
     /// A residual add's second operand (the skip tensor) fits on chip.
-    public var skipOnChip = false
+    package var skipOnChip = false
     /// The layer's output (after its fused epilogue) stays on chip for the next layer.
-    public var outputOnChip = false
+    package var outputOnChip = false
     /// Elementwise operations fused into this GEMM's output path, in order.
-    public var epilogue: [VectorOp] = []
+    package var epilogue: [VectorOp] = []
     /// This vector layer runs inside the previous GEMM's output path (its cost is that GEMM's).
-    public var fused = false
+    package var fused = false
 
-    public init() {}
+    package init() {}
 
     /// A layer simulated on its own: inputs from DRAM, outputs to DRAM, nothing fused.
-    public static let standalone = LayerIO()
+    package static let standalone = LayerIO()
 }
 
 /// Decides each layer's ``LayerIO`` for a workload on a spec.

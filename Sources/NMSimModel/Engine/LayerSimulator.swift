@@ -14,21 +14,21 @@ import NMSimKernel
 ///   every fold loads, streams and drains in turn.
 /// - SCALE-Sim timing: ideal memory, no decoding, every fold loads for R cycles (WS, IS),
 ///   streams, and drains for R + C − 2 cycles; the layer total is one less than the sum.
-public struct LayerSimulator: Sendable {
-    public let spec: HardwareSpec
+package struct LayerSimulator: Sendable {
+    package let spec: HardwareSpec
     /// Where the layer's activations come from and go to, and its fused epilogue
     /// (``LayerLinks``); standalone by default.
-    public let io: LayerIO
+    package let io: LayerIO
 
-    public init(spec: HardwareSpec, io: LayerIO = .standalone) {
+    package init(spec: HardwareSpec, io: LayerIO = .standalone) {
         self.spec = spec
         self.io = io
     }
 
     /// The largest number of folds simulated one by one.
-    public static let maxFolds = 20_000_000
+    package static let maxFolds = 20_000_000
 
-    public enum Failure: Error, Equatable, Sendable {
+    package enum Failure: Error, Equatable, Sendable {
         case tooLarge(String)
         case kernel(KernelError)
     }
@@ -36,7 +36,7 @@ public struct LayerSimulator: Sendable {
     /// Simulates `instances` independent copies of the GEMM in one pipeline (1: a plain layer),
     /// with the schedule the spec asks for: the mapper's choice on the native timing, or the
     /// fixed schedule (SCALE-Sim timing always uses it).
-    public func simulate(
+    package func simulate(
         _ shape: GEMMShape, pattern: NMPattern, instances: Int = 1,
         eventSink: ((TraceEvent) -> Void)? = nil
     ) throws(Failure) -> LayerResult {
@@ -59,7 +59,7 @@ public struct LayerSimulator: Sendable {
     }
 
     /// Runs one schedule (nil: the fixed one) through the event pipeline.
-    public func simulate(
+    package func simulate(
         _ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
         mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil
     ) throws(Failure) -> LayerResult {
@@ -102,12 +102,12 @@ public struct LayerSimulator: Sendable {
 ///
 /// `amount` is bytes for DRAM fetches and writes, N:M groups for decodes, and cycles for the
 /// array's loads and streams.
-public struct TraceEvent: Equatable, Sendable {
-    public enum Action: String, Sendable {
+package struct TraceEvent: Equatable, Sendable {
+    package enum Action: String, Sendable {
         case fetch, decode, load, stream, write, epilogue
 
         /// The component that performs the action.
-        public var component: String {
+        package var component: String {
             switch self {
             case .fetch, .write: return "dram"
             case .decode: return "decoder"
@@ -116,10 +116,10 @@ public struct TraceEvent: Equatable, Sendable {
             }
         }
     }
-    public var cycle: Int64
-    public var action: Action
-    public var fold: Int
-    public var amount: Int
+    package var cycle: Int64
+    package var action: Action
+    package var fold: Int
+    package var amount: Int
 }
 
 /// The fold pipeline's state machine. Each stage starts, in fold order, as soon as its

@@ -21,7 +21,7 @@ public struct MappingOptions: Equatable, Sendable {
 
 extension HardwareSpec {
     /// Whether GEMMs are scheduled by the mapper: native timing unless `mapping.schedule` is `fixed`.
-    public var usesMapper: Bool { timing == .native && mapping.mode == .search }
+    package var usesMapper: Bool { timing == .native && mapping.mode == .search }
 }
 
 /// The schedule a GEMM ran with, as reports show it.
@@ -58,17 +58,17 @@ public struct MappingSummary: Equatable, Sendable {
 }
 
 /// One schedule the mapper considered, with its closed-form estimate.
-public struct MappingCandidate: Sendable {
-    public var schedule: Schedule
-    public var estimatedCycles: Int64
-    public var dramBytes: Int64
-    public var energyPJ: Double
+package struct MappingCandidate: Sendable {
+    package var schedule: Schedule
+    package var estimatedCycles: Int64
+    package var dramBytes: Int64
+    package var energyPJ: Double
     /// Bytes the schedule keeps on chip across reuse loops: among equal estimates the
     /// schedules that need less buffer come first, so a bigger buffer only adds candidates
     /// behind the ones a smaller buffer already had.
-    public var residentBytes: Int = 0
+    package var residentBytes: Int = 0
     /// Set for the candidates run through the event pipeline.
-    public var simulated: LayerResult?
+    package var simulated: LayerResult?
 }
 
 /// Chooses each GEMM's schedule on the native timing.
@@ -82,38 +82,38 @@ public struct MappingCandidate: Sendable {
 /// same per-fold work the pipeline uses (folds of a kind counted, not enumerated); the best
 /// estimates (those within a few percent of the best) and the fixed schedule are run through
 /// the event pipeline and the winner is the best simulated one.
-public struct Mapper: Sendable {
-    public let spec: HardwareSpec
+package struct Mapper: Sendable {
+    package let spec: HardwareSpec
     let costModel: CostModel
     /// The layer's links to its neighbours (inputs on chip, fused epilogue), which every
     /// candidate is estimated and simulated with.
-    public var io = LayerIO.standalone
-    public init(spec: HardwareSpec) {
+    package var io = LayerIO.standalone
+    package init(spec: HardwareSpec) {
         self.spec = spec
         costModel = CostModel(spec: spec)
     }
 
     /// Candidates always run through the event pipeline.
-    public static let simulatedCandidates = 2
+    package static let simulatedCandidates = 2
     /// Candidates estimated within this fraction of the best estimate are simulated too: the
     /// estimate cannot tell apart schedules whose DRAM requests bunch differently.
-    public static let simulatedMargin = 0.03
+    package static let simulatedMargin = 0.03
     /// The most candidates simulated (unless the layer is small).
-    public static let maxSimulated = 12
+    package static let maxSimulated = 12
     /// Every candidate of a layer is simulated when all of them together have at most this many folds.
-    public static let exhaustiveFolds = 4_096
+    package static let exhaustiveFolds = 4_096
 
-    public struct Choice: Sendable {
-        public var schedule: Schedule
-        public var result: LayerResult
+    package struct Choice: Sendable {
+        package var schedule: Schedule
+        package var result: LayerResult
         /// Every candidate, best estimate first; the simulated ones carry their results.
-        public var candidates: [MappingCandidate]
+        package var candidates: [MappingCandidate]
         /// Index into `candidates` of the winner.
-        public var winner: Int
+        package var winner: Int
     }
 
     /// How a schedule of the GEMM would be reported (its simulated traffic aside).
-    public func summary(_ shape: GEMMShape, pattern: NMPattern, schedule: Schedule) -> MappingSummary {
+    package func summary(_ shape: GEMMShape, pattern: NMPattern, schedule: Schedule) -> MappingSummary {
         let plan = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns, schedule: schedule)
         return MappingSummary(plan: plan, costs: FoldCostModel(plan: plan, spec: spec, timing: NativeTiming()))
     }
@@ -132,15 +132,21 @@ public struct Mapper: Sendable {
         return out
     }
 
+    /// Array-level tiles considered along a dimension of `size` PEs (0: all of them): half and
+    /// a quarter of the array, where smaller than the extent (a larger tile is the whole array).
+    /// A fold on fewer PEs loads and drains faster, which shortens a small layer's fill; with
+    /// quarters, an array twice as large can still run the smaller array's half-array folds.
+    static func arrayTiles(_ size: Int, extent: Int) -> [Int] {
+        [0] + [size / 2, size / 4].filter { $0 >= 1 && $0 < extent }
+    }
+
     /// Every distinct schedule, with its estimate, best first for the objective.
-    public func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
+    package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<String>()
         var out: [MappingCandidate] = []
-        // Half the array's rows or columns per fold: such folds load and drain faster, and an
-        // array twice as large can run the smaller array's schedules.
-        let rowTiles = spec.rows >= 2 ? [0, spec.rows / 2] : [0]
-        let columnTiles = spec.columns >= 2 ? [0, spec.columns / 2] : [0]
+        let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
+        let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
         for rowTile in rowTiles {
             for columnTile in columnTiles {
                 for t in Self.temporalTiles(probe.temporalExtent) {
@@ -299,7 +305,7 @@ public struct Mapper: Sendable {
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
     /// among those simulated, so the mapper is never slower than it on its objective.
-    public func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
+    package func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
         var all = candidates(shape, pattern: pattern, instances: instances)
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
