@@ -64,11 +64,14 @@ enum CommonOptions {
     /// The spec from --spec with --mapping and --objective applied.
     static func spec(_ a: ParsedArguments) throws(InputError) -> (spec: HardwareSpec, warnings: [Diagnostic]) {
         var loaded = try InputLoader.spec(a.value("--spec"))
-        if let m = try a.choice("--mapping", MappingMode.allCases.map(\.rawValue)) { loaded.spec.mapping.mode = MappingMode(rawValue: m)! }
-        if let o = try a.choice("--objective", MappingObjective.allCases.map(\.rawValue)) {
-            loaded.spec.mapping.objective = MappingObjective(rawValue: o)!
-        }
+        try applyMapping(a, to: &loaded.spec)
         return (loaded.spec, loaded.warnings)
+    }
+
+    /// Applies --mapping and --objective, when given, to a loaded spec.
+    static func applyMapping(_ a: ParsedArguments, to spec: inout HardwareSpec) throws(InputError) {
+        if let m = try a.choice("--mapping", MappingMode.allCases.map(\.rawValue)) { spec.mapping.mode = MappingMode(rawValue: m)! }
+        if let o = try a.choice("--objective", MappingObjective.allCases.map(\.rawValue)) { spec.mapping.objective = MappingObjective(rawValue: o)! }
     }
 
     static func assignment(_ a: ParsedArguments, _ w: Workload) throws(InputError) -> PatternAssignment {

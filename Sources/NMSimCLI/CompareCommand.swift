@@ -7,7 +7,7 @@ enum CompareCommand {
         name: "compare",
         summary: "Dense, uniform N:M and given configurations side by side: MACs ratio vs simulated speedup, weights, where the time goes.",
         usage:
-            "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--plot FILE.svg [--plot-kind KIND]] [--serial]",
+            "nmsim compare --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--spec FILE|PRESET ... | --all-presets] [--mapping search|fixed] [--objective latency|energy|edp] [--assignment FILE|NAME ...] [--format table|json|markdown] [--output FILE] [--plot FILE.svg [--plot-kind KIND]] [--serial]",
         options: [
             CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
             OptionSpec(
@@ -15,6 +15,7 @@ enum CompareCommand {
                 help: "Hardware spec: a preset name, a spec .json, or a SCALE-Sim .cfg (repeatable: specs side by side; default \(Presets.defaultName)).",
                 repeatable: true),
             OptionSpec(name: "--all-presets", value: nil, help: "Compare on every built-in preset (patterns a preset lacks are skipped)."),
+            CommonOptions.mapping, CommonOptions.objective,
             OptionSpec(
                 name: "--assignment", value: "FILE|NAME", help: "A configuration to add (repeatable). Default: ELSA's releases for the model.", repeatable: true
             ),
@@ -40,6 +41,7 @@ enum CompareCommand {
                 warnings += l.warnings
             }
         }
+        for i in specs.indices { try CommonOptions.applyMapping(a, to: &specs[i]) }
         // Named configurations: those given, else (nil) ELSA's releases for this model.
         var named: [ComparisonRequest.Configuration]?
         if let given = a.values["--assignment"] {

@@ -7,9 +7,10 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search", summary: "Choose an N:M level per layer for the least accuracy cost under a budget, on simulated latency.",
         usage:
-            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--evaluator COMMAND [--evaluator-batch N] [--evaluator-timeout S]] [--optimizer dp|evolutionary|both] [--pareto] [--export-front DIR] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--plot FILE.svg [--plot-kind KIND] [--plot-x METRIC] [--plot-y METRIC]] [--serial]",
+            "nmsim search [--spec FILE|PRESET] --workload FILE|NAME [--image PIXELS] [--batch N] [--sparsify KINDS] [--mapping search|fixed] [--objective latency|energy|edp] (--speedup X | --latency T | --flops-window A B | --memory SIZE | --energy UJ) [--sensitivity FILE [--missing-cost error|interpolate] | --weights FILE [--activations FILE]] [--evaluator COMMAND [--evaluator-batch N] [--evaluator-timeout S]] [--optimizer dp|evolutionary|both] [--pareto] [--export-front DIR] [--seed N] [--format table|json] [--output FILE] [--export-elsa FILE] [--export-assignment FILE] [--plot FILE.svg [--plot-kind KIND] [--plot-x METRIC] [--plot-y METRIC]] [--serial]",
         options: [
             CommonOptions.spec, CommonOptions.workload, CommonOptions.image, CommonOptions.batch, CommonOptions.sparsify,
+            CommonOptions.mapping, CommonOptions.objective,
             OptionSpec(name: "--speedup", value: "X", help: "Budget: at least X times faster than dense on this spec."),
             OptionSpec(name: "--latency", value: "T", help: "Budget: at most T cycles, or with a unit: 12.5ms, 900us."),
             OptionSpec(name: "--flops-window", value: "A B", help: "ELSA's constraint: performed GMACs between A and B.", arity: 2),
@@ -51,7 +52,7 @@ enum SearchCommand {
         let plotX = try a.choice("--plot-x", SearchSession.plotMetrics) ?? "latency"
         let plotY = try a.choice("--plot-y", SearchSession.plotMetrics) ?? "cost"
         let seed = UInt64(try a.int("--seed", in: 0...Int.max) ?? 0)
-        let loaded = try InputLoader.spec(a.value("--spec"))
+        let loaded = try CommonOptions.spec(a)
         let spec = loaded.spec
         let workload = try CommonOptions.workload(a)
         guard !workload.sparsifiableIndices.isEmpty else {
