@@ -32,21 +32,26 @@ struct FuzzTests {
     static let topology = path("workloads/scalesim/deit_b_block_unique_dense.csv")
     static let cfg = path("workloads/scalesim/vit_32x32_ws_dense.cfg")
 
-    /// The default spec with the fixed schedule, for the kinds that fuzz a parser rather than
-    /// the schedule: the mapper simulates several schedules per layer, which a debug build pays
-    /// for on every mutant. Spec mutants run the default, mapper included.
-    static let fixedSpec: String = {
-        let file = try! temporaryDirectory().appendingPathComponent("fixed.json")
-        let json = Presets.json(named: "flex-nm4")!.replacingOccurrences(
-            of: "\"clockGHz\": 1.0,", with: "\"clockGHz\": 1.0, \"mapping\": { \"schedule\": \"fixed\" },")
-        try! json.write(to: file, atomically: true, encoding: .utf8)
+    /// A small workload for the spec mutants, which run the mapper (several schedules simulated
+    /// per layer) on every mutant: the example's layer kinds at a fraction of its size.
+    static let smallWorkload: String = {
+        let file = try! temporaryDirectory().appendingPathComponent("small.json")
+        try! #"""
+        {"version": 1, "name": "small", "layers": [
+          {"name": "proj_in", "type": "gemm", "m": 24, "n": 96, "k": 128, "pattern": "2:4"},
+          {"name": "scores", "type": "gemm", "m": 24, "n": 24, "k": 32, "parameters": false, "count": 3},
+          {"name": "softmax", "type": "vector", "op": "softmax", "elements": 1728},
+          {"name": "proj_out", "type": "gemm", "m": 24, "n": 96, "k": 96, "pattern": "1:4"},
+          {"name": "gelu", "type": "vector", "op": "gelu", "elements": 2304}]}
+        """#.write(to: file, atomically: true, encoding: .utf8)
         return file.path
     }()
 
     static let kinds: [Kind] = [
         Kind(name: "spec JSON", base: path("hardware-specs/flex-nm4.json"), file: "s.json") { m, _ in
-            ["simulate", "--spec", m, "--workload", example, "--format", "json"]
+            ["simulate", "--spec", m, "--workload", smallWorkload, "--format", "json"]
         },
+        // The kinds below fuzz a reader, not the schedule: the fixed one is faster in a debug build.
         Kind(name: "workload JSON", base: example, file: "w.json") { m, _ in ["simulate", "--workload", m, "--mapping", "fixed", "--format", "csv"] },
         Kind(name: "assignment JSON", base: path("workloads/example-assignment.json"), file: "a.json", minimumPassing: 0.15) { m, _ in
             ["show", "--workload", "deit-t", "--assignment", m, "--format", "assignment"]

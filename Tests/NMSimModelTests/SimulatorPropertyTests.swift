@@ -180,6 +180,9 @@ struct SimulatorPropertyTests {
     @Test func activationBandwidthCapsTheSparseSpeedupAndIsReported() throws {
         var spec = try preset("flex-nm8")
         spec.dram = DRAMSpec(model: .ideal, bytesPerCycle: 1e9, latencyCycles: 0, burstBytes: 1)
+        // The fixed schedule: on the mapper's the 1:8 speedup stays within the bounds below, but
+        // its limiter is reported as `load`, not the activation supply this test is about.
+        spec.mapping.mode = .fixed
         let sim = LayerSimulator(spec: spec)
         let shape = GEMMShape(m: 512, n: 256, k: 2048)
         let dense = try sim.simulate(shape, pattern: .dense)
@@ -233,7 +236,11 @@ struct SimulatorPropertyTests {
 struct NetworkTests {
     @Test func aMixedAssignmentEqualsTheSumOfItsLayers() throws {
         let spec = try preset("flex-nm4")
-        let w = VisionTransformer.named("deit-t")!.workload()
+        // DeiT-T's first two blocks: every layer kind and link, with the mapper's runs of each
+        // layer alone affordable in a debug build.
+        let full = VisionTransformer.named("deit-t")!.workload()
+        let w = Workload(
+            name: "deit-t-2", layers: full.layers.filter { !$0.name.hasPrefix("blocks.") || $0.name.hasPrefix("blocks.0.") || $0.name.hasPrefix("blocks.1.") })
         let choices = [pattern("1:4"), pattern("2:4"), pattern("4:4")]
         var patterns: [NMPattern] = []
         for (i, l) in w.layers.enumerated() { patterns.append(l.sparsifiable ? choices[i % 3] : .dense) }
@@ -253,8 +260,11 @@ struct NetworkTests {
 
     @Test func parallelAndSerialRunsAreByteIdentical() throws {
         let spec = try preset("flex-nm4")
-        let w = VisionTransformer.named("swin-t")!.workload()
-        let a = try PatternAssignment(uniform: pattern("2:4")).resolve(w, on: spec)
+        // DeiT-T with a mixed assignment: many distinct (shape, pattern) pairs to run in parallel,
+        // at a fraction of Swin-T's cost for the mapper in a debug build.
+        let w = VisionTransformer.named("deit-t")!.workload()
+        let choices = [pattern("1:4"), pattern("2:4"), pattern("4:4")]
+        let a = w.layers.enumerated().map { i, l in l.sparsifiable ? choices[i % 3] : .dense }
         let serial = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: false)
         let parallel = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: true)
         let again = try NetworkSimulator(spec: spec).run(w, patterns: a, parallel: true)
@@ -273,6 +283,8 @@ struct NetworkTests {
 
     @Test func headBatchedAttentionPipelinesTheHeads() throws {
         var perHead = try preset("flex-nm4")
+        // About head batching in the pipeline, not the schedule: the fixed one is faster in a debug build.
+        perHead.mapping.mode = .fixed
         perHead.attentionMapping = .perHead
         var batched = perHead
         batched.attentionMapping = .headBatched
