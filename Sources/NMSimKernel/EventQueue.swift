@@ -3,7 +3,7 @@
 /// Ties in time are broken by priority (lower first), then by the order in which
 /// events were scheduled, so a run never depends on heap internals.
 /// - Complexity: O(log n) push and pop.
-package struct EventQueue<Payload>: Sendable where Payload: Sendable {
+public struct EventQueue<Payload>: Sendable where Payload: Sendable {
     @usableFromInline struct Entry: Sendable {
         @usableFromInline var time: Int64
         @usableFromInline var priority: Int32
@@ -27,12 +27,12 @@ package struct EventQueue<Payload>: Sendable where Payload: Sendable {
     @usableFromInline var heap: [Entry] = []
     @usableFromInline var nextSequence: UInt64 = 0
 
-    package init() {}
+    public init() {}
 
-    package var isEmpty: Bool { heap.isEmpty }
-    package var count: Int { heap.count }
+    public var isEmpty: Bool { heap.isEmpty }
+    public var count: Int { heap.count }
 
-    @inlinable package mutating func push(_ payload: Payload, at time: Cycle, priority: Int32 = 0) {
+    @inlinable public mutating func push(_ payload: Payload, at time: Cycle, priority: Int32 = 0) {
         heap.append(Entry(time: time.value, priority: priority, sequence: nextSequence, payload: payload))
         nextSequence &+= 1
         var child = heap.count - 1
@@ -47,7 +47,7 @@ package struct EventQueue<Payload>: Sendable where Payload: Sendable {
         }
     }
 
-    @inlinable package mutating func pop() -> (time: Cycle, payload: Payload)? {
+    @inlinable public mutating func pop() -> (time: Cycle, payload: Payload)? {
         guard !heap.isEmpty else { return nil }
         let top = heap[0]
         let last = heap.removeLast()

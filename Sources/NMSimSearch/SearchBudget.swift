@@ -37,7 +37,7 @@ public enum SearchBudget: Equatable, Sendable, CustomStringConvertible {
 
     /// Reads the values of one budget of `kind`; a bad value is a usage error naming the
     /// budget's role, or, when `location` names a place in the file `source`, a data error there.
-    public static func parse(_ kind: Kind, _ values: [String], source: String? = nil, location: String = "") throws(InputError) -> SearchBudget {
+    package static func parse(_ kind: Kind, _ values: [String], source: String? = nil, location: String = "") throws(InputError) -> SearchBudget {
         func fail(_ message: String) -> InputError {
             guard let source, !location.isEmpty else { return InputError(.usage, role: kind.role, location: location, message) }
             return InputError(.data, source: source, location: location, message)

@@ -199,7 +199,7 @@ public enum Sensitivity {
 
     /// A CSV to fill in: every (searchable layer, level) of `workload` on `spec`, dense first,
     /// with the header `layer,pattern,accuracy` and the accuracies left empty.
-    public static func template(_ workload: Workload, spec: HardwareSpec) -> String {
+    package static func template(_ workload: Workload, spec: HardwareSpec) -> String {
         let levels = ([NMPattern.dense] + spec.supportedPatterns.filter { !$0.isDense }).sorted(by: >)
         var out = "layer,pattern,accuracy\n"
         for i in workload.sparsifiableIndices {

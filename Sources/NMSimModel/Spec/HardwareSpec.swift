@@ -69,7 +69,7 @@ public struct BufferSpec: Equatable, Sendable {
     public var residentBytes: Int { doubleBuffered ? capacityBytes / 2 : capacityBytes }
 
     /// A buffer with no bandwidth limit and unlimited capacity.
-    public static let unlimited = BufferSpec(capacityBytes: Int(Int32.max), banks: 1, bankWidthBytes: 1 << 20, ports: 1, doubleBuffered: true)
+    package static let unlimited = BufferSpec(capacityBytes: Int(Int32.max), banks: 1, bankWidthBytes: 1 << 20, ports: 1, doubleBuffered: true)
 }
 
 /// Off-chip memory.
@@ -169,7 +169,7 @@ public struct HardwareSpec: Equatable, Sendable {
 
     /// Instances of `layer` simulated as one pipeline: a head-batched attention product runs
     /// all its `count` instances together; everything else one at a time.
-    public func pipelinedInstances(of layer: Layer) -> Int {
+    package func pipelinedInstances(of layer: Layer) -> Int {
         attentionMapping == .headBatched && !layer.hasParameters && layer.shape != nil ? layer.count : 1
     }
 
