@@ -14,11 +14,6 @@ extension FoldCostModel {
         }
     }
 
-    /// Tile indices along a loop of `trips` trips, one per kind, with how many tiles are of it.
-    private static func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
-        trips <= 2 ? (0..<trips).map { ($0, 1) } : [(0, 1), (1, trips - 2), (trips - 1, 1)]
-    }
-
     /// The layer's array time and DRAM time over every fold of every instance, or nil when
     /// folds of one kind may differ (``foldKindsAreUniform``).
     ///
@@ -34,9 +29,9 @@ extension FoldCostModel {
         let memory = timing.modelsMemory(spec)
         let dram = FixedLatencyDRAM(bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
         var stream: Int64 = 0, load: Int64 = 0, serial: Int64 = 0, bus: Int64 = 0
-        for (ri, rn) in Self.kinds(plan.rowTiles) {
-            for (ci, cn) in Self.kinds(plan.columnTiles) {
-                for (ti, tn) in Self.kinds(plan.temporalTiles) {
+        for (ri, rn) in FoldKinds(plan.rowTiles) {
+            for (ci, cn) in FoldKinds(plan.columnTiles) {
+                for (ti, tn) in FoldKinds(plan.temporalTiles) {
                     let w = work(at: FoldIndex(row: ri, column: ci, temporal: ti))
                     let n = Int64(rn * cn * tn)
                     stream += n * Int64(w.streamCycles)

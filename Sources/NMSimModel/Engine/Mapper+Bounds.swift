@@ -16,7 +16,7 @@ extension Mapper {
         let order = simulationOrder(&all, shape, pattern: pattern, instances: instances)
         let sim = LayerSimulator(spec: spec, io: io)
         let bounded = spec.mapping.objective == .latency
-        var best: (index: Int, key: [Double], result: LayerResult)?
+        var best: (index: Int, key: RankKey, result: LayerResult)?
         for i in order {
             var bound: (cycles: Int64, arrayWork: Int64)?
             if bounded, let cycles = best?.result.cycles {
@@ -34,7 +34,7 @@ extension Mapper {
                     shape, pattern: pattern, instances: instances, schedule: all[i].schedule, mode: .search, within: bound)
             else { continue }
             let key = rank(r, pattern)
-            if best == nil || key.lexicographicallyPrecedes(best!.key) { best = (i, key, r) }
+            if best == nil || key.precedes(best!.key) { best = (i, key, r) }
         }
         return (all[best!.index].schedule, best!.result)
     }
