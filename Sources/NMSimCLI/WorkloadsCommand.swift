@@ -21,7 +21,7 @@ enum WorkloadsCommand {
         var out = ReportFormatter.align(rows, rightAligned: [1, 2, 3, 4, 5, 6]) + "\n\nELSA configurations (--assignment NAME):\n"
         for e in ELSAConfigurations.all {
             out +=
-                "  \(e.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(e.model), \(e.publishedGMACs) GMACs, top-1 \(e.publishedTop1) (\(e.file))\n"
+                "  \(e.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(e.model.name), \(e.publishedGMACs) GMACs, top-1 \(e.publishedTop1) (\(e.file))\n"
         }
         c.out(out)
         return 0

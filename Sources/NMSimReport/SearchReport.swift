@@ -159,15 +159,16 @@ extension SearchSession {
         return out
     }
 
-    /// Patterns per block for ViT-style names, else one line per layer.
+    /// Patterns per block for a built-in model whose searchable layers are its blocks' four
+    /// weight layers, else one line per layer.
     package func layerGrid() -> String {
         let names = problem.table.layerNames
         let byName = patternsByName
         let blocks = AssignmentFile.blockPrefixes(problem.table.workload)
-        if !blocks.isEmpty, blocks.count * 4 == names.count {
-            var rows = [["block", "qkv", "proj", "fc1", "fc2"]]
+        if !blocks.isEmpty, blocks.count * WeightLayerKind.inBlock.count == names.count {
+            var rows = [["block"] + WeightLayerKind.inBlock.map(\.rawValue)]
             for b in blocks {
-                rows.append([b] + ["attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2"].map { byName["\(b).\($0)"]?.description ?? "-" })
+                rows.append([b] + WeightLayerKind.inBlock.map { byName[VisionTransformer.layerName(block: b, $0)]?.description ?? "-" })
             }
             return ReportFormatter.align(rows, rightAligned: []) + "\n"
         }

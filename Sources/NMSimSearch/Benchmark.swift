@@ -47,7 +47,7 @@ package struct Benchmark: Sendable {
         }
         self.events = events
         search = nil
-        if VisionTransformer.named(w.name) != nil, !spec.supportedPatterns.isEmpty {
+        if w.model != nil, !spec.supportedPatterns.isEmpty {
             var steps = (table: 0.0, dp: 0.0, evo: 0.0)
             let whole = try median { () throws(InputError) in
                 let t0 = DispatchTime.now().uptimeNanoseconds

@@ -62,7 +62,7 @@ public struct DemoRun {
         for p in spec.supportedPatterns.sorted().reversed() where !p.isDense {
             configurations.append(("uniform \(p)", try PatternAssignment(uniform: p).resolve(w, on: spec), false))
         }
-        for e in ELSAConfigurations.released(for: request.model.name) {
+        for e in ELSAConfigurations.released(for: request.model) {
             if let asg = try? e.assignment(for: w), let p = try? asg.resolve(w, on: spec) { configurations.append((e.name, p, true)) }
         }
         var reports: [NetworkReport] = []

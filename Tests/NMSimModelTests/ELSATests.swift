@@ -21,7 +21,7 @@ struct ELSATests {
     @Test(arguments: configs)
     func releasedFileReproducesTheMACsInItsName(name: String) throws {
         let c = ELSAConfigurations.named(name)!
-        let w = VisionTransformer.named(c.model)!.workload()
+        let w = c.model.workload()
         let path = repositoryRoot.appendingPathComponent("workloads/elsa/\(c.file)").path
         let fromFile = try AssignmentFile.load(path, for: w)
         #expect(fromFile == (try c.assignment(for: w)).with(source: path), "built-in genes differ from \(c.file)")
@@ -99,7 +99,7 @@ struct ELSAFileTests {
     }
 
     /// The key set of the released file of the same family (DeiT or Swin).
-    static func releasedKeys(_ family: VisionTransformer.Family) throws -> Set<String> {
+    static func releasedKeys(_ family: ModelFamily) throws -> Set<String> {
         try released(families[family == .swin ? 1 : 0].file).keyPaths
     }
 
@@ -108,7 +108,7 @@ struct ELSAFileTests {
         let c = ELSAConfigurations.named(name)!
         let file = try Self.released(c.file)
         let model = try file.model()
-        #expect(model.name == c.model)
+        #expect(model == c.model)
         #expect(try file.dimensions() == ELSAConfigFile.Dimensions(model))
         #expect(file.keyPaths == (try Self.releasedKeys(model.family)), "\(c.file) differs in its keys from the other released files")
     }

@@ -36,7 +36,7 @@ struct RegressionSuiteTests {
             guard let spec = try? HardwareSpec.decode(json: Presets.json(named: p)!, source: p) else { return nil }
             if let pat = c.pattern, case .success(let v) = NMPattern.parse(pat), !spec.supports(v) { return nil }
             if let a = c.assignment, let e = ELSAConfigurations.named(a) {
-                let w = VisionTransformer.named(e.model)!.workload()
+                let w = e.model.workload()
                 guard let asg = try? e.assignment(for: w), (try? asg.resolve(w, on: spec)) != nil else { return nil }
             }
             return (p, c)

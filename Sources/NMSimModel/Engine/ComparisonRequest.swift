@@ -26,7 +26,7 @@ public struct ComparisonRequest: Sendable {
         if let configurations {
             named = configurations
         } else {
-            for e in ELSAConfigurations.released(for: VisionTransformer.base(of: w)?.name ?? "") { named.append((e.name, try e.assignment(for: w))) }
+            for e in w.model.map(ELSAConfigurations.released) ?? [] { named.append((e.name, try e.assignment(for: w))) }
         }
         var comparisons: [Comparison] = []
         var skipped: [String] = []

@@ -7,7 +7,7 @@ import Foundation
 /// genes per transformer block in the order [proj, qkv, fc1, fc2], blocks in model order.
 public enum AssignmentFile {
     /// ELSA's gene order inside a block.
-    package static let elsaGeneOrder = ["attn.proj", "attn.qkv", "mlp.fc1", "mlp.fc2"]
+    package static let elsaGeneOrder: [WeightLayerKind] = [.proj, .qkv, .fc1, .fc2]
 
     public static func load(_ path: String, for workload: Workload) throws(InputError) -> PatternAssignment {
         let lower = path.lowercased()
@@ -45,10 +45,9 @@ public enum AssignmentFile {
         JSONWriter.write(.object([("version", 1), ("patterns", .object(patterns.map { ($0.name, .string($0.pattern.description)) }))]))
     }
 
-    /// Block prefixes (`blocks.3`, `layers.2.blocks.5`) in model order, from the qkv layers.
-    package static func blockPrefixes(_ w: Workload) -> [String] {
-        w.layers.compactMap { $0.name.hasSuffix(".attn.qkv") ? String($0.name.dropLast(".attn.qkv".count)) : nil }
-    }
+    /// Block prefixes (`blocks.3`, `layers.2.blocks.5`) in model order: the workload's model's
+    /// blocks; none for a workload of no built-in model.
+    package static func blockPrefixes(_ w: Workload) -> [String] { w.model?.blockPrefixes ?? [] }
 
     /// The assignment in an ELSA configuration file, for `workload`. When the file describes its
     /// model (`MODEL.TYPE` and dimensions, as ELSA's files do), that model must be the workload's
@@ -59,7 +58,7 @@ public enum AssignmentFile {
 
     package static func elsa(_ file: ELSAConfigFile, for workload: Workload) throws(InputError) -> PatternAssignment {
         let source = file.source
-        if file.describesModel, let base = VisionTransformer.base(of: workload) {
+        if file.describesModel, let base = workload.model {
             let model = try file.model()
             guard model == base else {
                 throw InputError(.data, source: source, "is a configuration of \(model.name) (\(try file.dimensions())), not of \(workload.name)")
@@ -93,7 +92,7 @@ public enum AssignmentFile {
                     Diagnostic(source: source, location: "\(loc)[\(g)]", message: NMPattern.PatternError.outOfRange(n: Int(n), m: Int(m)).description))
                 continue
             }
-            map["\(prefixes[g / 4]).\(elsaGeneOrder[g % 4])"] = p
+            map[VisionTransformer.layerName(block: prefixes[g / 4], elsaGeneOrder[g % 4])] = p
         }
         if !problems.isEmpty { throw InputError(.data, problems) }
         return PatternAssignment(byName: map, source: source)
@@ -106,11 +105,11 @@ public enum AssignmentFile {
     /// other layer has no place in the format and is an error, never dropped. Dense is written as
     /// M:M with the group size the other genes use (4 if none). Errors name `role`.
     public static func elsaText(patterns: [String: NMPattern], workload: Workload, role: InputRole = .elsaExport) throws(InputError) -> String {
-        guard let model = VisionTransformer.base(of: workload) else {
+        guard let model = workload.model else {
             throw InputError(.usage, role: role, "ELSA builds only DeiT/ViT and Swin models; \(workload.name) is not one of the built-in models")
         }
         let blocks = blockPrefixes(workload)
-        let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { "\(b).\($0)" } })
+        let genesNames = Set(blocks.flatMap { b in elsaGeneOrder.map { VisionTransformer.layerName(block: b, $0) } })
         let outside = patterns.filter { !$0.value.isDense && !genesNames.contains($0.key) }.keys.sorted()
         if !outside.isEmpty {
             throw InputError(
@@ -121,7 +120,7 @@ public enum AssignmentFile {
         var genes: [[Int]] = []
         for prefix in blocks {
             for g in elsaGeneOrder {
-                let p = patterns["\(prefix).\(g)"] ?? .dense
+                let p = patterns[VisionTransformer.layerName(block: prefix, g)] ?? .dense
                 genes.append(p.isDense ? [m, m] : [p.n, p.m])
             }
         }

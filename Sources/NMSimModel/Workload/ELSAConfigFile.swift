@@ -155,7 +155,7 @@ package struct ELSAConfigFile: Sendable {
     /// The dimensions ELSA would build from this file: its own where given, ELSA's defaults
     /// (DeiT-B, Swin-T) elsewhere.
     package struct Dimensions: Equatable, Sendable, CustomStringConvertible {
-        package var family: VisionTransformer.Family
+        package var family: ModelFamily
         package var patch: Int
         package var width: Int
         package var depths: [Int]
@@ -163,12 +163,13 @@ package struct ELSAConfigFile: Sendable {
         package var window: Int
 
         package var description: String {
-            family == .swin
-                ? "Swin, width \(width), depths \(depths), heads \(heads), patch \(patch), window \(window)"
-                : "DeiT, width \(width), depth \(depths[0]), \(heads[0]) heads, patch \(patch)"
+            switch family {
+            case .swin: "\(family.displayName), width \(width), depths \(depths), heads \(heads), patch \(patch), window \(window)"
+            case .vit: "\(family.displayName), width \(width), depth \(depths[0]), \(heads[0]) heads, patch \(patch)"
+            }
         }
 
-        package init(family: VisionTransformer.Family, patch: Int, width: Int, depths: [Int], heads: [Int], window: Int) {
+        package init(family: ModelFamily, patch: Int, width: Int, depths: [Int], heads: [Int], window: Int) {
             self.family = family; self.patch = patch; self.width = width; self.depths = depths; self.heads = heads; self.window = window
         }
 
@@ -180,27 +181,32 @@ package struct ELSAConfigFile: Sendable {
 
     package func dimensions() throws(InputError) -> Dimensions {
         let type = string("MODEL.TYPE") ?? "tiny_vit"
-        if type.contains("swin") {
-            return Dimensions(
-                family: .swin, patch: try int("MODEL.SWIN.PATCH_SIZE") ?? 4, width: try int("MODEL.SWIN.EMBED_DIM") ?? 96,
-                depths: try ints("MODEL.SWIN.DEPTHS") ?? [2, 2, 6, 2], heads: try ints("MODEL.SWIN.NUM_HEADS") ?? [3, 6, 12, 24],
-                window: try int("MODEL.SWIN.WINDOW_SIZE") ?? 7)
-        }
-        guard type.contains("deit") || type.contains("vit") else {
+        guard let family = ModelFamily(elsaType: type) else {
             throw InputError(
                 .data, source: source, location: location("MODEL.TYPE"),
-                "ELSA builds sparse_deit or sparse_swin models, found \"\(type)\"")
+                "ELSA builds \(ModelFamily.allCases.map(\.elsaType).joined(separator: " or ")) models, found \"\(type)\"")
         }
-        return Dimensions(
-            family: .vit, patch: try int("MODEL.DEIT.PATCH_SIZE") ?? 16, width: try int("MODEL.DEIT.EMBED_DIM") ?? 768,
-            depths: [try int("MODEL.DEIT.DEPTH") ?? 12], heads: [try int("MODEL.DEIT.NUM_HEADS") ?? 12], window: 0)
+        let section = "MODEL.\(family.elsaSection)"
+        switch family {
+        case .swin:
+            return Dimensions(
+                family: .swin, patch: try int("\(section).PATCH_SIZE") ?? 4, width: try int("\(section).EMBED_DIM") ?? 96,
+                depths: try ints("\(section).DEPTHS") ?? [2, 2, 6, 2], heads: try ints("\(section).NUM_HEADS") ?? [3, 6, 12, 24],
+                window: try int("\(section).WINDOW_SIZE") ?? 7)
+        case .vit:
+            return Dimensions(
+                family: .vit, patch: try int("\(section).PATCH_SIZE") ?? 16, width: try int("\(section).EMBED_DIM") ?? 768,
+                depths: [try int("\(section).DEPTH") ?? 12], heads: [try int("\(section).NUM_HEADS") ?? 12], window: 0)
+        }
     }
 
     /// The built-in model ELSA would build from this file.
     package func model() throws(InputError) -> VisionTransformer {
         guard entries["MODEL.TYPE"] != nil else {
             throw InputError(
-                .data, source: source, "cannot tell the model: no MODEL.TYPE (sparse_deit or sparse_swin) with its MODEL.DEIT or MODEL.SWIN dimensions")
+                .data, source: source,
+                "cannot tell the model: no MODEL.TYPE (\(ModelFamily.allCases.map(\.elsaType).joined(separator: " or "))) with its \(ModelFamily.allCases.map { "MODEL.\($0.elsaSection)" }.joined(separator: " or ")) dimensions"
+            )
         }
         let dims = try dimensions()
         let matches = VisionTransformer.all.filter { Dimensions($0) == dims }
@@ -215,7 +221,7 @@ package struct ELSAConfigFile: Sendable {
         if let named = VisionTransformer.named(name), !matches.contains(named) {
             throw InputError(
                 .data, source: source, location: location("MODEL.NAME"),
-                "names \(named.name), but ELSA would build \(model.name) (\(dims)) from this file; give \(named.name)'s dimensions under MODEL.\(named.family == .swin ? "SWIN" : "DEIT")"
+                "names \(named.name), but ELSA would build \(model.name) (\(dims)) from this file; give \(named.name)'s dimensions under MODEL.\(named.family.elsaSection)"
             )
         }
         return model
@@ -234,7 +240,8 @@ extension ELSAConfigFile {
         let space = "[" + genes.map { "[" + list($0) + "]" }.joined(separator: ", ") + "]"
         var s = comment.map { "# \($0)\n" }.joined()
         s += "MODEL:\n"
-        if model.family == .swin {
+        switch model.family {
+        case .swin:
             s += """
                   NAME: \(name)
                   SWIN:
@@ -250,10 +257,10 @@ extension ELSAConfigFile {
                     QK_SCALE: None
                     SVD_CONFIG: []
                     WINDOW_SIZE: \(model.window)
-                  TYPE: sparse_swin
+                  TYPE: \(model.family.elsaType)
 
                 """
-        } else {
+        case .vit:
             s += """
                   DEIT:
                     DEPTH: \(model.depths[0])
@@ -264,7 +271,7 @@ extension ELSAConfigFile {
                     PATCH_SIZE: \(model.patch)
                     QKV_BIAS: True
                   NAME: \(name)
-                  TYPE: sparse_deit
+                  TYPE: \(model.family.elsaType)
 
                 """
         }

@@ -8,10 +8,8 @@ import Foundation
 /// (`blocks.3.attn.qkv`, `layers.2.blocks.5.mlp.fc1`) so checkpoints and assignments line up.
 /// qkv, proj, fc1 and fc2 are sparsifiable (ELSA's choice); everything else stays dense.
 public struct VisionTransformer: Sendable, Equatable {
-    public enum Family: String, Sendable { case vit, swin }
-
     public var name: String
-    public var family: Family
+    public var family: ModelFamily
     public var patch: Int
     public var width: Int
     /// Blocks per stage (one stage for ViT/DeiT).
@@ -24,17 +22,18 @@ public struct VisionTransformer: Sendable, Equatable {
     public var classes: Int = 1000
     public var defaultImage: Int = 224
 
-    public static let all: [VisionTransformer] = [
-        VisionTransformer(name: "deit-t", family: .vit, patch: 16, width: 192, depths: [12], heads: [3]),
-        VisionTransformer(name: "deit-s", family: .vit, patch: 16, width: 384, depths: [12], heads: [6]),
-        VisionTransformer(name: "deit-b", family: .vit, patch: 16, width: 768, depths: [12], heads: [12]),
-        VisionTransformer(name: "vit-b16", family: .vit, patch: 16, width: 768, depths: [12], heads: [12]),
-        VisionTransformer(name: "vit-l16", family: .vit, patch: 16, width: 1024, depths: [24], heads: [16]),
-        VisionTransformer(name: "vit-h14", family: .vit, patch: 14, width: 1280, depths: [32], heads: [16]),
-        VisionTransformer(name: "swin-t", family: .swin, patch: 4, width: 96, depths: [2, 2, 6, 2], heads: [3, 6, 12, 24]),
-        VisionTransformer(name: "swin-s", family: .swin, patch: 4, width: 96, depths: [2, 2, 18, 2], heads: [3, 6, 12, 24]),
-        VisionTransformer(name: "swin-b", family: .swin, patch: 4, width: 128, depths: [2, 2, 18, 2], heads: [4, 8, 16, 32]),
-    ]
+    package static let deitT = VisionTransformer(name: "deit-t", family: .vit, patch: 16, width: 192, depths: [12], heads: [3])
+    package static let deitS = VisionTransformer(name: "deit-s", family: .vit, patch: 16, width: 384, depths: [12], heads: [6])
+    package static let deitB = VisionTransformer(name: "deit-b", family: .vit, patch: 16, width: 768, depths: [12], heads: [12])
+    package static let vitB16 = VisionTransformer(name: "vit-b16", family: .vit, patch: 16, width: 768, depths: [12], heads: [12])
+    package static let vitL16 = VisionTransformer(name: "vit-l16", family: .vit, patch: 16, width: 1024, depths: [24], heads: [16])
+    package static let vitH14 = VisionTransformer(name: "vit-h14", family: .vit, patch: 14, width: 1280, depths: [32], heads: [16])
+    package static let swinT = VisionTransformer(name: "swin-t", family: .swin, patch: 4, width: 96, depths: [2, 2, 6, 2], heads: [3, 6, 12, 24])
+    package static let swinS = VisionTransformer(name: "swin-s", family: .swin, patch: 4, width: 96, depths: [2, 2, 18, 2], heads: [3, 6, 12, 24])
+    package static let swinB = VisionTransformer(name: "swin-b", family: .swin, patch: 4, width: 128, depths: [2, 2, 18, 2], heads: [4, 8, 16, 32])
+
+    /// Every built-in model, in the order `nmsim workloads` lists them.
+    public static let all: [VisionTransformer] = [deitT, deitS, deitB, vitB16, vitL16, vitH14, swinT, swinS, swinB]
 
     /// Accepts `deit-b`, `DeiT-B`, `vit-b/16`, `vit_b16`.
     public static func named(_ s: String) -> VisionTransformer? {
@@ -44,13 +43,20 @@ public struct VisionTransformer: Sendable, Equatable {
 
     public var blockCount: Int { depths.reduce(0, +) }
 
-    /// The built-in model a workload was lowered from (any image size or batch), by its name
-    /// (`deit-b`, `deit-b-384px-batch8`) and block count; nil for other workloads.
-    package static func base(of workload: Workload) -> VisionTransformer? {
-        let blocks = workload.layers.filter { $0.name.hasSuffix(".attn.qkv") }.count
-        return all.first { m in
-            (workload.name == m.name || workload.name.hasPrefix(m.name + "-")) && blocks == m.blockCount
-        }
+    /// Every block's module name, in model order (`blocks.0`, ... or `layers.0.blocks.0`, ...).
+    package var blockPrefixes: [String] { family.blockPrefixes(depths: depths) }
+
+    /// The name of the weight layer of `kind` in the block `block` (`blocks.3.attn.qkv`).
+    package static func layerName(block: String, _ kind: WeightLayerKind) -> String {
+        guard let module = kind.blockModule else { preconditionFailure("\(kind) is not a layer of a transformer block") }
+        return "\(block).\(module)"
+    }
+
+    /// The block layers (qkv, proj, fc1 and fc2 of every block) that `layers` has no GEMM with
+    /// parameters for, in model order; empty when `layers` can be this model's lowering.
+    package func missingBlockLayers(in layers: [Layer]) -> [String] {
+        let weights = Set(layers.filter(\.hasParameters).map(\.name))
+        return blockPrefixes.flatMap { b in WeightLayerKind.inBlock.map { Self.layerName(block: b, $0) } }.filter { !weights.contains($0) }
     }
 
     /// Checks an image size and batch; nil when they work for this model.
@@ -93,7 +99,7 @@ public struct VisionTransformer: Sendable, Equatable {
             let tokens = side * side + 1
             for b in 0..<depths[0] {
                 appendBlock(
-                    add, prefix: "blocks.\(b)", tokens: tokens, dim: width, heads: heads[0],
+                    add, prefix: family.blockPrefix(stage: 0, block: b), tokens: tokens, dim: width, heads: heads[0],
                     attentionTokens: tokens, groups: batch, batch: batch)
             }
             add(Layer(name: "norm", kind: .vector(.layerNorm, elements: tokens * width * batch)))
@@ -115,7 +121,7 @@ public struct VisionTransformer: Sendable, Equatable {
                 let windows = (res / window) * (res / window)
                 for b in 0..<depth {
                     appendBlock(
-                        add, prefix: "layers.\(s).blocks.\(b)", tokens: res * res, dim: dim, heads: heads[s],
+                        add, prefix: family.blockPrefix(stage: s, block: b), tokens: res * res, dim: dim, heads: heads[s],
                         attentionTokens: window * window, groups: windows * batch, batch: batch)
                 }
             }
@@ -126,7 +132,7 @@ public struct VisionTransformer: Sendable, Equatable {
             layers[i].sparsifiable = kinds[i].map(sparsify.contains) ?? false
         }
         let suffix = (image != defaultImage ? "-\(image)px" : "") + (batch != 1 ? "-batch\(batch)" : "")
-        return Workload(name: name + suffix, layers: layers, images: batch)
+        return Workload(name: name + suffix, layers: layers, images: batch, model: self)
     }
 
     /// One transformer block. `tokens` per image; attention runs over `attentionTokens`-token
@@ -139,7 +145,7 @@ public struct VisionTransformer: Sendable, Equatable {
         let rows = tokens * batch
         let dh = dim / heads
         add(Layer(name: "\(prefix).norm1", kind: .vector(.layerNorm, elements: rows * dim)))
-        add(Layer(name: "\(prefix).attn.qkv", kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))), .qkv)
+        add(Layer(name: Self.layerName(block: prefix, .qkv), kind: .gemm(GEMMShape(m: rows, n: 3 * dim, k: dim))), .qkv)
         add(
             Layer(
                 name: "\(prefix).attn.qk", kind: .gemm(GEMMShape(m: t, n: t, k: dh)), sparsifiable: false,
@@ -149,12 +155,12 @@ public struct VisionTransformer: Sendable, Equatable {
             Layer(
                 name: "\(prefix).attn.av", kind: .gemm(GEMMShape(m: t, n: dh, k: t)), sparsifiable: false,
                 hasParameters: false, count: heads * groups))
-        add(Layer(name: "\(prefix).attn.proj", kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))), .proj)
+        add(Layer(name: Self.layerName(block: prefix, .proj), kind: .gemm(GEMMShape(m: rows, n: dim, k: dim))), .proj)
         add(Layer(name: "\(prefix).add1", kind: .vector(.add, elements: rows * dim)))
         add(Layer(name: "\(prefix).norm2", kind: .vector(.layerNorm, elements: rows * dim)))
-        add(Layer(name: "\(prefix).mlp.fc1", kind: .gemm(GEMMShape(m: rows, n: mlpRatio * dim, k: dim))), .fc1)
+        add(Layer(name: Self.layerName(block: prefix, .fc1), kind: .gemm(GEMMShape(m: rows, n: mlpRatio * dim, k: dim))), .fc1)
         add(Layer(name: "\(prefix).mlp.gelu", kind: .vector(.gelu, elements: rows * mlpRatio * dim)))
-        add(Layer(name: "\(prefix).mlp.fc2", kind: .gemm(GEMMShape(m: rows, n: dim, k: mlpRatio * dim))), .fc2)
+        add(Layer(name: Self.layerName(block: prefix, .fc2), kind: .gemm(GEMMShape(m: rows, n: dim, k: mlpRatio * dim))), .fc2)
         add(Layer(name: "\(prefix).add2", kind: .vector(.add, elements: rows * dim)))
     }
 }

@@ -1,10 +1,16 @@
 extension Workload {
     /// Decodes a workload JSON document; every problem is listed with its JSON path.
+    ///
+    /// `model` names the built-in model the layers are a lowering of, whose block layers must
+    /// all be there. A file without `model` is taken as a built-in model when its `name` is the
+    /// model's name, alone or followed by `-` (`deit-t`, `deit-t-384px`), and its layers hold
+    /// all of that model's block layers; any other file is of no built-in model.
     public static func decode(json text: String, source: String) throws(InputError) -> Workload {
         let top = try ObjectReader.document(JSONParser.parse(text, source: source), source: source)
         let sink = top.sink
         try top.checkVersion(current: currentVersion, format: "workload")
         let name = top.string("name")
+        let declared = top.has("model") ? top.choice("model", VisionTransformer.all.map { ($0.name, $0) }) : nil
         var layers: [Layer] = []
         var names: Set<String> = []
         if let items = top.array("layers", required: true) {
@@ -54,9 +60,23 @@ extension Workload {
                 o.finish()
             }
         }
+        var model: VisionTransformer?
+        if let declared {
+            let missing = declared.missingBlockLayers(in: layers)
+            if missing.isEmpty {
+                model = declared
+            } else if !layers.isEmpty {
+                sink.report(
+                    "model",
+                    "\(declared.name) has \(declared.blockPrefixes.count) blocks, but layers has no GEMM with parameters named \(missing.prefix(3).joined(separator: ", "))\(missing.count > 3 ? " (and \(missing.count - 3) more)" : "")"
+                )
+            }
+        } else if !top.has("model") {
+            model = VisionTransformer.all.first { m in (name == m.name || name.hasPrefix(m.name + "-")) && m.missingBlockLayers(in: layers).isEmpty }
+        }
         top.finish()
         try sink.throwIfAny()
-        return Workload(name: name, layers: layers)
+        return Workload(name: name, layers: layers, model: model)
     }
 
     /// The workload as JSON that ``decode(json:source:)`` reads back.
@@ -77,6 +97,7 @@ extension Workload {
             o.append(("category", .string(l.category.name)))
             items.append(.object(o))
         }
-        return .object([("version", .int(Self.currentVersion)), ("name", .string(name)), ("layers", .array(items))])
+        let model = self.model.map { [(key: "model", value: JSONValue.string($0.name))] } ?? []
+        return .object([("version", .int(Self.currentVersion)), ("name", .string(name))] + model + [("layers", .array(items))])
     }
 }

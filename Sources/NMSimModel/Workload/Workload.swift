@@ -70,11 +70,15 @@ public struct Workload: Equatable, Sendable {
     public var warnings: [Diagnostic] = []
     /// Images one run processes (a batched model's batch); energy is reported per image.
     public var images: Int
+    /// The built-in model whose lowering these layers are (at any image size or batch), which
+    /// names its blocks and places ELSA's genes; nil for a workload of no built-in model.
+    public var model: VisionTransformer?
 
-    public init(name: String, layers: [Layer], images: Int = 1) {
+    public init(name: String, layers: [Layer], images: Int = 1, model: VisionTransformer? = nil) {
         self.name = name
         self.layers = layers
         self.images = images
+        self.model = model
     }
 
     /// Indices of layers whose weights may be pruned.

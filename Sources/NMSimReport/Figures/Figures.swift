@@ -56,7 +56,7 @@ package enum Figures {
     }
 
     /// The layer kinds of a transformer block, in map order.
-    package static let blockKinds = ["qkv", "proj", "fc1", "fc2"]
+    package static let blockKinds = WeightLayerKind.inBlock.map(\.rawValue)
 
     /// The N:M pattern of every weight layer: blocks × [qkv, proj, fc1, fc2] when the names
     /// follow the built-in models, else one row per layer with parameters.
