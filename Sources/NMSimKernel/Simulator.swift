@@ -60,7 +60,10 @@ public struct Kernel<Event: Sendable>: Sendable {
         schedule(event, at: now + delay, priority: priority)
     }
 
-    /// Runs `model` until no events remain.
+    /// Ends the run after the event being handled: the events still queued are dropped.
+    @inlinable public mutating func stop() { queue = EventQueue() }
+
+    /// Runs `model` until no events remain (or it calls ``stop()``).
     @inlinable public mutating func run<M: EventModel>(_ model: inout M) throws(KernelError) where M.Event == Event {
         while let (time, event) = queue.pop() {
             if time > horizon { throw .horizonExceeded(horizon: horizon, at: time) }

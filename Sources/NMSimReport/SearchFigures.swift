@@ -16,7 +16,7 @@ extension SearchSession {
         case "weights": return (Double(t.weightBytes(choice)) / 1_048_576, "weights with metadata (MiB)")
         case "energy": return (t.energyPJ(choice) / Double(max(t.workload.images, 1)) / 1e9, "energy per image (mJ)")
         case "cost":
-            return (problem.costs.cost(choice), problem.costs.kind.hasPrefix("prior") ? "prior cost (removed weight energy)" : "cost (\(problem.costs.kind))")
+            return (problem.costs.cost(choice), problem.costs.isPrior ? "prior cost (removed weight energy)" : "cost (\(problem.costs.kind))")
         default: return (Double(t.cycles(choice)) / (resimulated.clockGHz * 1e6), "predicted latency (ms)")
         }
     }

@@ -56,10 +56,7 @@ package enum SweepFigure {
         for r in rows where r[st] == "ok" {
             guard let xv = Double(r[xc]), let yv = Double(r[yc]) else { continue }
             let mode = r[mc]
-            let kind =
-                mode == "dense"
-                ? "dense"
-                : mode.hasPrefix("search") ? "search" : mode.hasPrefix("pareto") ? "pareto" : mode.hasPrefix("assignment") ? "assignment" : "uniform N:M"
+            let kind = SweepMode.Kind(label: mode).rawValue
             pts.append((xv * xa.scale, yv * ya.scale, "#\(r[ic]) \(mode)", workloads.count > 1 ? "\(r[wc]) \(kind)" : kind))
             keys.append(r[wc])
         }

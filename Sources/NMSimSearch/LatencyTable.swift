@@ -33,6 +33,9 @@ public struct LatencyTable: Sendable {
     public let denseMACs: Int64
     /// Distinct layer simulations run to build the table.
     public let simulations: Int
+    /// The layer results the table was built from: every layer at every pattern a choice can
+    /// give it, so a chosen configuration's network report needs no new simulation.
+    package let results: NetworkSimulator.LayerResults
 
     public var layerNames: [String] { layerIndices.map { workload.layers[$0].name } }
 
@@ -67,6 +70,7 @@ public struct LatencyTable: Sendable {
         let searchSet = Set(searchable)
         let network = NetworkSimulator(spec: spec)
         simulations = results.simulations
+        self.results = results
         var fixedCycles: Int64 = 0, fixedMACs: Int64 = 0, fixedBytes: Int64 = 0, fixedEnergy = 0.0
         var denseCycles: Int64 = 0, denseMACs: Int64 = 0
         var options: [[LayerOption]] = []

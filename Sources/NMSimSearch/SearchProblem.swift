@@ -27,9 +27,12 @@ public struct CostTable: Equatable, Sendable {
     public var costs: [[Double]]
     /// Where the costs came from ("imported sensitivity", "weight proxy", "prior").
     public var kind: String
-    package init(costs: [[Double]], kind: String) {
+    /// Whether the costs are the prior (``Sensitivity/prior(for:)``), not a measurement.
+    package var isPrior: Bool
+    package init(costs: [[Double]], kind: String, isPrior: Bool = false) {
         self.costs = costs
         self.kind = kind
+        self.isPrior = isPrior
     }
     public func cost(_ choice: [Int]) -> Double { zip(costs, choice).reduce(0) { $0 + $1.0[$1.1] } }
 }

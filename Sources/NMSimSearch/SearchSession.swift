@@ -97,7 +97,14 @@ public struct SearchSession: Sendable {
             throw InputError(.data, source: "search", "no configuration meets \(problem.constraint) (\(describeRange(problem)))")
         }
         let searchSeconds = Date().timeIntervalSince(began)
-        let report = try NetworkSimulator(spec: spec).run(problem.table.workload, patterns: problem.table.patterns(chosen.choice), parallel: parallel)
+        // The chosen configuration's layers were all simulated for the table: its report is
+        // assembled from those results (as `run` would simulate them again, identically).
+        let sim = NetworkSimulator(spec: spec)
+        let patterns = problem.table.patterns(chosen.choice)
+        let report =
+            problem.table.results.spec == spec
+            ? try sim.report(problem.table.workload, patterns: patterns, from: problem.table.results)
+            : try sim.run(problem.table.workload, patterns: patterns, parallel: parallel)
         var front: [FrontPoint]?
         if pareto {
             if let evaluator {

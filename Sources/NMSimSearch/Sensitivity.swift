@@ -253,6 +253,6 @@ public enum Sensitivity {
                 return c
             }
         }
-        return CostTable(costs: costs, kind: "prior: Gaussian removed energy, every layer equally sensitive")
+        return CostTable(costs: costs, kind: "prior: Gaussian removed energy, every layer equally sensitive", isPrior: true)
     }
 }

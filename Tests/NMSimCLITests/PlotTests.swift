@@ -32,6 +32,13 @@ struct PlotTests {
         #expect(try String(contentsOf: f, encoding: .utf8).contains("What fewer MACs buy"))
     }
 
+    @Test func theCostAxisCallsThePriorAPrior() throws {
+        let f = try temporaryDirectory().appendingPathComponent("pareto.svg")
+        #expect(runInProcess(["search", "--workload", "deit-t", "--speedup", "1.3", "--plot", f.path]).status == 0)
+        let svg = try String(contentsOf: f, encoding: .utf8)
+        #expect(svg.contains("prior cost (removed weight energy)") && !svg.contains("cost (prior:"))
+    }
+
     @Test func plotOptionsAreChecked() throws {
         let dir = try temporaryDirectory()
         let kindAlone = runInProcess(["simulate", "--workload", "deit-t", "--plot-kind", "energy"])

@@ -20,6 +20,20 @@ let smallSweep = [
     "--pattern", "dense,2:4,1:4", "--search", "--speedup", "1.3", "--quiet",
 ]
 
+@Suite("Sweep modes")
+struct SweepModeTests {
+    /// A figure reads each row's kind back from the mode column the sweep wrote.
+    @Test func aModesKindReadsBackFromItsLabel() {
+        let modes: [SweepMode] = [
+            .uniform(.dense), .uniform(NMPattern(n: 2, m: 4)!), .assignment(name: "a.json", PatternAssignment(uniform: NMPattern(n: 1, m: 4)!)),
+            .search(.speedup(1.5)), .pareto,
+        ]
+        #expect(modes.map(\.kind) == [.dense, .uniform, .assignment, .search, .pareto])
+        for m in modes { #expect(SweepMode.Kind(label: m.label) == m.kind, "\(m.label)") }
+        #expect(SweepMode.Kind(label: "pareto:3") == .pareto)
+    }
+}
+
 @Suite("sweep and merge")
 struct SweepTests {
     @Test func mergedShardsEqualTheUnshardedRunWhateverTheJobs() throws {

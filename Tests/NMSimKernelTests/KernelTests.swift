@@ -17,6 +17,18 @@ struct Runaway: EventModel {
     }
 }
 
+/// Schedules one event per cycle and stops the run at `stopAt`.
+struct Stopper: EventModel {
+    var stopAt: Int64
+    var fired = 0
+    mutating func handle(_ event: Int, kernel: inout Kernel<Int>) {
+        fired += 1
+        kernel.schedule(event + 1, after: Cycles(1))
+        kernel.schedule(event + 100, after: Cycles(5))
+        if kernel.now.value == stopAt { kernel.stop() }
+    }
+}
+
 /// Schedules a chain of events each `step` apart.
 struct Chain: EventModel {
     var step: Int64
@@ -69,6 +81,14 @@ struct KernelTests {
         var c = Chain(step: 1, remaining: 3)  // 4 events in all
         try k.run(&c)
         #expect(k.eventsFired == 4)
+    }
+
+    @Test func stopEndsTheRunAfterTheCurrentEvent() throws {
+        var k = Kernel<Int>()
+        k.schedule(0, at: .zero)
+        var m = Stopper(stopAt: 3)
+        try k.run(&m)
+        #expect(m.fired == 4 && k.now == Cycle(3) && k.eventsFired == 4)
     }
 
     @Test func passingTheHorizonIsAnError() {

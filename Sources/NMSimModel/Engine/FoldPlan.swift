@@ -157,6 +157,26 @@ package struct FoldPlan: Sendable {
     }
 }
 
+/// Tile indices along a loop of `trips` trips, one per kind of fold (the first, a middle and
+/// the last index), each with how many tiles are of its kind: folds of a kind do the same work,
+/// so closed forms over a layer look at one of each.
+struct FoldKinds: Sequence, IteratorProtocol {
+    let trips: Int
+    private var position = 0
+
+    init(_ trips: Int) { self.trips = trips }
+
+    mutating func next() -> (index: Int, count: Int)? {
+        defer { position += 1 }
+        switch position {
+        case 0: return trips >= 1 ? (0, 1) : nil
+        case 1: return trips == 2 ? (1, 1) : (trips > 2 ? (1, trips - 2) : nil)
+        case 2: return trips > 2 ? (trips - 1, 1) : nil
+        default: return nil
+        }
+    }
+}
+
 /// A fold's tile index along each loop.
 package struct FoldIndex: Equatable, Sendable {
     package var row: Int

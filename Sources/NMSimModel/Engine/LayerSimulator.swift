@@ -46,7 +46,7 @@ package struct LayerSimulator: Sendable {
         }
         var mapper = Mapper(spec: spec)
         mapper.io = io
-        let choice = try mapper.choose(shape, pattern: pattern, instances: instances)
+        let choice = try mapper.best(shape, pattern: pattern, instances: instances)
         guard let eventSink else { return choice.result }
         return try simulate(shape, pattern: pattern, instances: instances, schedule: choice.schedule, mode: .search, eventSink: eventSink)
     }
@@ -63,6 +63,17 @@ package struct LayerSimulator: Sendable {
         _ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
         mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil
     ) throws(Failure) -> LayerResult {
+        try simulate(shape, pattern: pattern, instances: instances, schedule: schedule, mode: mode, eventSink: eventSink, within: nil)!
+    }
+
+    /// Runs one schedule through the event pipeline, or stops and returns nil as soon as the
+    /// layer provably takes more than `bound.cycles`: an event falls past it, or the array's
+    /// work not yet begun (of `bound.arrayWork` in all, ``FoldCostModel/totals()``) cannot
+    /// end by then. A run that is not stopped is the unbounded run, event for event.
+    func simulate(
+        _ shape: GEMMShape, pattern: NMPattern, instances: Int, schedule: Schedule?,
+        mode: MappingMode? = nil, eventSink: ((TraceEvent) -> Void)? = nil, within bound: (cycles: Int64, arrayWork: Int64)?
+    ) throws(Failure) -> LayerResult? {
         try Self.checkSize(shape, instances: instances)
         let plan = FoldPlan(
             shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
@@ -72,24 +83,29 @@ package struct LayerSimulator: Sendable {
         }
         let timing = spec.timing.strategy
         let costs = FoldCostModel(plan: plan, spec: spec, timing: timing, io: io)
-        var r: LayerResult
+        var result: LayerResult?
         if !timing.modelsMemory(spec) {
-            r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern)
+            result = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern, bound)
         } else {
             let dram = FixedLatencyDRAM(
                 bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
-            r = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern)
+            result = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern, bound)
         }
+        guard var r = result else { return nil }
         r.mapping?.mode = mode ?? (schedule == nil ? .fixed : .search)
         return r
     }
 
-    private func run<D: DRAMModel>(_ pipeline: FoldPipeline<D>, _ shape: GEMMShape, _ pattern: NMPattern) throws(Failure) -> LayerResult {
+    private func run<D: DRAMModel>(
+        _ pipeline: FoldPipeline<D>, _ shape: GEMMShape, _ pattern: NMPattern, _ bound: (cycles: Int64, arrayWork: Int64)?
+    ) throws(Failure) -> LayerResult? {
         var model = pipeline
         let plan = model.plan
         var kernel = Kernel<FoldPipelineEvent>(eventLimit: plan.folds * 8 + 16)
+        if let bound { (model.limit, model.arrayWorkLeft) = bound }
         model.start(&kernel)
         do { try kernel.run(&model) } catch { throw .kernel(error) }
+        if model.stopped { return nil }
         precondition(
             model.drained == plan.folds,
             "pipeline stopped after \(model.drained) of \(plan.folds) folds (\(shape) \(pattern) \(spec.dataflow) \(spec.mux) pipelined \(model.pipelined) f\(model.fetchStarted)/\(model.fetched) d\(model.decodeStarted)/\(model.decoded) l\(model.loadStarted)/\(model.loaded) s\(model.streamStarted)/\(model.streamed))"
@@ -185,6 +201,15 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var mappedPEs: Int64 = 0
     var vectorOps: Int64 = 0
 
+    // Stopping early (the mapper's branch and bound): the run stops as soon as the layer
+    // provably takes more than `limit` cycles, and `stopped` says so.
+    var limit = Int64.max
+    /// Array time of the folds whose turn on the array has not begun: their streams when
+    /// pipelined, else their loads, streams and drains. Those run one after another, after
+    /// both now and the array's last started work.
+    var arrayWorkLeft: Int64 = 0
+    var stopped = false
+
     init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
         self.plan = plan
         self.costs = costs
@@ -229,6 +254,10 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             end = Cycle.latest(end, now)
         }
         advance(&kernel)
+        if limit != .max, Cycle.latest(now, arrayFreeAt).value + arrayWorkLeft > limit {
+            stopped = true
+            kernel.stop()
+        }
     }
 
     /// Sends a fold's outputs to DRAM.
@@ -299,6 +328,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             let f = loadStarted
             progressed = true
             loadStarted += 1
+            if !pipelined { arrayWorkLeft -= Int64(work[slot(f)].loadCycles + work[slot(f)].streamCycles + work[slot(f)].skewCycles) }
             slotAt[slot(f)] = f == 0 ? .zero : (pipelined ? Cycle.latest(lastStreamStartAt, lastLoadDoneAt) : arrayFreeAt)
             let l = work[slot(f)].loadCycles
             emit(now, .load, f, l)
@@ -312,6 +342,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
             let w = work[slot(f)]
             attributeGap(fold: f, now: now)
             lastStreamStartAt = now
+            if pipelined { arrayWorkLeft -= Int64(w.streamCycles) }
             compute += Int64(w.temporal)
             if let cause = w.streamCause { stalls[cause] += Int64(w.streamCycles - w.temporal) }
             let streamEnd = now + Cycles(w.streamCycles)

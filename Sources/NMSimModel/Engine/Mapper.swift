@@ -143,7 +143,7 @@ package struct Mapper: Sendable {
     /// Every distinct schedule, with its estimate, best first for the objective.
     package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
-        var seen = Set<String>()
+        var seen = Set<CandidateKey>()
         var out: [MappingCandidate] = []
         let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
         let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
@@ -156,9 +156,11 @@ package struct Mapper: Sendable {
                             shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
                             instances: instances, schedule: schedule)
                         // Loops of one trip do not change the schedule, nor tiles wider than the extent.
-                        let key =
-                            order.filter { plan.tripCount($0) > 1 }.map(\.rawValue).joined(separator: ",")
-                            + "/\(plan.temporal)/\(Swift.min(plan.arrayRows, plan.rowsExtent))x\(Swift.min(plan.arrayColumns, plan.columnsExtent))"
+                        var loops = 0
+                        for l in order where plan.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
+                        let key = CandidateKey(
+                            loops: loops, temporal: plan.temporal, rows: Swift.min(plan.arrayRows, plan.rowsExtent),
+                            columns: Swift.min(plan.arrayColumns, plan.columnsExtent))
                         guard seen.insert(key).inserted else { continue }
                         let depth = prefetchDepth(plan)
                         if depth > 1 {
@@ -173,11 +175,10 @@ package struct Mapper: Sendable {
             }
         }
         let keys = out.map { c in
-            var k = rank(c.estimatedCycles, c.dramBytes, c.energyPJ)
-            k.insert(Double(c.residentBytes), at: 1)
-            return k
+            let k = rank(c.estimatedCycles, c.dramBytes, c.energyPJ)
+            return RankKey(k.first, Double(c.residentBytes), k.second, k.third)
         }
-        let order = out.indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
+        let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
         return order.map { out[$0] }
     }
 
@@ -193,16 +194,16 @@ package struct Mapper: Sendable {
     }
 
     /// The objective's ordering key: first key, then cycles, DRAM bytes and energy.
-    func rank(_ cycles: Int64, _ dram: Int64, _ energy: Double) -> [Double] {
+    func rank(_ cycles: Int64, _ dram: Int64, _ energy: Double) -> RankKey {
         let c = Double(cycles), d = Double(dram)
         switch spec.mapping.objective {
-        case .latency: return [c, d, energy]
-        case .energy: return [energy, c, d]
-        case .edp: return [energy * c, c, d]
+        case .latency: return RankKey(c, d, energy)
+        case .energy: return RankKey(energy, c, d)
+        case .edp: return RankKey(energy * c, c, d)
         }
     }
 
-    func rank(_ r: LayerResult, _ pattern: NMPattern) -> [Double] {
+    func rank(_ r: LayerResult, _ pattern: NMPattern) -> RankKey {
         rank(r.cycles, r.traffic.dramReadBytes + r.traffic.dramWriteBytes, costModel.energy(r, pattern: pattern).total)
     }
 
@@ -225,18 +226,15 @@ package struct Mapper: Sendable {
             burstBytes: spec.dram.burstBytes)
         func bus(_ bytes: Int) -> Int64 { ideal ? 0 : dramModel.busCycles(bytes: bytes).count }
         let latency = ideal ? Int64(0) : Int64(spec.dram.latencyCycles)
-        func kinds(_ trips: Int) -> [(index: Int, count: Int)] {
-            trips == 1 ? [(0, 1)] : (trips == 2 ? [(0, 1), (1, 1)] : [(0, 1), (1, trips - 2), (trips - 1, 1)])
-        }
         var chain: Int64 = 0, busy: Int64 = 0, dram: Int64 = 0, decode: Int64 = 0, groups: Int64 = 0, macs: Int64 = 0, vector: Int64 = 0
         var traffic = Traffic()
         var first = FoldWork(), last = FoldWork()
         var cycleBound: Int64 = 0
         // Later instances' first folds fetch in the chain, like any other fold.
         var laterFirstFetch: Int64 = 0
-        for (ri, rn) in kinds(plan.rowTiles) {
-            for (ci, cn) in kinds(plan.columnTiles) {
-                for (ti, tn) in kinds(plan.temporalTiles) {
+        for (ri, rn) in FoldKinds(plan.rowTiles) {
+            for (ci, cn) in FoldKinds(plan.columnTiles) {
+                for (ti, tn) in FoldKinds(plan.temporalTiles) {
                     let w = costs.work(at: FoldIndex(row: ri, column: ci, temporal: ti))
                     let n = Int64(rn * cn * tn)
                     // Pipelined, a fold loads while the previous one streams, one load at a
@@ -307,6 +305,23 @@ package struct Mapper: Sendable {
     /// among those simulated, so the mapper is never slower than it on its objective.
     package func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
         var all = candidates(shape, pattern: pattern, instances: instances)
+        let simulate = simulationOrder(&all, shape, pattern: pattern, instances: instances)
+        let sim = LayerSimulator(spec: spec, io: io)
+        var best: (index: Int, key: RankKey)?
+        var bestResult: LayerResult?
+        for i in simulate {
+            let r = try sim.simulate(shape, pattern: pattern, instances: instances, schedule: all[i].schedule, mode: .search)
+            all[i].simulated = r
+            let key = rank(r, pattern)
+            if best == nil || key.precedes(best!.key) { best = (i, key); bestResult = r }
+        }
+        return Choice(schedule: all[best!.index].schedule, result: bestResult!, candidates: all, winner: best!.index)
+    }
+
+    /// The candidates that ``choose(_:pattern:instances:)`` simulates, in the order it
+    /// simulates them (indices into `all`; the fixed schedule is appended to `all` when no
+    /// candidate is it).
+    func simulationOrder(_ all: inout [MappingCandidate], _ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [Int] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
         // The best estimates are simulated: at least `simulatedCandidates`, then every one
@@ -347,15 +362,32 @@ package struct Mapper: Sendable {
                 simulate.append(all.count - 1)
             }
         }
-        let sim = LayerSimulator(spec: spec, io: io)
-        var best: (index: Int, key: [Double])?
-        var bestResult: LayerResult?
-        for i in simulate {
-            let r = try sim.simulate(shape, pattern: pattern, instances: instances, schedule: all[i].schedule, mode: .search)
-            all[i].simulated = r
-            let key = rank(r, pattern)
-            if best == nil || key.lexicographicallyPrecedes(best!.key) { best = (i, key); bestResult = r }
-        }
-        return Choice(schedule: all[best!.index].schedule, result: bestResult!, candidates: all, winner: best!.index)
+        return simulate
+    }
+}
+
+/// Distinct schedules: the loops of more than one trip in order (two bits each), the
+/// temporal tile and the rows and columns a fold uses.
+struct CandidateKey: Hashable {
+    var loops: Int, temporal: Int, rows: Int, columns: Int
+}
+
+/// An objective's ordering key, compared like an array of its values: the first that differs
+/// decides (without allocating).
+struct RankKey: Equatable {
+    var first: Double, second: Double, third: Double, fourth: Double
+
+    init(_ first: Double, _ second: Double, _ third: Double, _ fourth: Double = 0) {
+        (self.first, self.second, self.third, self.fourth) = (first, second, third, fourth)
+    }
+
+    func precedes(_ other: RankKey) -> Bool {
+        if first < other.first { return true }
+        if other.first < first { return false }
+        if second < other.second { return true }
+        if other.second < second { return false }
+        if third < other.third { return true }
+        if other.third < third { return false }
+        return fourth < other.fourth
     }
 }

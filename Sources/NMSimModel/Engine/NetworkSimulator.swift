@@ -136,7 +136,8 @@ public struct NetworkSimulator: Sendable {
     package struct LayerResults: Sendable {
         let index: [Key: Int]
         let results: [LayerResult]
-        let spec: HardwareSpec
+        /// The spec the layers were simulated on.
+        package let spec: HardwareSpec
         /// Each layer's links to its neighbours (``LayerLinks``), by layer index.
         public let links: [LayerIO]
         /// Distinct layer simulations run.

@@ -21,6 +21,30 @@ package enum SweepMode: Equatable, Sendable {
         }
     }
 
+    /// What a mode is, as a figure groups the rows of a points table.
+    package enum Kind: String, CaseIterable, Sendable {
+        case dense
+        case uniform = "uniform N:M"
+        case assignment, search, pareto
+
+        /// The kind of a `mode` column's value (a ``SweepMode/label``, `:K` added on `pareto` rows).
+        package init(label: String) {
+            self =
+                label == "dense"
+                ? .dense
+                : label.hasPrefix("search") ? .search : label.hasPrefix("pareto") ? .pareto : label.hasPrefix("assignment") ? .assignment : .uniform
+        }
+    }
+
+    package var kind: Kind {
+        switch self {
+        case .uniform(let p): p.isDense ? .dense : .uniform
+        case .assignment: .assignment
+        case .search: .search
+        case .pareto: .pareto
+        }
+    }
+
     package var label: String {
         switch self {
         case .uniform(let p): return p.isDense ? "dense" : p.description
