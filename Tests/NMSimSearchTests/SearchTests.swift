@@ -174,6 +174,11 @@ struct OptimiserTests {
             let s = try SearchSession.run(SearchProblem(table: table, costs: costs, constraint: c), spec: spec, optimizer: .both, seed: 1, pareto: false)
             #expect(s.constraintCheck.met, "\(c): \(s.constraintCheck)")
             #expect(s.resimulated.totalCycles == s.chosen.predictedCycles, "prediction differs from re-simulation")
+            // The session assembles the chosen network from the table's layer results; a whole
+            // network simulated afresh must give the same report.
+            let fresh = try NetworkSimulator(spec: spec).run(w, patterns: table.patterns(s.chosen.choice), parallel: true)
+            let same = fresh == s.resimulated  // compared whole; a failure names the cycles, not the whole report
+            #expect(same, "\(c): assembled \(s.resimulated.totalCycles) cycles, fresh \(fresh.totalCycles)")
         }
     }
 
