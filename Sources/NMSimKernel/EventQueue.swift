@@ -72,3 +72,47 @@ public struct EventQueue<Payload>: Sendable where Payload: Sendable {
         return (Cycle(top.time), top.payload)
     }
 }
+
+/// A queued event, as ``EventQueue/pending(into:)`` lists it.
+public struct PendingEvent<Payload: Sendable>: Sendable {
+    public var time: Int64
+    public var priority: Int32
+    /// Insertion order: among events of equal time and priority, the lower fires first.
+    public var sequence: UInt64
+    public var payload: Payload
+
+    @inlinable public init(time: Int64, priority: Int32, sequence: UInt64, payload: Payload) {
+        self.time = time
+        self.priority = priority
+        self.sequence = sequence
+        self.payload = payload
+    }
+}
+
+extension EventQueue {
+    /// Replaces `buffer`'s contents with the queued events in the order they will fire.
+    @inlinable public func pending(into buffer: inout [PendingEvent<Payload>]) {
+        buffer.removeAll(keepingCapacity: true)
+        for e in heap {
+            // Insertion sort: queues here hold a few dozen events at most.
+            var i = buffer.count
+            buffer.append(PendingEvent(time: e.time, priority: e.priority, sequence: e.sequence, payload: e.payload))
+            while i > 0 {
+                let a = buffer[i - 1], b = buffer[i]
+                guard (a.time, a.priority, a.sequence) > (b.time, b.priority, b.sequence) else { break }
+                buffer.swapAt(i - 1, i)
+                i -= 1
+            }
+        }
+    }
+
+    /// Moves every queued event `delta` cycles later and rewrites its payload. The order in
+    /// which they fire does not change (every time moves alike and sequences stay), nor does
+    /// the order of events queued later (their sequences follow all of these).
+    @inlinable public mutating func translate(by delta: Int64, _ transform: (inout Payload) -> Void) {
+        for i in heap.indices {
+            heap[i].time += delta
+            transform(&heap[i].payload)
+        }
+    }
+}

@@ -73,4 +73,21 @@ public struct Kernel<Event: Sendable>: Sendable {
             model.handle(event, kernel: &self)
         }
     }
+
+    /// Events queued.
+    @inlinable public var pendingCount: Int { queue.count }
+
+    /// The queued events in the order they will fire (see ``EventQueue/pending(into:)``).
+    @inlinable public func pending(into buffer: inout [PendingEvent<Event>]) { queue.pending(into: &buffer) }
+
+    /// Moves the run `delta` later: now and every queued event (whose payload `transform`
+    /// rewrites), counting `events` more as fired. A model that knows its next events repeat
+    /// what already happened, shifted in time, uses it to skip them; it must not skip past the
+    /// event limit or the horizon.
+    @inlinable public mutating func skip(by delta: Cycles, events: Int, _ transform: (inout Event) -> Void) {
+        precondition(delta >= .zero && events >= 0, "cannot skip back in time (\(delta.count) cycles, \(events) events)")
+        _now += delta
+        _eventsFired += events
+        queue.translate(by: delta.count, transform)
+    }
 }

@@ -5,6 +5,11 @@ import NMSimKernel
 package protocol DRAMModel: Sendable {
     /// Accepts a transfer of `bytes` requested at `time` and returns when its last byte arrives.
     mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle
+    /// When the model can next start a transfer (`.zero` when it always can).
+    var freeAt: Cycle { get }
+    /// Makes the model serve requests from `now + delta` on as it would have served them from
+    /// `now` on: every transfer requested at or after `now` starts no earlier than `freeAt`.
+    mutating func skip(by delta: Cycles, from now: Cycle)
 }
 
 /// A single channel that serves requests in order: each waits for the channel, pays
@@ -37,10 +42,15 @@ package struct FixedLatencyDRAM: DRAMModel {
         busFreeAt = start + busCycles(bytes: bytes)
         return busFreeAt + latency
     }
+
+    package var freeAt: Cycle { busFreeAt }
+    package mutating func skip(by delta: Cycles, from now: Cycle) { busFreeAt = Cycle.latest(busFreeAt, now) + delta }
 }
 
 /// Memory that delivers everything at once (SCALE-Sim's CALC mode).
 package struct IdealDRAM: DRAMModel {
     package init() {}
     package mutating func transfer(bytes: Int, requestedAt time: Cycle) -> Cycle { time }
+    package var freeAt: Cycle { .zero }
+    package mutating func skip(by delta: Cycles, from now: Cycle) {}
 }

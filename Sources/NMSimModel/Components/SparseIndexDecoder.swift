@@ -25,4 +25,8 @@ package struct SparseIndexDecoder: Sendable {
         freeAt = start + occupancy(groups: groups)
         return (start, freeAt + latency)
     }
+
+    /// Makes the decoder serve batches from `now + delta` on as it would have served them from
+    /// `now` on.
+    package mutating func skip(by delta: Cycles, from now: Cycle) { freeAt = Cycle.latest(freeAt, now) + delta }
 }

@@ -286,3 +286,37 @@ struct FoldCostModel {
         return w
     }
 }
+
+/// What a fold's work depends on along one tile loop (``FoldCostModel/indexClass(_:_:)``).
+struct FoldIndexClass: Equatable {
+    /// The loop's first and last index.
+    var first = false, last = false
+    /// Rows, columns or streamed elements the fold uses along the loop.
+    var used = 0
+    /// Activation positions a row tile (a temporal tile, output-stationary) is offered.
+    var span = 0
+}
+
+extension FoldCostModel {
+    /// The class of tile index `i` along `loop`: two folds whose tile indices are of the same
+    /// class along each loop do the same work (``work(at:)``, which reads a tile index only
+    /// through these: whether it is its loop's first or last, the extent it uses, and where a
+    /// row tile starts in the N:M groups). Tests check this on every fold of random layers;
+    /// the fold pipeline's fast-forward relies on it.
+    func indexClass(_ loop: Schedule.Loop, _ i: Int) -> FoldIndexClass {
+        var c = FoldIndexClass()
+        c.first = i == 0
+        c.last = i == plan.tripCount(loop) - 1
+        switch loop {
+        case .rows:
+            c.used = plan.used(FoldIndex(row: i, column: 0, temporal: 0)).rows
+            if plan.dataflow != .outputStationary { c.span = activationSpan(start: i * plan.arrayRows, r: c.used) }
+        case .columns:
+            c.used = plan.used(FoldIndex(row: 0, column: i, temporal: 0)).columns
+        case .temporal:
+            c.used = plan.used(FoldIndex(row: 0, column: 0, temporal: i)).temporal
+            if plan.dataflow == .outputStationary { c.span = activationSpan(start: i * plan.temporal, r: c.used) }
+        }
+        return c
+    }
+}

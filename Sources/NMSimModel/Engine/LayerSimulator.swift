@@ -20,6 +20,10 @@ package struct LayerSimulator: Sendable {
     /// (``LayerLinks``); standalone by default.
     package let io: LayerIO
 
+    /// Whether the fold pipeline skips the periods of its steady state
+    /// (``FoldFastForward``); off, every fold is simulated. Results are the same either way.
+    package var fastForward = true
+
     package init(spec: HardwareSpec, io: LayerIO = .standalone) {
         self.spec = spec
         self.io = io
@@ -85,11 +89,12 @@ package struct LayerSimulator: Sendable {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: timing, io: io)
         var result: LayerResult?
         if !timing.modelsMemory(spec) {
-            result = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink), shape, pattern, bound)
+            result = try run(
+                FoldPipeline(plan: plan, costs: costs, spec: spec, dram: IdealDRAM(), sink: eventSink, fastForward: fastForward), shape, pattern, bound)
         } else {
             let dram = FixedLatencyDRAM(
                 bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles, burstBytes: spec.dram.burstBytes)
-            result = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink), shape, pattern, bound)
+            result = try run(FoldPipeline(plan: plan, costs: costs, spec: spec, dram: dram, sink: eventSink, fastForward: fastForward), shape, pattern, bound)
         }
         guard var r = result else { return nil }
         r.mapping?.mode = mode ?? (schedule == nil ? .fixed : .search)
@@ -210,7 +215,11 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
     var arrayWorkLeft: Int64 = 0
     var stopped = false
 
-    init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?) {
+    /// Skips the periods of the steady state; nil when off (a trace lists every event), for
+    /// runs of few folds, and where no loop has enough trips to repeat.
+    var fastForward: FoldFastForward?
+
+    init(plan: FoldPlan, costs: FoldCostModel, spec: HardwareSpec, dram: D, sink: ((TraceEvent) -> Void)?, fastForward: Bool = false) {
         self.plan = plan
         self.costs = costs
         self.sink = sink
@@ -220,6 +229,9 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         decoder = SparseIndexDecoder(spec.decoder)
         buffersDoubled = spec.ifmap.doubleBuffered && spec.filter.doubleBuffered
         vectorLatency = spec.vector.latencyCycles
+        if fastForward && sink == nil && plan.folds >= FoldFastForward.minimumFolds {
+            self.fastForward = FoldFastForward(costs: costs)
+        }
     }
 
     @inline(__always) func slot(_ f: Int) -> Int { f & (Self.ring - 1) }
@@ -228,6 +240,7 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
 
     mutating func handle(_ event: Event, kernel: inout Kernel<Event>) {
         let now = kernel.now
+        let streams = streamStarted
         switch event {
         case .fetched(let f):
             fetched = f + 1
@@ -257,7 +270,9 @@ struct FoldPipeline<D: DRAMModel>: EventModel {
         if limit != .max, Cycle.latest(now, arrayFreeAt).value + arrayWorkLeft > limit {
             stopped = true
             kernel.stop()
+            return
         }
+        if fastForward != nil { fastForwardAfterEvent(started: streamStarted != streams, &kernel) }
     }
 
     /// Sends a fold's outputs to DRAM.
