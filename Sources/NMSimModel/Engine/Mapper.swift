@@ -141,6 +141,11 @@ package struct Mapper: Sendable {
     }
 
     /// Every distinct schedule, with its estimate, best first for the objective.
+    ///
+    /// The six orders of one (row tile, column tile, temporal tile) share their estimate
+    /// wherever the same operands stay on chip: a fold's work depends on the order only through
+    /// that residency, and the prefetch depth (from the first fold, which fetches every
+    /// operand) not at all.
     package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<CandidateKey>()
@@ -150,9 +155,12 @@ package struct Mapper: Sendable {
         for rowTile in rowTiles {
             for columnTile in columnTiles {
                 for t in Self.temporalTiles(probe.temporalExtent) {
+                    var depth = 0
+                    // The family's estimates by residency (one bit per operand), at most eight.
+                    var byResidency: [(residency: Int, estimate: Estimate)] = []
                     for order in Schedule.orders {
                         var schedule = Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile)
-                        var plan = FoldPlan(
+                        let plan = FoldPlan(
                             shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
                             instances: instances, schedule: schedule)
                         // Loops of one trip do not change the schedule, nor tiles wider than the extent.
@@ -162,14 +170,22 @@ package struct Mapper: Sendable {
                             loops: loops, temporal: plan.temporal, rows: Swift.min(plan.arrayRows, plan.rowsExtent),
                             columns: Swift.min(plan.arrayColumns, plan.columnsExtent))
                         guard seen.insert(key).inserted else { continue }
-                        let depth = prefetchDepth(plan)
-                        if depth > 1 {
-                            schedule.prefetch = depth
-                            plan = FoldPlan(
-                                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                                instances: instances, schedule: schedule)
+                        if depth == 0 { depth = prefetchDepth(plan) }
+                        schedule.prefetch = depth
+                        let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
+                        let reused = costs.reused
+                        let residency = (reused.inputs ? 1 : 0) + (reused.weights ? 2 : 0) + (reused.outputs ? 4 : 0)
+                        let e: Estimate
+                        if let known = byResidency.first(where: { $0.residency == residency }) {
+                            e = known.estimate
+                        } else {
+                            e = estimate(costs, prefetch: depth)
+                            byResidency.append((residency, e))
                         }
-                        out.append(estimate(plan))
+                        out.append(
+                            MappingCandidate(
+                                schedule: schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
+                                residentBytes: residentBytes(costs)))
                     }
                 }
             }
@@ -191,6 +207,13 @@ package struct Mapper: Sendable {
         if w.weightBytes > 0 { depth = Swift.min(depth, spec.filter.residentBytes / w.weightBytes) }
         if w.partialReadBytes > 0 { depth = Swift.min(depth, spec.ofmap.residentBytes / w.partialReadBytes) }
         return Swift.max(depth, 1)
+    }
+
+    /// Bytes the schedule keeps on chip across reuse loops.
+    func residentBytes(_ costs: FoldCostModel) -> Int {
+        let reused = costs.reused
+        return (reused.inputs ? costs.footprint(.inputs) : 0) + (reused.weights ? costs.footprint(.weights) : 0)
+            + (reused.outputs ? costs.footprint(.outputs) : 0)
     }
 
     /// The objective's ordering key: first key, then cycles, DRAM bytes and energy.
@@ -218,8 +241,22 @@ package struct Mapper: Sendable {
     /// is the longest of the four.
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
+        let e = estimate(costs, prefetch: plan.schedule.prefetch)
+        return MappingCandidate(
+            schedule: plan.schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
+            residentBytes: residentBytes(costs), simulated: nil)
+    }
+
+    /// A schedule's estimate: cycles, DRAM bytes and energy.
+    struct Estimate {
+        var cycles: Int64, dramBytes: Int64, energyPJ: Double
+    }
+
+    /// The estimate of the schedule `costs` was made for, with `prefetch` folds fetched ahead.
+    func estimate(_ costs: FoldCostModel, prefetch: Int) -> Estimate {
+        let plan = costs.plan
         let pipelined = spec.stationaryDoubleBuffered
-        let depth = Int64(plan.schedule.prefetch)
+        let depth = Int64(prefetch)
         let ideal = spec.dram.model == .ideal
         let dramModel = FixedLatencyDRAM(
             bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles,
@@ -292,13 +329,7 @@ package struct Mapper: Sendable {
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
         r.mappedPEs = 0
-        let reused = costs.reused
-        let resident =
-            (reused.inputs ? costs.footprint(.inputs) : 0) + (reused.weights ? costs.footprint(.weights) : 0)
-            + (reused.outputs ? costs.footprint(.outputs) : 0)
-        return MappingCandidate(
-            schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
-            energyPJ: costModel.energy(r, pattern: plan.pattern).total, residentBytes: resident, simulated: nil)
+        return Estimate(cycles: cycles, dramBytes: dram * k, energyPJ: costModel.energy(r, pattern: plan.pattern).total)
     }
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
