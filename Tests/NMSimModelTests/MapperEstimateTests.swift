@@ -85,3 +85,20 @@ struct MapperEstimateTests {
         #expect(compared > 2_000)
     }
 }
+
+extension MapperEstimateTests {
+    /// The energy total the mapper ranks with is the breakdown's total, to the bit.
+    @Test func energyTotalIsTheBreakdownsTotal() throws {
+        for (i, (spec, io)) in try MapperBoundsTests.specs(12, seed: 23).enumerated() {
+            let costs = CostModel(spec: spec)
+            for shape in MapperBoundsTests.shapes(2, seed: UInt64(200 + i)) {
+                for pattern in [NMPattern.dense] + spec.supportedPatterns {
+                    let r = try LayerSimulator(spec: spec, io: io).simulate(shape, pattern: pattern, instances: 1, schedule: nil)
+                    let total = costs.energyTotal(r, pattern: pattern)
+                    #expect(total.bitPattern == costs.energy(r, pattern: pattern).total.bitPattern, "\(shape) \(pattern): \(total)")
+                    #expect(costs.energy(r, pattern: pattern).entries.map(\.name) == CostModel.energyComponents)
+                }
+            }
+        }
+    }
+}

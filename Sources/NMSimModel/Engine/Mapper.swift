@@ -69,6 +69,8 @@ package struct MappingCandidate: Sendable {
     package var residentBytes: Int = 0
     /// Set for the candidates run through the event pipeline.
     package var simulated: LayerResult?
+    /// Folds of the schedule over every instance.
+    package var folds = 0
 }
 
 /// Chooses each GEMM's schedule on the native timing.
@@ -150,6 +152,7 @@ package struct Mapper: Sendable {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<CandidateKey>()
         var out: [MappingCandidate] = []
+        out.reserveCapacity(6 * 9 * Self.temporalTiles(probe.temporalExtent).count + 1)
         let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
         let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
         for rowTile in rowTiles {
@@ -185,7 +188,7 @@ package struct Mapper: Sendable {
                         out.append(
                             MappingCandidate(
                                 schedule: schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
-                                residentBytes: residentBytes(costs)))
+                                residentBytes: residentBytes(costs), folds: plan.folds))
                     }
                 }
             }
@@ -195,7 +198,11 @@ package struct Mapper: Sendable {
             return RankKey(k.first, Double(c.residentBytes), k.second, k.third)
         }
         let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
-        return order.map { out[$0] }
+        // Room for the fixed schedule, which `simulationOrder` may append.
+        var sorted: [MappingCandidate] = []
+        sorted.reserveCapacity(out.count + 1)
+        for i in order { sorted.append(out[i]) }
+        return sorted
     }
 
     /// How many folds' fetched tiles fit one buffer half at once (at most ``Schedule/maxPrefetch``):
@@ -244,7 +251,7 @@ package struct Mapper: Sendable {
         let e = estimate(costs, prefetch: plan.schedule.prefetch)
         return MappingCandidate(
             schedule: plan.schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
-            residentBytes: residentBytes(costs), simulated: nil)
+            residentBytes: residentBytes(costs), simulated: nil, folds: plan.folds)
     }
 
     /// A schedule's estimate: cycles, DRAM bytes and energy.
@@ -280,13 +287,13 @@ package struct Mapper: Sendable {
                     // Fetches ahead overlap their latencies, not their bus time: the bus
                     // carries one fold's bytes at a time, so a fold that fetches more than it
                     // streams is bus-bound however deep the prefetch.
-                    let fetchBus = bus(w.fetchBytes)
-                    let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + bus(w.writeBytes), (latency + fetchBus + depth - 1) / depth) : 0
+                    let fetchBus = bus(w.fetchBytes), writeBus = bus(w.writeBytes)
+                    let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + writeBus, (latency + fetchBus + depth - 1) / depth) : 0
                     // The first fold's fetch is in the fill.
                     let isFirst = ri == 0 && ci == 0 && ti == 0
                     chain += isFirst ? fold : n * Swift.max(fold, fetch)
                     if isFirst { laterFirstFetch = Swift.max(fold, fetch) - fold }
-                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes) + bus(w.skipFetchBytes))
+                    busy += n * (fetchBus + writeBus + bus(w.skipFetchBytes))
                     vector += n * Int64(w.vectorCycles)
                     dram += n * Int64(w.fetchBytes + w.writeBytes + w.skipFetchBytes)
                     traffic.dramReadBytes += n * Int64(w.fetchBytes)
@@ -312,24 +319,25 @@ package struct Mapper: Sendable {
             NativeTiming().decodesAtLoad(plan) && first.decodeGroups > 0
             ? Int64((first.decodeGroups + spec.decoder.groupsPerCycle - 1) / spec.decoder.groupsPerCycle + spec.decoder.latencyCycles) : 0
         let firstFetch = first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0
+        let lastWrite = bus(last.writeBytes)
         let head = firstFetch + firstDecode + Int64(pipelined ? first.loadCycles : 0)
         let vectorTail = Int64(Swift.max(0, last.vectorCycles - last.streamCycles - last.skewCycles))
         let writeLatency = last.writeBytes > 0 ? latency : 0
         let tail = Int64(pipelined ? last.skewCycles : 0) + vectorTail + writeLatency
         // The array: every fold in turn, each waiting for its fetch.
-        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + bus(last.writeBytes)
+        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + lastWrite
         // The bus: every transfer; the first fetch's latency before it, the last fold after it.
         let lastFold = Int64(last.streamCycles)
         let busPath = busy * k + (busy > 0 ? latency : 0) + lastFold + tail
         // The decoder and the vector unit: all their work between the first fetch and the last fold.
-        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + bus(last.writeBytes)
-        let vectorPath = head + vector * k + writeLatency + bus(last.writeBytes)
+        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + lastWrite
+        let vectorPath = head + vector * k + writeLatency + lastWrite
         let cycles = Swift.max(arrayPath, busPath, decodePath, vectorPath)
         var r = LayerResult(
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
         r.mappedPEs = 0
-        return Estimate(cycles: cycles, dramBytes: dram * k, energyPJ: costModel.energy(r, pattern: plan.pattern).total)
+        return Estimate(cycles: cycles, dramBytes: dram * k, energyPJ: costModel.energyTotal(r, pattern: plan.pattern))
     }
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
@@ -361,21 +369,15 @@ package struct Mapper: Sendable {
         // A small layer (all its candidates together within `exhaustiveFolds` folds) has every
         // candidate simulated: there the estimate's fill terms are least accurate.
         let fixedFolds = probe.folds * instances
-        let candidateFolds = all.map {
-            FoldPlan(
-                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                instances: instances, schedule: $0.schedule
-            ).folds
-        }
         var simulate: [Int] = []
-        if candidateFolds.reduce(0, +) <= Self.exhaustiveFolds {
+        if all.reduce(0, { $0 + $1.folds }) <= Self.exhaustiveFolds {
             simulate = Array(all.indices)
         } else {
             var folds = 0
             let within = Double(all.first?.estimatedCycles ?? 0) * (1 + Self.simulatedMargin)
             for i in all.indices where simulate.count < Self.maxSimulated {
                 guard simulate.count < Self.simulatedCandidates || Double(all[i].estimatedCycles) <= within else { break }
-                let f = candidateFolds[i]
+                let f = all[i].folds
                 guard simulate.count < Self.simulatedCandidates || folds + f <= 6 * fixedFolds + 4_096 else { continue }
                 simulate.append(i)
                 folds += f
