@@ -102,3 +102,38 @@ extension MapperEstimateTests {
         }
     }
 }
+
+extension MapperEstimateTests {
+    /// The schedules the bounded search simulates, from the candidates it estimates, are those
+    /// of the full list, in the same order (families skipped by their compute bound included).
+    @Test func skippedFamiliesChangeNoSimulatedSchedule() throws {
+        var skipped = 0, layers = 0
+        var cases: [(Mapper, GEMMShape, NMPattern, Int)] = []
+        for (i, (spec, io)) in try MapperBoundsTests.specs(16, seed: 31).enumerated() {
+            var mapper = Mapper(spec: spec)
+            mapper.io = io
+            for shape in MapperBoundsTests.shapes(3, seed: UInt64(300 + i)) {
+                for pattern in [NMPattern.dense] + spec.supportedPatterns { cases.append((mapper, shape, pattern, 1 + i % 2)) }
+            }
+        }
+        for name in Presets.names {
+            let spec = try preset(name)
+            for shape in [GEMMShape(m: 197, n: 768, k: 3072), GEMMShape(m: 197, n: 197, k: 64), GEMMShape(m: 3136, n: 96, k: 48)] {
+                for pattern in [NMPattern.dense] + spec.supportedPatterns.prefix(1) { cases.append((Mapper(spec: spec), shape, pattern, 1)) }
+            }
+        }
+        for (mapper, shape, pattern, instances) in cases {
+            var full = mapper.candidates(shape, pattern: pattern, instances: instances)
+            let folds = full.reduce(0) { $0 + $1.folds }
+            let want = mapper.simulationOrder(&full, shape, pattern: pattern, instances: instances, folds: folds).map { full[$0].schedule }
+            var (some, someFolds) = mapper.searchCandidates(shape, pattern: pattern, instances: instances)
+            #expect(someFolds == folds)
+            let got = mapper.simulationOrder(&some, shape, pattern: pattern, instances: instances, folds: someFolds).map { some[$0].schedule }
+            #expect(got == want, "\(mapper.spec.name) \(mapper.spec.rows)x\(mapper.spec.columns) \(shape) \(pattern)")
+            skipped += full.count - some.count
+            layers += 1
+        }
+        // The bound must skip something for the comparison to mean anything.
+        #expect(skipped > 1_000, "\(skipped) candidates skipped over \(layers) layers")
+    }
+}

@@ -143,29 +143,69 @@ package struct Mapper: Sendable {
     }
 
     /// Every distinct schedule, with its estimate, best first for the objective.
-    ///
-    /// The six orders of one (row tile, column tile, temporal tile) share their estimate
-    /// wherever the same operands stay on chip: a fold's work depends on the order only through
-    /// that residency, and the prefetch depth (from the first fold, which fetches every
-    /// operand) not at all.
     package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
+        let families = families(shape, pattern: pattern, instances: instances)
+        var out: [MappingCandidate] = []
+        for plans in families { out += estimates(plans) }
+        return ranked(out, places: Array(out.indices))
+    }
+
+    /// The candidates ``best(_:pattern:instances:)`` may simulate, best first, and the folds of
+    /// every candidate (``simulationOrder(_:_:pattern:instances:folds:)`` needs them all).
+    ///
+    /// On the latency objective, for a layer whose candidates are not all simulated, families
+    /// are estimated in order of their compute bound (every fold streams at least its temporal
+    /// tile, one fold after another) and those left are skipped once the bound exceeds both
+    /// the second-best estimate so far and the margin over the best: none of their schedules
+    /// can be among the two best estimates or within the margin, so the simulation order is
+    /// that of the full list.
+    func searchCandidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> (candidates: [MappingCandidate], folds: Int) {
+        let families = families(shape, pattern: pattern, instances: instances)
+        let folds = families.reduce(0) { sum, plans in plans.reduce(sum) { $0 + $1.folds } }
+        guard spec.mapping.objective == .latency, folds > Self.exhaustiveFolds else {
+            var out: [MappingCandidate] = []
+            for plans in families { out += estimates(plans) }
+            return (ranked(out, places: Array(out.indices)), folds)
+        }
+        var bounded: [(place: Int, bound: Int64, plans: [FoldPlan])] = []
+        var place = 0
+        for plans in families {
+            let p = plans[0]
+            bounded.append((place, Int64(p.instances) * Int64(p.rowTiles) * Int64(p.columnTiles) * Int64(p.temporalExtent), plans))
+            place += plans.count
+        }
+        bounded.sort { $0.bound < $1.bound || ($0.bound == $1.bound && $0.place < $1.place) }
+        var out: [MappingCandidate] = [], places: [Int] = []
+        var best = Int64.max, second = Int64.max
+        for family in bounded {
+            if second < .max && family.bound > second && Double(family.bound) > Double(best) * (1 + Self.simulatedMargin) { break }
+            for (j, c) in estimates(family.plans).enumerated() {
+                out.append(c)
+                places.append(family.place + j)
+                if c.estimatedCycles < best {
+                    (best, second) = (c.estimatedCycles, best)
+                } else if c.estimatedCycles < second {
+                    second = c.estimatedCycles
+                }
+            }
+        }
+        return (ranked(out, places: places), folds)
+    }
+
+    /// The distinct schedules, family by family (one row, column and temporal tile and its
+    /// orders), in the order they are enumerated; each with one fold per buffer fill.
+    func families(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [[FoldPlan]] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         var seen = Set<CandidateKey>()
-        var out: [MappingCandidate] = []
-        out.reserveCapacity(6 * 9 * Self.temporalTiles(probe.temporalExtent).count + 1)
-        let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
-        let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
-        for rowTile in rowTiles {
-            for columnTile in columnTiles {
+        var out: [[FoldPlan]] = []
+        for rowTile in Self.arrayTiles(spec.rows, extent: probe.rowsExtent) {
+            for columnTile in Self.arrayTiles(spec.columns, extent: probe.columnsExtent) {
                 for t in Self.temporalTiles(probe.temporalExtent) {
-                    var depth = 0
-                    // The family's estimates by residency (one bit per operand), at most eight.
-                    var byResidency: [(residency: Int, estimate: Estimate)] = []
+                    var plans: [FoldPlan] = []
                     for order in Schedule.orders {
-                        var schedule = Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile)
                         let plan = FoldPlan(
                             shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                            instances: instances, schedule: schedule)
+                            instances: instances, schedule: Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile))
                         // Loops of one trip do not change the schedule, nor tiles wider than the extent.
                         var loops = 0
                         for l in order where plan.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
@@ -173,31 +213,50 @@ package struct Mapper: Sendable {
                             loops: loops, temporal: plan.temporal, rows: Swift.min(plan.arrayRows, plan.rowsExtent),
                             columns: Swift.min(plan.arrayColumns, plan.columnsExtent))
                         guard seen.insert(key).inserted else { continue }
-                        if depth == 0 { depth = prefetchDepth(plan) }
-                        schedule.prefetch = depth
-                        let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
-                        let reused = costs.reused
-                        let residency = (reused.inputs ? 1 : 0) + (reused.weights ? 2 : 0) + (reused.outputs ? 4 : 0)
-                        let e: Estimate
-                        if let known = byResidency.first(where: { $0.residency == residency }) {
-                            e = known.estimate
-                        } else {
-                            e = estimate(costs, prefetch: depth)
-                            byResidency.append((residency, e))
-                        }
-                        out.append(
-                            MappingCandidate(
-                                schedule: schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
-                                residentBytes: residentBytes(costs), folds: plan.folds))
+                        plans.append(plan)
                     }
+                    if !plans.isEmpty { out.append(plans) }
                 }
             }
         }
+        return out
+    }
+
+    /// One family's schedules with their estimates, in the order given.
+    ///
+    /// The orders share their estimate wherever the same operands stay on chip: a fold's work
+    /// depends on the order only through that residency, and the prefetch depth (from the
+    /// first fold, which fetches every operand) not at all.
+    func estimates(_ plans: [FoldPlan]) -> [MappingCandidate] {
+        let depth = prefetchDepth(plans[0])
+        // The family's estimates by residency (one bit per operand), at most eight.
+        var byResidency: [(residency: Int, estimate: Estimate)] = []
+        return plans.map { plan in
+            var schedule = plan.schedule
+            schedule.prefetch = depth
+            let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
+            let reused = costs.reused
+            let residency = (reused.inputs ? 1 : 0) + (reused.weights ? 2 : 0) + (reused.outputs ? 4 : 0)
+            let e: Estimate
+            if let known = byResidency.first(where: { $0.residency == residency }) {
+                e = known.estimate
+            } else {
+                e = estimate(costs, prefetch: depth)
+                byResidency.append((residency, e))
+            }
+            return MappingCandidate(
+                schedule: schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
+                residentBytes: residentBytes(costs), folds: plan.folds)
+        }
+    }
+
+    /// Candidates best first for the objective; ties in the order of their `places` in the enumeration.
+    func ranked(_ out: [MappingCandidate], places: [Int]) -> [MappingCandidate] {
         let keys = out.map { c in
             let k = rank(c.estimatedCycles, c.dramBytes, c.energyPJ)
             return RankKey(k.first, Double(c.residentBytes), k.second, k.third)
         }
-        let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
+        let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && places[$0] < places[$1]) }
         // Room for the fixed schedule, which `simulationOrder` may append.
         var sorted: [MappingCandidate] = []
         sorted.reserveCapacity(out.count + 1)
@@ -344,7 +403,7 @@ package struct Mapper: Sendable {
     /// among those simulated, so the mapper is never slower than it on its objective.
     package func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
         var all = candidates(shape, pattern: pattern, instances: instances)
-        let simulate = simulationOrder(&all, shape, pattern: pattern, instances: instances)
+        let simulate = simulationOrder(&all, shape, pattern: pattern, instances: instances, folds: all.reduce(0) { $0 + $1.folds })
         let sim = LayerSimulator(spec: spec, io: io)
         var best: (index: Int, key: RankKey)?
         var bestResult: LayerResult?
@@ -359,8 +418,8 @@ package struct Mapper: Sendable {
 
     /// The candidates that ``choose(_:pattern:instances:)`` simulates, in the order it
     /// simulates them (indices into `all`; the fixed schedule is appended to `all` when no
-    /// candidate is it).
-    func simulationOrder(_ all: inout [MappingCandidate], _ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [Int] {
+    /// candidate is it); `folds`: those of every candidate, `all` or not.
+    func simulationOrder(_ all: inout [MappingCandidate], _ shape: GEMMShape, pattern: NMPattern, instances: Int, folds allFolds: Int) -> [Int] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
         // The best estimates are simulated: at least `simulatedCandidates`, then every one
@@ -370,7 +429,7 @@ package struct Mapper: Sendable {
         // candidate simulated: there the estimate's fill terms are least accurate.
         let fixedFolds = probe.folds * instances
         var simulate: [Int] = []
-        if all.reduce(0, { $0 + $1.folds }) <= Self.exhaustiveFolds {
+        if allFolds <= Self.exhaustiveFolds {
             simulate = Array(all.indices)
         } else {
             var folds = 0
