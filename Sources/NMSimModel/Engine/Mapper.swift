@@ -196,26 +196,30 @@ package struct Mapper: Sendable {
     /// orders), in the order they are enumerated; each with one fold per buffer fill.
     func families(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [[FoldPlan]] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
-        var seen = Set<CandidateKey>()
         var out: [[FoldPlan]] = []
         for rowTile in Self.arrayTiles(spec.rows, extent: probe.rowsExtent) {
             for columnTile in Self.arrayTiles(spec.columns, extent: probe.columnsExtent) {
                 for t in Self.temporalTiles(probe.temporalExtent) {
-                    var plans: [FoldPlan] = []
-                    for order in Schedule.orders {
-                        let plan = FoldPlan(
+                    func plan(_ order: [Schedule.Loop]) -> FoldPlan {
+                        FoldPlan(
                             shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
                             instances: instances, schedule: Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile))
-                        // Loops of one trip do not change the schedule, nor tiles wider than the extent.
-                        var loops = 0
-                        for l in order where plan.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
-                        let key = CandidateKey(
-                            loops: loops, temporal: plan.temporal, rows: Swift.min(plan.arrayRows, plan.rowsExtent),
-                            columns: Swift.min(plan.arrayColumns, plan.columnsExtent))
-                        guard seen.insert(key).inserted else { continue }
-                        plans.append(plan)
                     }
-                    if !plans.isEmpty { out.append(plans) }
+                    // Loops of one trip do not change the schedule. The tiles differ between
+                    // families (each array-level and temporal tile uses a different number of
+                    // rows, columns or streamed elements), so within one the loops of more than
+                    // one trip, in order (two bits each), tell schedules apart.
+                    let first = plan(Schedule.orders[0])
+                    var plans: [FoldPlan] = []
+                    var seen: UInt64 = 0
+                    for (i, order) in Schedule.orders.enumerated() {
+                        var loops = 0
+                        for l in order where first.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
+                        guard seen & (1 << loops) == 0 else { continue }
+                        seen |= 1 << loops
+                        plans.append(i == 0 ? first : plan(order))
+                    }
+                    out.append(plans)
                 }
             }
         }
@@ -456,12 +460,6 @@ package struct Mapper: Sendable {
         }
         return simulate
     }
-}
-
-/// Distinct schedules: the loops of more than one trip in order (two bits each), the
-/// temporal tile and the rows and columns a fold uses.
-struct CandidateKey: Hashable {
-    var loops: Int, temporal: Int, rows: Int, columns: Int
 }
 
 /// An objective's ordering key, compared like an array of its values: the first that differs
