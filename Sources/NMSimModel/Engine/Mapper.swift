@@ -146,7 +146,7 @@ package struct Mapper: Sendable {
     package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
         let families = families(shape, pattern: pattern, instances: instances)
         var out: [MappingCandidate] = []
-        for plans in families { out += estimates(plans) }
+        for family in families { out += estimates(family) }
         return ranked(out, places: Array(out.indices))
     }
 
@@ -161,25 +161,25 @@ package struct Mapper: Sendable {
     /// that of the full list.
     func searchCandidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> (candidates: [MappingCandidate], folds: Int) {
         let families = families(shape, pattern: pattern, instances: instances)
-        let folds = families.reduce(0) { sum, plans in plans.reduce(sum) { $0 + $1.folds } }
+        let folds = families.reduce(0) { $0 + $1.first.folds * $1.orders.count }
         guard spec.mapping.objective == .latency, folds > Self.exhaustiveFolds else {
             var out: [MappingCandidate] = []
-            for plans in families { out += estimates(plans) }
+            for family in families { out += estimates(family) }
             return (ranked(out, places: Array(out.indices)), folds)
         }
-        var bounded: [(place: Int, bound: Int64, plans: [FoldPlan])] = []
+        var bounded: [(place: Int, bound: Int64, family: Family)] = []
         var place = 0
-        for plans in families {
-            let p = plans[0]
-            bounded.append((place, Int64(p.instances) * Int64(p.rowTiles) * Int64(p.columnTiles) * Int64(p.temporalExtent), plans))
-            place += plans.count
+        for family in families {
+            let p = family.first
+            bounded.append((place, Int64(p.instances) * Int64(p.rowTiles) * Int64(p.columnTiles) * Int64(p.temporalExtent), family))
+            place += family.orders.count
         }
         bounded.sort { $0.bound < $1.bound || ($0.bound == $1.bound && $0.place < $1.place) }
         var out: [MappingCandidate] = [], places: [Int] = []
         var best = Int64.max, second = Int64.max
         for family in bounded {
             if second < .max && family.bound > second && Double(family.bound) > Double(best) * (1 + Self.simulatedMargin) { break }
-            for (j, c) in estimates(family.plans).enumerated() {
+            for (j, c) in estimates(family.family).enumerated() {
                 out.append(c)
                 places.append(family.place + j)
                 if c.estimatedCycles < best {
@@ -192,34 +192,38 @@ package struct Mapper: Sendable {
         return (ranked(out, places: places), folds)
     }
 
-    /// The distinct schedules, family by family (one row, column and temporal tile and its
-    /// orders), in the order they are enumerated; each with one fold per buffer fill.
-    func families(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [[FoldPlan]] {
+    /// The schedules of one row, column and temporal tile whose loops differ: the plan of the
+    /// first (one fold per buffer fill) and every distinct order.
+    struct Family {
+        var first: FoldPlan
+        var orders: [[Schedule.Loop]]
+    }
+
+    /// The distinct schedules, family by family, in the order they are enumerated.
+    func families(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [Family] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
-        var out: [[FoldPlan]] = []
+        var out: [Family] = []
         for rowTile in Self.arrayTiles(spec.rows, extent: probe.rowsExtent) {
             for columnTile in Self.arrayTiles(spec.columns, extent: probe.columnsExtent) {
                 for t in Self.temporalTiles(probe.temporalExtent) {
-                    func plan(_ order: [Schedule.Loop]) -> FoldPlan {
-                        FoldPlan(
-                            shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                            instances: instances, schedule: Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile))
-                    }
                     // Loops of one trip do not change the schedule. The tiles differ between
                     // families (each array-level and temporal tile uses a different number of
                     // rows, columns or streamed elements), so within one the loops of more than
                     // one trip, in order (two bits each), tell schedules apart.
-                    let first = plan(Schedule.orders[0])
-                    var plans: [FoldPlan] = []
+                    let first = FoldPlan(
+                        shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                        instances: instances,
+                        schedule: Schedule(order: Schedule.orders[0], temporalTile: t, rowTile: rowTile, columnTile: columnTile))
+                    var family = Family(first: first, orders: [])
                     var seen: UInt64 = 0
-                    for (i, order) in Schedule.orders.enumerated() {
+                    for order in Schedule.orders {
                         var loops = 0
                         for l in order where first.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
                         guard seen & (1 << loops) == 0 else { continue }
                         seen |= 1 << loops
-                        plans.append(i == 0 ? first : plan(order))
+                        family.orders.append(order)
                     }
-                    out.append(plans)
+                    out.append(family)
                 }
             }
         }
@@ -231,12 +235,20 @@ package struct Mapper: Sendable {
     /// The orders share their estimate wherever the same operands stay on chip: a fold's work
     /// depends on the order only through that residency, and the prefetch depth (from the
     /// first fold, which fetches every operand) not at all.
-    func estimates(_ plans: [FoldPlan]) -> [MappingCandidate] {
-        let depth = prefetchDepth(plans[0])
+    func estimates(_ family: Family) -> [MappingCandidate] {
+        let first = family.first
+        let depth = prefetchDepth(first)
         // The family's estimates by residency (one bit per operand), at most eight.
         var byResidency: [(residency: Int, estimate: Estimate)] = []
-        return plans.map { plan in
-            var schedule = plan.schedule
+        return family.orders.map { order in
+            var schedule = first.schedule
+            schedule.order = order
+            let plan =
+                order == first.schedule.order
+                ? first
+                : FoldPlan(
+                    shape: first.shape, pattern: first.pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                    instances: first.instances, schedule: schedule)
             schedule.prefetch = depth
             let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
             let reused = costs.reused
