@@ -241,10 +241,11 @@ package struct EvolutionarySearch: Sendable {
     /// layers that no single-layer move reaches.
     ///
     /// A change improves when it lowers the cost, or keeps it (within the optimisers' relative
-    /// 1e-9) and frees some of the resource: the tie order every optimiser uses. Without the
-    /// second kind the refinement stops on a plateau: when layers share costs (the prior), an
-    /// exchange that makes one layer denser and another of more cycles sparser costs nothing
-    /// and frees cycles, and a few of them free enough to make a layer denser.
+    /// 1e-9) and frees some of the resource (on a latency budget, the optimisers' tie order:
+    /// fewer cycles). Without the second kind the refinement stops on a plateau: when layers
+    /// share costs (the prior), an exchange that makes one layer denser and another of more
+    /// cycles sparser costs nothing and frees cycles, and a few of them free enough to make a
+    /// layer denser.
     static func polish(_ choice: inout [Int], _ problem: SearchProblem) -> Int {
         let n = problem.layerCount
         let (lo, hi) = problem.bounds
