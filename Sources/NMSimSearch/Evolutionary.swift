@@ -33,9 +33,11 @@ package struct SeededGenerator: RandomNumberGenerator, Sendable {
 ///
 /// Candidates are scored a generation at a time, by the additive cost table or by a `score`
 /// function (an external evaluator: cost = −accuracy). With the additive table, the cheapest
-/// feasible candidate is then refined by a local search (`polish`): the best single-, two- or
-/// (when those fail) three-layer change that lowers the cost within the constraint, repeated
-/// until none does. The notes give the cost before and after.
+/// feasible candidate is then refined by a local search (`polish`): the best change of one, two
+/// or (when those fail) three groups of layers that lowers the cost, or keeps it and frees some
+/// of the resource, within the constraint, repeated until none does; a group is one layer, or
+/// several interchangeable layers making the same change. The notes give the cost before and
+/// after.
 package struct EvolutionarySearch: Sendable {
     package var population = 50
     package var parents = 10
@@ -49,7 +51,7 @@ package struct EvolutionarySearch: Sendable {
     package var seed: UInt64 = 0
     /// Draws per child before giving up on finding a feasible one.
     package var maxAttempts = 200
-    /// Refine the best candidate with single- and two-layer moves (additive costs only).
+    /// Refine the best candidate by a local search (additive costs only; see `polish`).
     package var polish = true
 
     package init(seed: UInt64 = 0) { self.seed = seed }
@@ -224,63 +226,109 @@ package struct EvolutionarySearch: Sendable {
         return out
     }
 
-    /// Applies the best improving feasible single- or two-layer change until none remains;
-    /// returns the number of moves made.
+    /// Layers with the same options, resources and costs: any of them can stand for another.
+    struct LayerClass: Hashable {
+        var options: [Int]
+        var resources: [Int64]
+        var costs: [Double]
+    }
+
+    /// Applies the best improving feasible change of one, two or (when none of those improves)
+    /// three groups until none remains; returns the number of moves made. A group is one layer
+    /// changing its option, or several interchangeable layers (same options, resources and costs)
+    /// making the same change: on a network of repeated blocks, two layers of one shape often
+    /// trade against three of another (DeiT-B's qkv and attention projection), a change of five
+    /// layers that no single-layer move reaches.
+    ///
+    /// A change improves when it lowers the cost, or keeps it (within the optimisers' relative
+    /// 1e-9) and frees some of the resource (on a latency budget, the optimisers' tie order:
+    /// fewer cycles). Without the second kind the refinement stops on a plateau: when layers
+    /// share costs (the prior), an exchange that makes one layer denser and another of more
+    /// cycles sparser costs nothing and frees cycles, and a few of them free enough to make a
+    /// layer denser.
     static func polish(_ choice: inout [Int], _ problem: SearchProblem) -> Int {
         let n = problem.layerCount
         let (lo, hi) = problem.bounds
+        var classIndex: [LayerClass: Int] = [:]
+        var classes: [[Int]] = []
+        for j in 0..<n {
+            let options = problem.allowed[j]
+            let key = LayerClass(options: options, resources: options.map { problem.resource(j, $0) }, costs: options.map { problem.costs.costs[j][$0] })
+            if let c = classIndex[key] {
+                classes[c].append(j)
+            } else {
+                classIndex[key] = classes.count
+                classes.append([j])
+            }
+        }
         var total = problem.total(choice)
+        var cost = problem.costs.cost(choice)
         var moves = 0
         while moves < 10_000 {
-            // Every single change as (layer, option, Δcost, Δresource).
-            var singles: [(j: Int, o: Int, dc: Double, dr: Int64)] = []
-            for j in 0..<n {
-                let a = choice[j]
-                for o in problem.allowed[j] where o != a {
-                    singles.append((j, o, problem.costs.costs[j][o] - problem.costs.costs[j][a], problem.resource(j, o) - problem.resource(j, a)))
-                }
-            }
-            var best: (dc: Double, a: Int, b: Int)? = nil
-            for (x, m) in singles.enumerated() where m.dc < (best?.dc ?? -1e-12) {
-                let t = total + m.dr
-                if t >= lo && t <= hi { best = (m.dc, x, -1) }
-            }
-            for x in singles.indices {
-                let m = singles[x]
-                for y in (x + 1)..<singles.count {
-                    let q = singles[y]
-                    if q.j == m.j { continue }
-                    let dc = m.dc + q.dc
-                    if dc >= (best?.dc ?? -1e-12) { continue }
-                    let t = total + m.dr + q.dr
-                    if t >= lo && t <= hi { best = (dc, x, y) }
-                }
-            }
-            var third = -1
-            if best == nil {
-                // No single or pair helps: try three-layer exchanges.
-                var bestDC = -1e-12
-                for x in singles.indices {
-                    let m = singles[x]
-                    for y in (x + 1)..<singles.count where singles[y].j != m.j {
-                        let q = singles[y]
-                        let dcxy = m.dc + q.dc, drxy = m.dr + q.dr
-                        for z in (y + 1)..<singles.count {
-                            let r = singles[z]
-                            if r.j == m.j || r.j == q.j { continue }
-                            let dc = dcxy + r.dc
-                            if dc >= bestDC { continue }
-                            let t = total + drxy + r.dr
-                            if t >= lo && t <= hi { bestDC = dc; best = (dc, x, y); third = z }
+            // Every group change: `layers` (of one class, all at one option) move to option `o`.
+            var changes: [(source: Int, layers: ArraySlice<Int>, o: Int, dc: Double, dr: Int64)] = []
+            for members in classes {
+                let j = members[0]
+                for a in problem.allowed[j] {
+                    let at = members.filter { choice[$0] == a }
+                    guard !at.isEmpty else { continue }
+                    let source = j * problem.table.options[j].count + a
+                    for o in problem.allowed[j] where o != a {
+                        let dc = problem.costs.costs[j][o] - problem.costs.costs[j][a], dr = problem.resource(j, o) - problem.resource(j, a)
+                        // Earlier layers take the denser options (the optimisers' tie order).
+                        for k in 1...at.count {
+                            changes.append((source, o < a ? at.prefix(k) : at.suffix(k), o, Double(k) * dc, Int64(k) * dr))
                         }
                     }
                 }
             }
-            guard let b = best else { break }
-            for x in [b.a, b.b, third] where x >= 0 {
-                choice[singles[x].j] = singles[x].o
-                total += singles[x].dr
+            // The best move so far as (Δcost, Δresource); a move must beat no move at all.
+            var best = (dc: 0.0, dr: Int64(0))
+            func improves(_ dc: Double, _ dr: Int64) -> Bool {
+                let t = total + dr
+                guard t >= lo && t <= hi else { return false }
+                if !SearchProblem.sameCost(cost + dc, cost + best.dc) { return dc < best.dc }
+                return dr < best.dr && dc <= best.dc + 1e-9 * max(abs(cost), 1)
             }
+            var picked: [Int] = []
+            for (x, m) in changes.enumerated() where improves(m.dc, m.dr) {
+                best = (m.dc, m.dr)
+                picked = [x]
+            }
+            for x in changes.indices {
+                let m = changes[x]
+                for y in (x + 1)..<changes.count where changes[y].source != m.source {
+                    let q = changes[y]
+                    if improves(m.dc + q.dc, m.dr + q.dr) {
+                        best = (m.dc + q.dc, m.dr + q.dr)
+                        picked = [x, y]
+                    }
+                }
+            }
+            if picked.isEmpty {
+                // No single or pair helps: try three-group exchanges.
+                for x in changes.indices {
+                    let m = changes[x]
+                    for y in (x + 1)..<changes.count where changes[y].source != m.source {
+                        let q = changes[y]
+                        let dcxy = m.dc + q.dc, drxy = m.dr + q.dr
+                        for z in (y + 1)..<changes.count {
+                            let r = changes[z]
+                            if r.source == m.source || r.source == q.source { continue }
+                            if improves(dcxy + r.dc, drxy + r.dr) {
+                                best = (dcxy + r.dc, drxy + r.dr)
+                                picked = [x, y, z]
+                            }
+                        }
+                    }
+                }
+            }
+            guard !picked.isEmpty else { break }
+            for x in picked {
+                for j in changes[x].layers { choice[j] = changes[x].o }
+                total += changes[x].dr
+            }
+            cost = problem.costs.cost(choice)
             moves += 1
         }
         return moves

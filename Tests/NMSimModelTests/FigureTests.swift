@@ -122,6 +122,34 @@ struct FigureTests {
         for kind in Figures.comparisonKinds { _ = try parseXML(Figures.comparison([c], kind: kind)) }
     }
 
+    /// Labels of points close together do not overlap: the later one moves to a free spot.
+    @Test func labelsOfNearbyPointsDoNotOverlap() throws {
+        var pts: [(x: Double, y: Double, label: String, group: String)] = [
+            (1, 9, "dense", "uniform"), (5, 5, "uniform 2:4", "uniform"), (5.03, 5.05, "chosen", "chosen"), (5.06, 4.98, "uniform 1:4", "uniform"),
+        ]
+        for i in 0..<20 { pts.append((Double(i) / 2, 10 - Double(i) / 2, "front \(i)", "searched")) }
+        let s = Figures.pareto(title: "t", xLabel: "x", yLabel: "y", points: pts, labelled: ["uniform", "chosen"])
+        let labels = try elements(parseXML(s.svg()), class: "point-label")
+        #expect(labels.map { $0.stringValue ?? "" }.sorted() == ["chosen", "dense", "uniform 1:4", "uniform 2:4"])
+        // Each label's extent as the renderer estimates it: 6 px a character, 8 px above the
+        // baseline and 2 below, from its anchor.
+        let boxes = labels.map { e -> (x0: Double, x1: Double, y0: Double, y1: Double) in
+            let x = Double(attr(e, "x")!)!, y = Double(attr(e, "y")!)!, w = Double((e.stringValue ?? "").count) * 6
+            let x0 = attr(e, "text-anchor") == "end" ? x - w : x
+            return (x0, x0 + w, y - 8, y + 2)
+        }
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                let (a, b) = (boxes[i], boxes[j])
+                #expect(!(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1), "\(labels[i].stringValue ?? "") overlaps \(labels[j].stringValue ?? "")")
+            }
+        }
+        // Labels with room keep the upper right of their points.
+        let two = Figures.pareto(title: "t", xLabel: "x", yLabel: "y", points: [(1, 1, "a", "g"), (2, 2, "b", "g")])
+        let lone = try elements(parseXML(two.svg()), class: "point-label")
+        #expect(lone.map { attr($0, "text-anchor") } == ["start", "start"])
+    }
+
     /// A small figure, byte for byte: any change to the SVG writer shows here.
     @Test func smallFigureMatchesItsGolden() throws {
         let pts: [(x: Double, y: Double, label: String, group: String)] = [(1, 4, "dense", "uniform"), (2, 2.5, "2:4", "uniform"), (3, 3, "mixed", "searched")]

@@ -39,6 +39,31 @@ func npy(shape: String, _ values: [Float]) -> Data {
 func f32(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) } } }
 func bf16(_ v: [Float]) -> [UInt8] { v.flatMap { x in withUnsafeBytes(of: UInt16(x.bitPattern >> 16).littleEndian) { Array($0) } } }
 
+/// A new folder under the temporary directory and the path of `m.safetensors` in it.
+func scratchCheckpoint() throws -> (dir: URL, path: String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return (dir, dir.appendingPathComponent("m.safetensors").path)
+}
+
+/// The checkpoint tests' two-layer network (one block's qkv and fc1) with seeded weights.
+enum TinyCheckpoint {
+    static let workload = Workload(
+        name: "tiny",
+        layers: [
+            Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
+            Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
+        ])
+
+    /// The workload and its weights: qkv 12×8 and fc1 4×8, values in [-2, 2) drawn from `seed`.
+    static func make(seed: UInt64) -> (workload: Workload, qkv: [Float], fc1: [Float]) {
+        var rng = SeededGenerator(seed: seed)
+        let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        let fc1 = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
+        return (workload, qkv, fc1)
+    }
+}
+
 @Suite("Checkpoints")
 struct CheckpointTests {
     @Test func readsF32AndBF16Tensors() throws {
@@ -142,9 +167,7 @@ struct CheckpointTests {
         let table = try LatencyTable(spec: spec, workload: w)
         var rng = SeededGenerator(seed: 9)
         let v = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("m.safetensors").path
+        let path = try scratchCheckpoint().path
         try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v)), ("blocks.1.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(
             to: URL(fileURLWithPath: path))
         let costs = try WeightProxy.costs(path: path, table: table)
@@ -155,9 +178,7 @@ struct CheckpointTests {
         let w = Workload(name: "one", layers: [Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8)))])
         var rng = SeededGenerator(seed: 3)
         let v = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("m.safetensors").path
+        let path = try scratchCheckpoint().path
         try safetensors([("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(v))]).write(to: URL(fileURLWithPath: path))
         let specs = [try preset("flex-nm4"), try preset("flex-nm8")]
         let prepared = try AccuracySource.checkpoint(path: path).prepared(for: w, specs: specs)
@@ -178,19 +199,9 @@ struct CheckpointTests {
 
     @Test func checkpointDrivesTheSearchCosts() throws {
         let spec = try preset("flex-nm4")
-        let w = Workload(
-            name: "tiny",
-            layers: [
-                Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
-                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-            ])
+        let (w, qkv, fc1) = TinyCheckpoint.make(seed: 5)
+        let (dir, path) = try scratchCheckpoint()
         let table = try LatencyTable(spec: spec, workload: w)
-        var rng = SeededGenerator(seed: 5)
-        let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let fc1 = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("m.safetensors").path
         try safetensors([("module.blocks.0.attn.qkv.weight", "F32", [12, 8], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))])
             .write(to: URL(fileURLWithPath: path))
         let costs = try WeightProxy.costs(path: path, table: table)
@@ -265,18 +276,8 @@ extension Data {
 @Suite("Sweeps with an accuracy source")
 struct SweepAccuracyTests {
     @Test func everyPointOfASweepIsScoredFromOneCheckpointRead() throws {
-        let w = Workload(
-            name: "tiny",
-            layers: [
-                Layer(name: "blocks.0.attn.qkv", kind: .gemm(GEMMShape(m: 16, n: 12, k: 8))),
-                Layer(name: "blocks.0.mlp.fc1", kind: .gemm(GEMMShape(m: 16, n: 4, k: 8))),
-            ])
-        var rng = SeededGenerator(seed: 11)
-        let qkv = (0..<96).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let fc1 = (0..<32).map { _ in Float(Int(rng.next() % 200) - 100) / 50 }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nmsim-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("m.safetensors").path
+        let (w, qkv, fc1) = TinyCheckpoint.make(seed: 11)
+        let path = try scratchCheckpoint().path
         try safetensors([("blocks.0.attn.qkv.weight", "F32", [12, 8], f32(qkv)), ("blocks.0.mlp.fc1.weight", "F32", [4, 8], f32(fc1))]).write(
             to: URL(fileURLWithPath: path))
         let axis = try SweepAxis.parse(assignment: #"sparsity.supportedPatterns=["1:4","2:4"],["2:4"]"#, source: "t").get()

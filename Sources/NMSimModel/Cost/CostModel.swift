@@ -154,6 +154,20 @@ package struct CostModel: Sendable {
 
     /// Energy of one layer result by component, in pJ; the components sum to the total.
     package func energy(_ r: LayerResult, pattern: NMPattern) -> Breakdown {
+        let parts = energyParts(r, pattern: pattern)
+        return Breakdown(Self.energyComponents.indices.map { (Self.energyComponents[$0], parts[$0]) })
+    }
+
+    /// The total of ``energy(_:pattern:)``, summed in the same order, without building the breakdown.
+    package func energyTotal(_ r: LayerResult, pattern: NMPattern) -> Double {
+        let parts = energyParts(r, pattern: pattern)
+        var total = 0.0
+        for i in 0..<parts.scalarCount { total += parts[i] }
+        return total
+    }
+
+    /// The energy components in ``energyComponents`` order.
+    private func energyParts(_ r: LayerResult, pattern: NMPattern) -> SIMD16<Double> {
         let op = r.traffic.byOperand
         let (ifm, fil, ofm) = (bufferPJPerByte[0], bufferPJPerByte[1], bufferPJPerByte[2])
         let selections: Double
@@ -164,25 +178,24 @@ package struct CostModel: Sendable {
         }
         let seconds = Double(r.cycles) / (spec.clockGHz * 1e9)
         let d = dramPJPerByte
-        return Breakdown([
-            ("mac", Double(r.macs) * macPJ),
-            ("mux", selections * muxPJ),
-            ("ifmapRead", Double(op.ifmapRead) * ifm.read),
-            ("ifmapWrite", Double(op.ifmapWrite) * ifm.write),
-            ("filterRead", Double(op.filterRead - op.metadataRead) * fil.read),
-            ("filterWrite", Double(op.filterWrite - op.dramMetadata) * fil.write),
-            ("ofmapRead", Double(op.ofmapRead) * ofm.read),
-            ("ofmapWrite", Double(op.ofmapWrite) * ofm.write),
-            ("metadata", Double(op.metadataRead) * fil.read + Double(op.dramMetadata) * (fil.write + d)),
-            ("decode", Double(r.decodedGroups) * decodePJPerGroup),
-            ("dramInput", Double(op.dramInput) * d),
-            ("dramWeight", Double(op.dramWeight - op.dramMetadata) * d),
-            ("dramPartialSums", Double(op.dramPartialRead + op.dramPartialWrite) * d),
-            ("dramOutput", Double(r.traffic.dramWriteBytes - op.dramPartialWrite) * d),
-            ("vector", Double(r.vectorElementOps) * vectorPJPerElementOp),
+        return SIMD16(
+            Double(r.macs) * macPJ,
+            selections * muxPJ,
+            Double(op.ifmapRead) * ifm.read,
+            Double(op.ifmapWrite) * ifm.write,
+            Double(op.filterRead - op.metadataRead) * fil.read,
+            Double(op.filterWrite - op.dramMetadata) * fil.write,
+            Double(op.ofmapRead) * ofm.read,
+            Double(op.ofmapWrite) * ofm.write,
+            Double(op.metadataRead) * fil.read + Double(op.dramMetadata) * (fil.write + d),
+            Double(r.decodedGroups) * decodePJPerGroup,
+            Double(op.dramInput) * d,
+            Double(op.dramWeight - op.dramMetadata) * d,
+            Double(op.dramPartialRead + op.dramPartialWrite) * d,
+            Double(r.traffic.dramWriteBytes - op.dramPartialWrite) * d,
+            Double(r.vectorElementOps) * vectorPJPerElementOp,
             // mm² × mW/mm² × s = mJ = 1e9 pJ.
-            ("leakage", area.total * leakageMWPerMM2 * seconds * 1e9),
-        ])
+            area.total * leakageMWPerMM2 * seconds * 1e9)
     }
 
     /// Every parameter in use, with its unit and whether the spec gave it.

@@ -2,7 +2,9 @@ extension Mapper {
     /// The winner of ``choose(_:pattern:instances:)`` and its simulated result, without
     /// simulating what cannot win (branch and bound).
     ///
-    /// The same candidates are tried in the same order. On the latency objective, where cycles
+    /// The same candidates are tried in the same order (on the latency objective, families of
+    /// schedules that could not be among them are not estimated, ``searchCandidates(_:pattern:instances:)``).
+    /// On the latency objective, where cycles
     /// are the first key, a candidate is skipped when a lower bound of its cycles (its array,
     /// load or DRAM work alone, ``FoldCostModel/totals()``) exceeds the best simulated so far,
     /// and its simulation stops as soon as the pipeline shows it will; such a candidate's
@@ -12,8 +14,8 @@ extension Mapper {
     package func best(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> (
         schedule: Schedule, result: LayerResult
     ) {
-        var all = candidates(shape, pattern: pattern, instances: instances)
-        let order = simulationOrder(&all, shape, pattern: pattern, instances: instances)
+        var (all, folds) = searchCandidates(shape, pattern: pattern, instances: instances)
+        let order = simulationOrder(&all, shape, pattern: pattern, instances: instances, folds: folds)
         let sim = LayerSimulator(spec: spec, io: io)
         let bounded = spec.mapping.objective == .latency
         var best: (index: Int, key: RankKey, result: LayerResult)?

@@ -69,6 +69,8 @@ package struct MappingCandidate: Sendable {
     package var residentBytes: Int = 0
     /// Set for the candidates run through the event pipeline.
     package var simulated: LayerResult?
+    /// Folds of the schedule over every instance.
+    package var folds = 0
 }
 
 /// Chooses each GEMM's schedule on the native timing.
@@ -142,44 +144,140 @@ package struct Mapper: Sendable {
 
     /// Every distinct schedule, with its estimate, best first for the objective.
     package func candidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) -> [MappingCandidate] {
-        let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
-        var seen = Set<CandidateKey>()
+        let families = families(shape, pattern: pattern, instances: instances)
         var out: [MappingCandidate] = []
-        let rowTiles = Self.arrayTiles(spec.rows, extent: probe.rowsExtent)
-        let columnTiles = Self.arrayTiles(spec.columns, extent: probe.columnsExtent)
-        for rowTile in rowTiles {
-            for columnTile in columnTiles {
-                for t in Self.temporalTiles(probe.temporalExtent) {
-                    for order in Schedule.orders {
-                        var schedule = Schedule(order: order, temporalTile: t, rowTile: rowTile, columnTile: columnTile)
-                        var plan = FoldPlan(
-                            shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                            instances: instances, schedule: schedule)
-                        // Loops of one trip do not change the schedule, nor tiles wider than the extent.
-                        var loops = 0
-                        for l in order where plan.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
-                        let key = CandidateKey(
-                            loops: loops, temporal: plan.temporal, rows: Swift.min(plan.arrayRows, plan.rowsExtent),
-                            columns: Swift.min(plan.arrayColumns, plan.columnsExtent))
-                        guard seen.insert(key).inserted else { continue }
-                        let depth = prefetchDepth(plan)
-                        if depth > 1 {
-                            schedule.prefetch = depth
-                            plan = FoldPlan(
-                                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                                instances: instances, schedule: schedule)
-                        }
-                        out.append(estimate(plan))
-                    }
+        for family in families { out += estimates(family) }
+        return ranked(out, places: Array(out.indices))
+    }
+
+    /// The candidates ``best(_:pattern:instances:)`` may simulate, best first, and the folds of
+    /// every candidate (``simulationOrder(_:_:pattern:instances:folds:)`` needs them all).
+    ///
+    /// On the latency objective, for a layer whose candidates are not all simulated, families
+    /// are estimated in order of their compute bound (every fold streams at least its temporal
+    /// tile, one fold after another) and those left are skipped once the bound exceeds both
+    /// the second-best estimate so far and the margin over the best: none of their schedules
+    /// can be among the two best estimates or within the margin, so the simulation order is
+    /// that of the full list.
+    func searchCandidates(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> (candidates: [MappingCandidate], folds: Int) {
+        let families = families(shape, pattern: pattern, instances: instances)
+        let folds = families.reduce(0) { $0 + $1.first.folds * $1.orders.count }
+        guard spec.mapping.objective == .latency, folds > Self.exhaustiveFolds else {
+            var out: [MappingCandidate] = []
+            for family in families { out += estimates(family) }
+            return (ranked(out, places: Array(out.indices)), folds)
+        }
+        var bounded: [(place: Int, bound: Int64, family: Family)] = []
+        var place = 0
+        for family in families {
+            let p = family.first
+            bounded.append((place, Int64(p.instances) * Int64(p.rowTiles) * Int64(p.columnTiles) * Int64(p.temporalExtent), family))
+            place += family.orders.count
+        }
+        bounded.sort { $0.bound < $1.bound || ($0.bound == $1.bound && $0.place < $1.place) }
+        var out: [MappingCandidate] = [], places: [Int] = []
+        var best = Int64.max, second = Int64.max
+        for family in bounded {
+            if second < .max && family.bound > second && Double(family.bound) > Double(best) * (1 + Self.simulatedMargin) { break }
+            for (j, c) in estimates(family.family).enumerated() {
+                out.append(c)
+                places.append(family.place + j)
+                if c.estimatedCycles < best {
+                    (best, second) = (c.estimatedCycles, best)
+                } else if c.estimatedCycles < second {
+                    second = c.estimatedCycles
                 }
             }
         }
+        return (ranked(out, places: places), folds)
+    }
+
+    /// The schedules of one row, column and temporal tile whose loops differ: the plan of the
+    /// first (one fold per buffer fill) and every distinct order.
+    struct Family {
+        var first: FoldPlan
+        var orders: [[Schedule.Loop]]
+    }
+
+    /// The distinct schedules, family by family, in the order they are enumerated.
+    func families(_ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [Family] {
+        let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
+        var out: [Family] = []
+        for rowTile in Self.arrayTiles(spec.rows, extent: probe.rowsExtent) {
+            for columnTile in Self.arrayTiles(spec.columns, extent: probe.columnsExtent) {
+                for t in Self.temporalTiles(probe.temporalExtent) {
+                    // Loops of one trip do not change the schedule. The tiles differ between
+                    // families (each array-level and temporal tile uses a different number of
+                    // rows, columns or streamed elements), so within one the loops of more than
+                    // one trip, in order (two bits each), tell schedules apart.
+                    let first = FoldPlan(
+                        shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                        instances: instances,
+                        schedule: Schedule(order: Schedule.orders[0], temporalTile: t, rowTile: rowTile, columnTile: columnTile))
+                    var family = Family(first: first, orders: [])
+                    var seen: UInt64 = 0
+                    for order in Schedule.orders {
+                        var loops = 0
+                        for l in order where first.tripCount(l) > 1 { loops = loops * 4 + (l == .rows ? 1 : (l == .columns ? 2 : 3)) }
+                        guard seen & (1 << loops) == 0 else { continue }
+                        seen |= 1 << loops
+                        family.orders.append(order)
+                    }
+                    out.append(family)
+                }
+            }
+        }
+        return out
+    }
+
+    /// One family's schedules with their estimates, in the order given.
+    ///
+    /// The orders share their estimate wherever the same operands stay on chip: a fold's work
+    /// depends on the order only through that residency, and the prefetch depth (from the
+    /// first fold, which fetches every operand) not at all.
+    func estimates(_ family: Family) -> [MappingCandidate] {
+        let first = family.first
+        let depth = prefetchDepth(first)
+        // The family's estimates by residency (one bit per operand), at most eight.
+        var byResidency: [(residency: Int, estimate: Estimate)] = []
+        return family.orders.map { order in
+            var schedule = first.schedule
+            schedule.order = order
+            let plan =
+                order == first.schedule.order
+                ? first
+                : FoldPlan(
+                    shape: first.shape, pattern: first.pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
+                    instances: first.instances, schedule: schedule)
+            schedule.prefetch = depth
+            let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
+            let reused = costs.reused
+            let residency = (reused.inputs ? 1 : 0) + (reused.weights ? 2 : 0) + (reused.outputs ? 4 : 0)
+            let e: Estimate
+            if let known = byResidency.first(where: { $0.residency == residency }) {
+                e = known.estimate
+            } else {
+                e = estimate(costs, prefetch: depth)
+                byResidency.append((residency, e))
+            }
+            return MappingCandidate(
+                schedule: schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
+                residentBytes: residentBytes(costs), folds: plan.folds)
+        }
+    }
+
+    /// Candidates best first for the objective; ties in the order of their `places` in the enumeration.
+    func ranked(_ out: [MappingCandidate], places: [Int]) -> [MappingCandidate] {
         let keys = out.map { c in
             let k = rank(c.estimatedCycles, c.dramBytes, c.energyPJ)
             return RankKey(k.first, Double(c.residentBytes), k.second, k.third)
         }
-        let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && $0 < $1) }
-        return order.map { out[$0] }
+        let order = out.indices.sorted { keys[$0].precedes(keys[$1]) || (keys[$0] == keys[$1] && places[$0] < places[$1]) }
+        // Room for the fixed schedule, which `simulationOrder` may append.
+        var sorted: [MappingCandidate] = []
+        sorted.reserveCapacity(out.count + 1)
+        for i in order { sorted.append(out[i]) }
+        return sorted
     }
 
     /// How many folds' fetched tiles fit one buffer half at once (at most ``Schedule/maxPrefetch``):
@@ -191,6 +289,13 @@ package struct Mapper: Sendable {
         if w.weightBytes > 0 { depth = Swift.min(depth, spec.filter.residentBytes / w.weightBytes) }
         if w.partialReadBytes > 0 { depth = Swift.min(depth, spec.ofmap.residentBytes / w.partialReadBytes) }
         return Swift.max(depth, 1)
+    }
+
+    /// Bytes the schedule keeps on chip across reuse loops.
+    func residentBytes(_ costs: FoldCostModel) -> Int {
+        let reused = costs.reused
+        return (reused.inputs ? costs.footprint(.inputs) : 0) + (reused.weights ? costs.footprint(.weights) : 0)
+            + (reused.outputs ? costs.footprint(.outputs) : 0)
     }
 
     /// The objective's ordering key: first key, then cycles, DRAM bytes and energy.
@@ -218,8 +323,22 @@ package struct Mapper: Sendable {
     /// is the longest of the four.
     func estimate(_ plan: FoldPlan) -> MappingCandidate {
         let costs = FoldCostModel(plan: plan, spec: spec, timing: NativeTiming(), io: io)
+        let e = estimate(costs, prefetch: plan.schedule.prefetch)
+        return MappingCandidate(
+            schedule: plan.schedule, estimatedCycles: e.cycles, dramBytes: e.dramBytes, energyPJ: e.energyPJ,
+            residentBytes: residentBytes(costs), simulated: nil, folds: plan.folds)
+    }
+
+    /// A schedule's estimate: cycles, DRAM bytes and energy.
+    struct Estimate {
+        var cycles: Int64, dramBytes: Int64, energyPJ: Double
+    }
+
+    /// The estimate of the schedule `costs` was made for, with `prefetch` folds fetched ahead.
+    func estimate(_ costs: FoldCostModel, prefetch: Int) -> Estimate {
+        let plan = costs.plan
         let pipelined = spec.stationaryDoubleBuffered
-        let depth = Int64(plan.schedule.prefetch)
+        let depth = Int64(prefetch)
         let ideal = spec.dram.model == .ideal
         let dramModel = FixedLatencyDRAM(
             bytesPerCycle: spec.dram.bytesPerCycle, latencyCycles: spec.dram.latencyCycles,
@@ -243,13 +362,13 @@ package struct Mapper: Sendable {
                     // Fetches ahead overlap their latencies, not their bus time: the bus
                     // carries one fold's bytes at a time, so a fold that fetches more than it
                     // streams is bus-bound however deep the prefetch.
-                    let fetchBus = bus(w.fetchBytes)
-                    let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + bus(w.writeBytes), (latency + fetchBus + depth - 1) / depth) : 0
+                    let fetchBus = bus(w.fetchBytes), writeBus = bus(w.writeBytes)
+                    let fetch = w.fetchBytes > 0 ? Swift.max(fetchBus + writeBus, (latency + fetchBus + depth - 1) / depth) : 0
                     // The first fold's fetch is in the fill.
                     let isFirst = ri == 0 && ci == 0 && ti == 0
                     chain += isFirst ? fold : n * Swift.max(fold, fetch)
                     if isFirst { laterFirstFetch = Swift.max(fold, fetch) - fold }
-                    busy += n * (bus(w.fetchBytes) + bus(w.writeBytes) + bus(w.skipFetchBytes))
+                    busy += n * (fetchBus + writeBus + bus(w.skipFetchBytes))
                     vector += n * Int64(w.vectorCycles)
                     dram += n * Int64(w.fetchBytes + w.writeBytes + w.skipFetchBytes)
                     traffic.dramReadBytes += n * Int64(w.fetchBytes)
@@ -275,37 +394,32 @@ package struct Mapper: Sendable {
             NativeTiming().decodesAtLoad(plan) && first.decodeGroups > 0
             ? Int64((first.decodeGroups + spec.decoder.groupsPerCycle - 1) / spec.decoder.groupsPerCycle + spec.decoder.latencyCycles) : 0
         let firstFetch = first.fetchBytes > 0 ? latency + bus(first.fetchBytes) : 0
+        let lastWrite = bus(last.writeBytes)
         let head = firstFetch + firstDecode + Int64(pipelined ? first.loadCycles : 0)
         let vectorTail = Int64(Swift.max(0, last.vectorCycles - last.streamCycles - last.skewCycles))
         let writeLatency = last.writeBytes > 0 ? latency : 0
         let tail = Int64(pipelined ? last.skewCycles : 0) + vectorTail + writeLatency
         // The array: every fold in turn, each waiting for its fetch.
-        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + bus(last.writeBytes)
+        let arrayPath = head + chain * k + laterFirstFetch * (k - 1) + tail + lastWrite
         // The bus: every transfer; the first fetch's latency before it, the last fold after it.
         let lastFold = Int64(last.streamCycles)
         let busPath = busy * k + (busy > 0 ? latency : 0) + lastFold + tail
         // The decoder and the vector unit: all their work between the first fetch and the last fold.
-        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + bus(last.writeBytes)
-        let vectorPath = head + vector * k + writeLatency + bus(last.writeBytes)
+        let decodePath = firstFetch + decodeCycles * k + Int64(pipelined ? last.loadCycles : 0) + lastFold + tail + lastWrite
+        let vectorPath = head + vector * k + writeLatency + lastWrite
         let cycles = Swift.max(arrayPath, busPath, decodePath, vectorPath)
         var r = LayerResult(
             cycles: cycles, computeCycles: cycleBound * k, stalls: StallBreakdown(), folds: plan.folds, macs: macs * k, denseMACs: 0,
             weightBytes: 0, metadataBytes: 0, decodedGroups: groups * k, traffic: traffic.scaled(by: k), vectorElementOps: 0, events: 0)
         r.mappedPEs = 0
-        let reused = costs.reused
-        let resident =
-            (reused.inputs ? costs.footprint(.inputs) : 0) + (reused.weights ? costs.footprint(.weights) : 0)
-            + (reused.outputs ? costs.footprint(.outputs) : 0)
-        return MappingCandidate(
-            schedule: plan.schedule, estimatedCycles: cycles, dramBytes: dram * k,
-            energyPJ: costModel.energy(r, pattern: plan.pattern).total, residentBytes: resident, simulated: nil)
+        return Estimate(cycles: cycles, dramBytes: dram * k, energyPJ: costModel.energyTotal(r, pattern: plan.pattern))
     }
 
     /// The best schedule for a GEMM and its simulated result. The fixed schedule is always
     /// among those simulated, so the mapper is never slower than it on its objective.
     package func choose(_ shape: GEMMShape, pattern: NMPattern, instances: Int = 1) throws(LayerSimulator.Failure) -> Choice {
         var all = candidates(shape, pattern: pattern, instances: instances)
-        let simulate = simulationOrder(&all, shape, pattern: pattern, instances: instances)
+        let simulate = simulationOrder(&all, shape, pattern: pattern, instances: instances, folds: all.reduce(0) { $0 + $1.folds })
         let sim = LayerSimulator(spec: spec, io: io)
         var best: (index: Int, key: RankKey)?
         var bestResult: LayerResult?
@@ -320,8 +434,8 @@ package struct Mapper: Sendable {
 
     /// The candidates that ``choose(_:pattern:instances:)`` simulates, in the order it
     /// simulates them (indices into `all`; the fixed schedule is appended to `all` when no
-    /// candidate is it).
-    func simulationOrder(_ all: inout [MappingCandidate], _ shape: GEMMShape, pattern: NMPattern, instances: Int) -> [Int] {
+    /// candidate is it); `folds`: those of every candidate, `all` or not.
+    func simulationOrder(_ all: inout [MappingCandidate], _ shape: GEMMShape, pattern: NMPattern, instances: Int, folds allFolds: Int) -> [Int] {
         let probe = FoldPlan(shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns)
         let fixed = Schedule.fixed(spec.dataflow, temporalExtent: probe.temporalExtent)
         // The best estimates are simulated: at least `simulatedCandidates`, then every one
@@ -330,21 +444,15 @@ package struct Mapper: Sendable {
         // A small layer (all its candidates together within `exhaustiveFolds` folds) has every
         // candidate simulated: there the estimate's fill terms are least accurate.
         let fixedFolds = probe.folds * instances
-        let candidateFolds = all.map {
-            FoldPlan(
-                shape: shape, pattern: pattern, dataflow: spec.dataflow, rows: spec.rows, columns: spec.columns,
-                instances: instances, schedule: $0.schedule
-            ).folds
-        }
         var simulate: [Int] = []
-        if candidateFolds.reduce(0, +) <= Self.exhaustiveFolds {
+        if allFolds <= Self.exhaustiveFolds {
             simulate = Array(all.indices)
         } else {
             var folds = 0
             let within = Double(all.first?.estimatedCycles ?? 0) * (1 + Self.simulatedMargin)
             for i in all.indices where simulate.count < Self.maxSimulated {
                 guard simulate.count < Self.simulatedCandidates || Double(all[i].estimatedCycles) <= within else { break }
-                let f = candidateFolds[i]
+                let f = all[i].folds
                 guard simulate.count < Self.simulatedCandidates || folds + f <= 6 * fixedFolds + 4_096 else { continue }
                 simulate.append(i)
                 folds += f
@@ -364,12 +472,6 @@ package struct Mapper: Sendable {
         }
         return simulate
     }
-}
-
-/// Distinct schedules: the loops of more than one trip in order (two bits each), the
-/// temporal tile and the rows and columns a fold uses.
-struct CandidateKey: Hashable {
-    var loops: Int, temporal: Int, rows: Int, columns: Int
 }
 
 /// An objective's ordering key, compared like an array of its values: the first that differs

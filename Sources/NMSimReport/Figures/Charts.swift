@@ -168,6 +168,11 @@ package struct Scatter {
             let ka = (points[a].labelled ? 2 : points[a].front ? 1 : 0), kb = (points[b].labelled ? 2 : points[b].front ? 1 : 0)
             return ka != kb ? ka < kb : a < b
         }
+        let spots = Self.placeLabels(
+            order.filter { labelPoints || points[$0].labelled }.map { i in
+                (frame.px(points[i].x), frame.py(points[i].y), points[i].label)
+            }, bounds: LabelBox(lo: (0, 0), hi: (width, height)))
+        var spot = 0
         for i in order {
             let p = points[i]
             let color = Palette.color(groups.firstIndex(of: p.group) ?? 0)
@@ -176,11 +181,51 @@ package struct Scatter {
                 x: frame.px(p.x), y: frame.py(p.y), r: p.front ? 5.5 : 4.5, fill: color, stroke: p.front ? "#000000" : "#ffffff",
                 cls: p.front ? "mark front" : "mark", tip: tip)
             if labelPoints || p.labelled {
-                d.text(p.label, x: frame.px(p.x) + 8, y: frame.py(p.y) - 7, size: 11, cls: "point-label")
+                let s = spots[spot]
+                spot += 1
+                d.text(p.label, x: s.x, y: s.y, anchor: s.anchor, size: 11, cls: "point-label")
             }
         }
         return d.render()
     }
+
+    /// Where each label goes, in the order given (earlier labels keep the better spots): the
+    /// first of a few spots around its point (upper right, lower left, upper left, lower right,
+    /// then the same further out) inside `bounds` (the figure) that overlaps no label placed
+    /// before it; the upper right when none is free. Text boxes are estimated from the character
+    /// count (11 px text: 6 px a character, 8 px above the baseline and 2 below).
+    static func placeLabels(_ labels: [(x: Double, y: Double, text: String)], bounds: LabelBox) -> [(
+        x: Double, y: Double, anchor: String
+    )] {
+        let spots: [(dx: Double, dy: Double, anchor: String)] = [
+            (8, -7, "start"), (-8, 15, "end"), (-8, -7, "end"), (8, 15, "start"),
+            (8, -20, "start"), (-8, 28, "end"), (-8, -20, "end"), (8, 28, "start"),
+        ]
+        var placed: [LabelBox] = []
+        return labels.map { label in
+            let (cx, cy) = (label.x, label.y)
+            let w = Double(label.text.count) * 6
+            func box(_ s: (dx: Double, dy: Double, anchor: String)) -> LabelBox {
+                let x0 = s.anchor == "end" ? cx + s.dx - w : cx + s.dx
+                return LabelBox(lo: (x0, cy + s.dy - 8), hi: (x0 + w, cy + s.dy + 2))
+            }
+            let s =
+                spots.first { s in
+                    let b = box(s)
+                    return bounds.contains(b) && !placed.contains { $0.overlaps(b) }
+                } ?? spots[0]
+            placed.append(box(s))
+            return (cx + s.dx, cy + s.dy, s.anchor)
+        }
+    }
+}
+
+/// An axis-aligned box in SVG coordinates: a label's estimated extent, or the space labels may use.
+struct LabelBox {
+    var lo: (x: Double, y: Double), hi: (x: Double, y: Double)
+    init(lo: (Double, Double), hi: (Double, Double)) { (self.lo, self.hi) = ((lo.0, lo.1), (hi.0, hi.1)) }
+    func overlaps(_ o: LabelBox) -> Bool { lo.x < o.hi.x && o.lo.x < hi.x && lo.y < o.hi.y && o.lo.y < hi.y }
+    func contains(_ o: LabelBox) -> Bool { o.lo.x >= lo.x && o.hi.x <= hi.x && o.lo.y >= lo.y && o.hi.y <= hi.y }
 }
 
 /// A grid of labelled cells coloured by a 0 ... 1 value (an N:M map: blocks × layer kinds).
